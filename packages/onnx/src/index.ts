@@ -31,3 +31,9 @@ export {
   float32ToBfloat16Bits,
 } from "./tensor/float-formats.js";
 export * as proto from "./proto/onnx_pb.js";
+export { validateModel, assertValidModel, type ValidationIssue, type ValidationCode } from "./validate/validate.js";
+export { ModelBuilder, type ModelBuilderOptions } from "./builder/model-builder.js";
+export { GraphBuilder, type NodeOptions, type RandomTensorOptions } from "./builder/graph-builder.js";
+export { float, int, floats, ints, toAttribute, type AttributeInput, type TypedAttributeValue } from "./builder/attributes.js";
+export { tensorType, sequenceType, tensorTypeInfo, type Dimension } from "./builder/types.js";
+export { SeededRandom } from "./builder/random.js";

@@ -315,6 +315,23 @@ export class Graph {
   }
 
   /**
+   * Substitutes `replacement` for `value` everywhere, as a rewrite does: all
+   * uses are rewired and, when `value` is a graph output, `replacement` takes
+   * over its name (so the model's interface is unchanged) and its declared
+   * type if it has none. `value` is renamed to a fresh name.
+   */
+  replaceValue(value: Value, replacement: Value): void {
+    if (value === replacement) return;
+    const wasOutput = this.isOutputAnywhere(value);
+    this.replaceAllUsesWith(value, replacement);
+    if (!wasOutput) return;
+    const name = value.name;
+    value.rename(this.uniqueValueName(`${name}_replaced`));
+    replacement.rename(name);
+    if (!replacement.type && value.type) replacement.type = value.type;
+  }
+
+  /**
    * Orders nodes so every value is defined before it is read (stable: keeps
    * file order where possible). Outer-scope reads inside subgraphs count as
    * reads by the node holding the subgraph. Throws GRAPH_CYCLE naming a node on the cycle.

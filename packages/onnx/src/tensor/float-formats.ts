@@ -105,7 +105,10 @@ export function encodeMiniFloat(id: number, value: number): number {
   if (magnitude === Infinity && format.special === "ieee") {
     code = exponentMask << format.mantissaBits;
   } else if (magnitude >= values[values.length - 1]!) {
-    code = codes[codes.length - 1]!;
+    // float16/bfloat16 overflow to Inf like IEEE casts; the float8 types saturate (ONNX Cast saturate=1).
+    const last = values.length - 1;
+    const overflow = values[last]! + (values[last]! - values[last - 1]!) / 2;
+    code = format.special === "ieee" && width > 8 && magnitude >= overflow ? exponentMask << format.mantissaBits : codes[last]!;
   } else {
     let low = 0;
     let high = values.length - 1;
