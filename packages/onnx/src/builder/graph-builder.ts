@@ -40,7 +40,10 @@ export class GraphBuilder {
   /** Marks `value` as a graph output, with a declared type when given. */
   output(value: Value, elementType?: DataType, shape?: readonly Dimension[], name?: string): Value {
     if (name && name !== value.name) value.rename(name);
-    return this.graph.addOutput(value, elementType === undefined ? undefined : tensorType(elementType, shape));
+    return this.graph.addOutput(
+      value,
+      elementType === undefined ? undefined : tensorType(elementType, shape),
+    );
   }
 
   /** Adds an initializer from element values. */
@@ -61,15 +64,26 @@ export class GraphBuilder {
 
   /** A 1-D int64 initializer (shapes, axes, pads). */
   int64s(values: readonly number[], name = "ints"): Value {
-    return this.constant(DataType.INT64, [values.length], values.map((v) => BigInt(v)), name);
+    return this.constant(
+      DataType.INT64,
+      [values.length],
+      values.map((v) => BigInt(v)),
+      name,
+    );
   }
 
   /** An initializer of seeded random values (deterministic for the builder's seed and call order). */
-  randomInitializer(name: string, dims: readonly number[], options: RandomTensorOptions = {}): Value {
+  randomInitializer(
+    name: string,
+    dims: readonly number[],
+    options: RandomTensorOptions = {},
+  ): Value {
     const count = dims.reduce((a, b) => a * b, 1);
     const fanIn = dims[0] ?? 1;
     const values = this.random.float32(count, {
-      ...(options.uniform ? { uniform: options.uniform } : { normal: options.normal ?? [0, 1 / Math.sqrt(Math.max(1, fanIn))] }),
+      ...(options.uniform
+        ? { uniform: options.uniform }
+        : { normal: options.normal ?? [0, 1 / Math.sqrt(Math.max(1, fanIn))] }),
     });
     const dataType = options.dataType ?? DataType.FLOAT;
     const data = dataType === DataType.FLOAT ? values : Array.from(values);
@@ -85,7 +99,10 @@ export class GraphBuilder {
   ): (Value | null)[] {
     for (const [index, input] of inputs.entries()) {
       if (input !== null && (typeof input !== "object" || !("uses" in input))) {
-        throw new OnnxError("BUILDER_INVALID", `${opType}: input ${index} is not a Value (got ${typeof input})`);
+        throw new OnnxError(
+          "BUILDER_INVALID",
+          `${opType}: input ${index} is not a Value (got ${typeof input})`,
+        );
       }
     }
     const outputs = options.outputs ?? 1;
@@ -93,7 +110,12 @@ export class GraphBuilder {
       opType,
       inputs,
       attributes: toAttributes(attributes),
-      outputs: typeof outputs === "number" ? Array.from({ length: outputs }, () => this.graph.uniqueValueName(`${(options.name ?? opType).toLowerCase()}_out`)) : outputs,
+      outputs:
+        typeof outputs === "number"
+          ? Array.from({ length: outputs }, () =>
+              this.graph.uniqueValueName(`${(options.name ?? opType).toLowerCase()}_out`),
+            )
+          : outputs,
       ...(options.domain ? { domain: options.domain } : {}),
       ...(options.name ? { name: options.name } : {}),
       ...(options.docString ? { docString: options.docString } : {}),
@@ -108,7 +130,13 @@ export class GraphBuilder {
     attributes?: Readonly<Record<string, AttributeInput>>,
     options: Omit<NodeOptions, "outputs"> & { output?: string } = {},
   ): Value {
-    const [output] = this.node(opType, inputs, attributes, { ...options, outputs: [options.output ?? this.graph.uniqueValueName(`${(options.name ?? opType).toLowerCase()}_out`)] });
+    const [output] = this.node(opType, inputs, attributes, {
+      ...options,
+      outputs: [
+        options.output ??
+          this.graph.uniqueValueName(`${(options.name ?? opType).toLowerCase()}_out`),
+      ],
+    });
     return output!;
   }
 

@@ -65,7 +65,10 @@ describe("ModelBuilder", () => {
   it("symbolic and unknown dims in declared types", () => {
     const b = new ModelBuilder();
     const x = b.input("x", DataType.FLOAT16, ["batch", 3, null]);
-    expect(tensorTypeInfo(x.type)).toEqual({ elementType: DataType.FLOAT16, shape: ["batch", 3, null] });
+    expect(tensorTypeInfo(x.type)).toEqual({
+      elementType: DataType.FLOAT16,
+      shape: ["batch", 3, null],
+    });
   });
 
   it("builds a Loop whose body reads an outer value, and onnxruntime runs it", async () => {
@@ -83,7 +86,9 @@ describe("ModelBuilder", () => {
     });
     const [total] = b.node("Loop", [count, null, start], { body }, { outputs: 1 });
     b.output(total!, DataType.FLOAT, [1], "total");
-    const result = await run(b.build(), { step: new ort.Tensor("float32", Float32Array.from([2.5]), [1]) });
+    const result = await run(b.build(), {
+      step: new ort.Tensor("float32", Float32Array.from([2.5]), [1]),
+    });
     expect(Array.from(result.total!.data as Float32Array)).toEqual([7.5]);
   });
 });

@@ -1,5 +1,5 @@
-import { Model, ModelFunction } from "../ir/model.js";
 import { OnnxError } from "../errors/onnx-error.js";
+import { Model, ModelFunction } from "../ir/model.js";
 import { assertValidModel } from "../validate/validate.js";
 import { GraphBuilder } from "./graph-builder.js";
 import { SeededRandom } from "./random.js";
@@ -43,7 +43,8 @@ export class ModelBuilder extends GraphBuilder {
     if (options.producerVersion) model.producerVersion = options.producerVersion;
     model.graph.name = options.graphName ?? "main";
     model.setOpset("", options.opset ?? 17);
-    for (const [domain, version] of Object.entries(options.opsets ?? {})) model.setOpset(domain, version);
+    for (const [domain, version] of Object.entries(options.opsets ?? {}))
+      model.setOpset(domain, version);
   }
 
   /**
@@ -55,10 +56,14 @@ export class ModelBuilder extends GraphBuilder {
     domain: string,
     name: string,
     inputs: readonly string[],
-    build: (body: GraphBuilder, inputs: readonly import("../ir/value.js").Value[]) => readonly import("../ir/value.js").Value[],
+    build: (
+      body: GraphBuilder,
+      inputs: readonly import("../ir/value.js").Value[],
+    ) => readonly import("../ir/value.js").Value[],
     options: { opset?: number; attributes?: readonly string[]; docString?: string } = {},
   ): ModelFunction {
-    if (!domain) throw new OnnxError("BUILDER_INVALID", `function "${name}" needs a domain (e.g. "local")`);
+    if (!domain)
+      throw new OnnxError("BUILDER_INVALID", `function "${name}" needs a domain (e.g. "local")`);
     const fn = new ModelFunction();
     fn.name = name;
     fn.domain = domain;

@@ -68,7 +68,10 @@ export class SeededRandom {
   }
 
   /** A Float32Array of `count` values from N(mean, deviation²) or U(low, high). */
-  float32(count: number, distribution: { normal?: [number, number]; uniform?: [number, number] } = {}): Float32Array {
+  float32(
+    count: number,
+    distribution: { normal?: [number, number]; uniform?: [number, number] } = {},
+  ): Float32Array {
     const out = new Float32Array(count);
     if (distribution.uniform) {
       const [low, high] = distribution.uniform;

@@ -19,8 +19,14 @@ export function tensorType(elementType: DataType, shape?: readonly Dimension[]):
   if (shape) {
     tensor.shape = create(TensorShapeProtoSchema, {
       dim: shape.map((d): TensorShapeProto_Dimension => {
-        if (typeof d === "number") return create(TensorShapeProto_DimensionSchema, { value: { case: "dimValue", value: BigInt(d) } });
-        if (typeof d === "string") return create(TensorShapeProto_DimensionSchema, { value: { case: "dimParam", value: d } });
+        if (typeof d === "number")
+          return create(TensorShapeProto_DimensionSchema, {
+            value: { case: "dimValue", value: BigInt(d) },
+          });
+        if (typeof d === "string")
+          return create(TensorShapeProto_DimensionSchema, {
+            value: { case: "dimParam", value: d },
+          });
         return create(TensorShapeProto_DimensionSchema);
       }),
     });
@@ -36,13 +42,19 @@ export function sequenceType(element: TypeProto): TypeProto {
 }
 
 /** Element type and shape of a tensor type (undefined for other kinds). */
-export function tensorTypeInfo(type: TypeProto | undefined): { elementType: DataType; shape: Dimension[] | undefined } | undefined {
+export function tensorTypeInfo(
+  type: TypeProto | undefined,
+): { elementType: DataType; shape: Dimension[] | undefined } | undefined {
   if (type?.value.case !== "tensorType") return undefined;
   const tensor = type.value.value;
   return {
     elementType: tensor.elemType,
     shape: tensor.shape?.dim.map((d) =>
-      d.value.case === "dimValue" ? Number(d.value.value) : d.value.case === "dimParam" ? d.value.value : null,
+      d.value.case === "dimValue"
+        ? Number(d.value.value)
+        : d.value.case === "dimParam"
+          ? d.value.value
+          : null,
     ),
   };
 }

@@ -1,11 +1,16 @@
+import type { DescMessage } from "@bufbuild/protobuf";
 import { fromBinary } from "@bufbuild/protobuf";
 import { OnnxError, type OnnxErrorCode } from "../errors/onnx-error.js";
 import { modelFromProto } from "../ir/from-proto.js";
 import type { Model } from "../ir/model.js";
-import { type ModelProto, ModelProtoSchema, TensorProtoSchema, type TensorProto } from "../proto/onnx_pb.js";
+import {
+  type ModelProto,
+  ModelProtoSchema,
+  type TensorProto,
+  TensorProtoSchema,
+} from "../proto/onnx_pb.js";
 import { Tensor } from "../tensor/tensor.js";
 import { locateWireProblem, maxNestingDepth } from "../wire/locate-error.js";
-import type { DescMessage } from "@bufbuild/protobuf";
 
 /** Options for decodeModel. */
 export interface DecodeOptions {
@@ -21,12 +26,24 @@ const kindToCode: Record<string, OnnxErrorCode> = {
 };
 
 /** Parses protobuf bytes, turning any parser failure into an OnnxError with the byte offset and field path. */
-export function parseMessage<T>(desc: DescMessage, bytes: Uint8Array, what: string, source?: string): T {
+export function parseMessage<T>(
+  desc: DescMessage,
+  bytes: Uint8Array,
+  what: string,
+  source?: string,
+): T {
   if (!(bytes instanceof Uint8Array)) {
-    throw new OnnxError("DECODE_INVALID", `${what}: expected a Uint8Array, got ${describe(bytes)}`, { file: source });
+    throw new OnnxError(
+      "DECODE_INVALID",
+      `${what}: expected a Uint8Array, got ${describe(bytes)}`,
+      { file: source },
+    );
   }
   try {
-    return fromBinary(desc, bytes, { readUnknownFields: true, recursionLimit: maxNestingDepth }) as T;
+    return fromBinary(desc, bytes, {
+      readUnknownFields: true,
+      recursionLimit: maxNestingDepth,
+    }) as T;
   } catch (cause) {
     const where = source ? ` in ${source}` : "";
     let problem: ReturnType<typeof locateWireProblem>;
@@ -63,10 +80,14 @@ function describe(value: unknown): string {
 export function decodeModel(bytes: Uint8Array, options: DecodeOptions = {}): Model {
   const source = options.source;
   if (bytes instanceof Uint8Array && bytes.byteLength === 0) {
-    throw new OnnxError("DECODE_EMPTY", `${source ?? "the input"} is empty (0 bytes); an ONNX model cannot be empty`, {
-      file: source,
-      offset: 0,
-    });
+    throw new OnnxError(
+      "DECODE_EMPTY",
+      `${source ?? "the input"} is empty (0 bytes); an ONNX model cannot be empty`,
+      {
+        file: source,
+        offset: 0,
+      },
+    );
   }
   const proto = parseMessage<ModelProto>(ModelProtoSchema, bytes, "ONNX model", source);
   if (!looksLikeModel(proto)) {
@@ -80,9 +101,14 @@ export function decodeModel(bytes: Uint8Array, options: DecodeOptions = {}): Mod
     return modelFromProto(proto);
   } catch (cause) {
     if (cause instanceof OnnxError) throw cause;
-    throw new OnnxError("DECODE_INVALID", `${source ?? "the model"} could not be turned into a graph: ${String(cause)}`, {
-      file: source,
-    }, { cause });
+    throw new OnnxError(
+      "DECODE_INVALID",
+      `${source ?? "the model"} could not be turned into a graph: ${String(cause)}`,
+      {
+        file: source,
+      },
+      { cause },
+    );
   }
 }
 
@@ -97,5 +123,7 @@ function looksLikeModel(proto: ModelProto): boolean {
 
 /** Decodes a serialized TensorProto (e.g. a conformance test's input_0.pb). */
 export function decodeTensor(bytes: Uint8Array, options: DecodeOptions = {}): Tensor {
-  return new Tensor(parseMessage<TensorProto>(TensorProtoSchema, bytes, "ONNX tensor", options.source));
+  return new Tensor(
+    parseMessage<TensorProto>(TensorProtoSchema, bytes, "ONNX tensor", options.source),
+  );
 }

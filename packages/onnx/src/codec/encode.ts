@@ -1,7 +1,7 @@
+import { OnnxError } from "../errors/onnx-error.js";
 import type { Model } from "../ir/model.js";
 import { modelToProto } from "../ir/to-proto.js";
-import { OnnxError } from "../errors/onnx-error.js";
-import { ModelProtoSchema, type ModelProto, TensorProtoSchema } from "../proto/onnx_pb.js";
+import { type ModelProto, ModelProtoSchema, TensorProtoSchema } from "../proto/onnx_pb.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { encodeToBuffer, encodeToChunks } from "../wire/sized-writer.js";
 
@@ -18,7 +18,10 @@ export function encodeModel(model: Model): Uint8Array {
 }
 
 /** Encodes a Model as chunks; tensor bytes ≥ `referenceThreshold` are views of the model's data (for streaming writes). */
-export function encodeModelChunks(model: Model, referenceThreshold = 64 * 1024): { chunks: Uint8Array[]; byteLength: number } {
+export function encodeModelChunks(
+  model: Model,
+  referenceThreshold = 64 * 1024,
+): { chunks: Uint8Array[]; byteLength: number } {
   const proto = modelToProtoChecked(model);
   const result = encodeToChunks(ModelProtoSchema, proto, referenceThreshold);
   if (result.byteLength > maxProtobufBytes) throw tooLarge(result.byteLength);
@@ -38,7 +41,12 @@ export function modelToProtoChecked(model: Model): ModelProto {
     return modelToProto(model);
   } catch (cause) {
     if (cause instanceof OnnxError) throw cause;
-    throw new OnnxError("ENCODE_INVALID", `the model could not be encoded: ${String(cause)}`, {}, { cause });
+    throw new OnnxError(
+      "ENCODE_INVALID",
+      `the model could not be encoded: ${String(cause)}`,
+      {},
+      { cause },
+    );
   }
 }
 

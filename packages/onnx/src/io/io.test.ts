@@ -1,4 +1,4 @@
-import { mkdtemp, open, readdir, readFile, rm, stat, writeFile, mkdir } from "node:fs/promises";
+import { mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
@@ -29,7 +29,12 @@ function mlp(seed = 1) {
   const w1 = b.randomInitializer("w1", [256, 256]);
   const w2 = b.randomInitializer("w2", [256, 16]);
   const bias = b.randomInitializer("bias", [16]);
-  b.output(b.op("Add", [b.op("MatMul", [b.op("Relu", [b.op("MatMul", [x, w1])]), w2]), bias]), DataType.FLOAT, [1, 16], "y");
+  b.output(
+    b.op("Add", [b.op("MatMul", [b.op("Relu", [b.op("MatMul", [x, w1])]), w2]), bias]),
+    DataType.FLOAT,
+    [1, 16],
+    "y",
+  );
   return b.build();
 }
 
@@ -57,9 +62,15 @@ describe("saveModel / loadModel", () => {
     const loaded = await loadModel(external);
     const w1 = loaded.graph.localValue("w1")!.initializer!;
     expect(w1.isExternal).toBe(true);
-    expect(w1.externalInfo).toMatchObject({ location: "external.onnx.data", offset: 0, length: 256 * 256 * 4 });
+    expect(w1.externalInfo).toMatchObject({
+      location: "external.onnx.data",
+      offset: 0,
+      length: 256 * 256 * 4,
+    });
     expect(loaded.graph.localValue("w2")!.initializer!.externalInfo!.offset % 64).toBe(0);
-    expect(Array.from(w1.toArray() as Float32Array)).toEqual(Array.from(model.graph.localValue("w1")!.initializer!.toArray() as Float32Array));
+    expect(Array.from(w1.toArray() as Float32Array)).toEqual(
+      Array.from(model.graph.localValue("w1")!.initializer!.toArray() as Float32Array),
+    );
     expect(loaded.graph.localValue("bias")!.initializer!.isExternal).toBe(false); // 64 bytes < threshold
     const input = Float32Array.from({ length: 256 }, (_, i) => Math.sin(i));
     expect(await runPath(external, input)).toEqual(await runPath(inline, input));
@@ -98,7 +109,9 @@ describe("saveModel / loadModel", () => {
     await expect(saveModel(broken, path)).rejects.toThrowError(/was not loaded/);
     // the destination is a directory: the rename fails after the temp file was written
     await mkdir(join(target, "dir.onnx"));
-    await expect(saveModel(mlp(), join(target, "dir.onnx"))).rejects.toMatchObject({ code: "IO_WRITE" });
+    await expect(saveModel(mlp(), join(target, "dir.onnx"))).rejects.toMatchObject({
+      code: "IO_WRITE",
+    });
     expect(await readFile(path, "utf8")).toBe("previous contents");
     expect((await readdir(target)).sort()).toEqual(["dir.onnx", "model.onnx"]);
   });
@@ -121,12 +134,14 @@ describe("saveModel / loadModel", () => {
       return path;
     };
     await writeFile(join(folder, "small.bin"), new Uint8Array(8));
-    const escape = await build("escape.onnx", { location: "../etc/passwd" });
-    await expect(loadModel(escape)).rejects.toThrowError(/outside the model's folder/);
+    const escaping = await build("escape.onnx", { location: "../etc/passwd" });
+    await expect(loadModel(escaping)).rejects.toThrowError(/outside the model's folder/);
     const missing = await build("missing.onnx", { location: "nope.bin" });
     await expect(loadModel(missing)).rejects.toMatchObject({ code: "EXTERNAL_DATA" });
     const range = await build("range.onnx", { location: "small.bin", offset: "4", length: "16" });
-    await expect(loadModel(range)).rejects.toThrowError(/bytes 4\.\.20 of "small.bin", but the file has 8 bytes/);
+    await expect(loadModel(range)).rejects.toThrowError(
+      /bytes 4\.\.20 of "small.bin", but the file has 8 bytes/,
+    );
     const skipped = await loadModel(range, { externalData: "skip" });
     expect(skipped.graph.localValue("w")!.initializer!.hasData).toBe(false);
   });
@@ -138,52 +153,55 @@ describe("saveModel / loadModel", () => {
     await expect(loadModel(text)).rejects.toBeInstanceOf(OnnxError);
   });
 
-  it(
-    "writes a model over 2 GiB with external data automatically, and refuses to encode it inline",
-    async () => {
-      const chunk = 1100 * 1024 * 1024; // two of these make 2.2 GB
-      const block = new Uint8Array(chunk);
-      for (let i = 0; i < chunk; i += 4096) block[i] = (i / 4096) & 0xff;
-      const b = new ModelBuilder();
-      const x = b.input("x", DataType.UINT8, [chunk]);
-      let sum = x;
-      for (const name of ["big_a", "big_b"]) {
-        const proto = create(TensorProtoSchema, { name, dataType: DataType.UINT8, dims: [BigInt(chunk)], rawData: block });
-        sum = b.op("Add", [sum, b.graph.addInitializer(new Tensor(proto), name)]);
-      }
-      b.output(sum, DataType.UINT8, [chunk], "y");
-      const model = b.build();
-      expect(() => encodeModel(model)).toThrowError(/over protobuf's 2 GiB limit/);
-      const path = join(folder, "huge.onnx");
+  it("writes a model over 2 GiB with external data automatically, and refuses to encode it inline", async () => {
+    const chunk = 1100 * 1024 * 1024; // two of these make 2.2 GB
+    const block = new Uint8Array(chunk);
+    for (let i = 0; i < chunk; i += 4096) block[i] = (i / 4096) & 0xff;
+    const b = new ModelBuilder();
+    const x = b.input("x", DataType.UINT8, [chunk]);
+    let sum = x;
+    for (const name of ["big_a", "big_b"]) {
+      const proto = create(TensorProtoSchema, {
+        name,
+        dataType: DataType.UINT8,
+        dims: [BigInt(chunk)],
+        rawData: block,
+      });
+      sum = b.op("Add", [sum, b.graph.addInitializer(new Tensor(proto), name)]);
+    }
+    b.output(sum, DataType.UINT8, [chunk], "y");
+    const model = b.build();
+    expect(() => encodeModel(model)).toThrowError(/over protobuf's 2 GiB limit/);
+    const path = join(folder, "huge.onnx");
+    try {
+      await saveModel(model, path);
+      expect((await stat(path)).size).toBeLessThan(64 * 1024);
+      const dataSize = (await stat(`${path}.data`)).size;
+      expect(dataSize).toBeGreaterThan(2 ** 31);
+      const loaded = await loadModel(path, { externalData: "skip" });
+      const infos = ["big_a", "big_b"].map(
+        (name) => loaded.graph.localValue(name)!.initializer!.externalInfo!,
+      );
+      expect(infos[0]).toMatchObject({ location: "huge.onnx.data", offset: 0, length: chunk });
+      expect(infos[1]!.offset % 4096).toBe(0);
+      expect(infos[1]!.offset).toBeGreaterThanOrEqual(chunk);
+      const handle = await open(`${path}.data`, "r");
       try {
-        await saveModel(model, path);
-        expect((await stat(path)).size).toBeLessThan(64 * 1024);
-        const dataSize = (await stat(`${path}.data`)).size;
-        expect(dataSize).toBeGreaterThan(2 ** 31);
-        const loaded = await loadModel(path, { externalData: "skip" });
-        const infos = ["big_a", "big_b"].map((name) => loaded.graph.localValue(name)!.initializer!.externalInfo!);
-        expect(infos[0]).toMatchObject({ location: "huge.onnx.data", offset: 0, length: chunk });
-        expect(infos[1]!.offset % 4096).toBe(0);
-        expect(infos[1]!.offset).toBeGreaterThanOrEqual(chunk);
-        const handle = await open(`${path}.data`, "r");
-        try {
-          for (const info of infos) {
-            for (const at of [0, 4096 * 7, chunk - 4096]) {
-              const probe = new Uint8Array(1);
-              await handle.read(probe, 0, 1, info.offset + at);
-              expect(probe[0]).toBe((at / 4096) & 0xff);
-            }
+        for (const info of infos) {
+          for (const at of [0, 4096 * 7, chunk - 4096]) {
+            const probe = new Uint8Array(1);
+            await handle.read(probe, 0, 1, info.offset + at);
+            expect(probe[0]).toBe((at / 4096) & 0xff);
           }
-        } finally {
-          await handle.close();
         }
       } finally {
-        await rm(path, { force: true });
-        await rm(`${path}.data`, { force: true });
+        await handle.close();
       }
-    },
-    300_000,
-  );
+    } finally {
+      await rm(path, { force: true });
+      await rm(`${path}.data`, { force: true });
+    }
+  }, 300_000);
 });
 
 describe("decodeModel views", () => {

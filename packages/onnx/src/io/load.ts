@@ -17,7 +17,12 @@ export async function loadModel(path: string, options: LoadOptions = {}): Promis
   try {
     bytes = await readFile(path);
   } catch (cause) {
-    throw new OnnxError("IO_READ", `cannot read model file ${path}: ${(cause as Error).message}`, { file: path }, { cause });
+    throw new OnnxError(
+      "IO_READ",
+      `cannot read model file ${path}: ${(cause as Error).message}`,
+      { file: path },
+      { cause },
+    );
   }
   const model = decodeModel(bytes, { source: path });
   if ((options.externalData ?? "load") === "load") await loadExternalData(model, dirname(path));
@@ -33,14 +38,22 @@ export async function loadExternalData(model: Model, baseDirectory: string): Pro
   const { open } = await import("node:fs/promises");
   const { resolve, relative, isAbsolute, sep } = await import("node:path");
   const base = resolve(baseDirectory);
-  const handles = new Map<string, { handle: import("node:fs/promises").FileHandle; size: number }>();
+  const handles = new Map<
+    string,
+    { handle: import("node:fs/promises").FileHandle; size: number }
+  >();
   try {
     for (const { tensor } of modelTensors(model)) {
       if (!tensor.isExternal || tensor.hasData) continue;
       const info = tensor.externalInfo!;
       const file = resolve(base, info.location);
       const inside = relative(base, file);
-      if (isAbsolute(info.location) || inside.startsWith(`..${sep}`) || inside === ".." || inside === "") {
+      if (
+        isAbsolute(info.location) ||
+        inside.startsWith(`..${sep}`) ||
+        inside === ".." ||
+        inside === ""
+      ) {
         throw new OnnxError(
           "EXTERNAL_DATA",
           `tensor "${tensor.name}" points to "${info.location}", outside the model's folder ${base}; external data must be a relative path inside it`,
@@ -73,15 +86,24 @@ export async function loadExternalData(model: Model, baseDirectory: string): Pro
       const bytes = new Uint8Array(length);
       let done = 0;
       while (done < length) {
-        const { bytesRead } = await entry.handle.read(bytes, done, length - done, info.offset + done);
+        const { bytesRead } = await entry.handle.read(
+          bytes,
+          done,
+          length - done,
+          info.offset + done,
+        );
         if (bytesRead === 0) break;
         done += bytesRead;
       }
       if (done !== length) {
-        throw new OnnxError("EXTERNAL_DATA", `short read of "${info.location}" for tensor "${tensor.name}"`, {
-          value: tensor.name,
-          file,
-        });
+        throw new OnnxError(
+          "EXTERNAL_DATA",
+          `short read of "${info.location}" for tensor "${tensor.name}"`,
+          {
+            value: tensor.name,
+            file,
+          },
+        );
       }
       tensor.setExternalBytes(bytes);
     }

@@ -2,16 +2,16 @@ import { create } from "@bufbuild/protobuf";
 import { maxProtobufBytes, modelToProtoChecked } from "../codec/encode.js";
 import { OnnxError } from "../errors/onnx-error.js";
 import type { Model } from "../ir/model.js";
-import { modelTensors } from "../ir/tensors.js";
 import { shallowClone } from "../ir/proto-clone.js";
+import { modelTensors } from "../ir/tensors.js";
 import {
+  AttributeProto_AttributeType,
   type GraphProto,
   type ModelProto,
   ModelProtoSchema,
   StringStringEntryProtoSchema,
-  TensorProto_DataLocation,
   type TensorProto,
-  AttributeProto_AttributeType,
+  TensorProto_DataLocation,
 } from "../proto/onnx_pb.js";
 import { DataType } from "../tensor/data-type.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -48,7 +48,11 @@ interface Placement {
  * file untouched and no partial output behind. Tensor bytes are streamed from
  * where they are, not copied into one big buffer.
  */
-export async function saveModel(model: Model, path: string, options: SaveOptions = {}): Promise<void> {
+export async function saveModel(
+  model: Model,
+  path: string,
+  options: SaveOptions = {},
+): Promise<void> {
   const { basename } = await import("node:path");
   const defaultLocation = `${basename(path)}.data`;
   const explicit = options.externalData;
@@ -77,7 +81,7 @@ function planExternal(
   const proto = modelToProtoChecked(model);
   const wrappers = new Map<TensorProto, Tensor>();
   for (const { tensor } of modelTensors(model)) wrappers.set(tensor.proto, tensor);
-  const location = (mode && mode.location) || defaultLocation;
+  const location = mode ? mode.location || defaultLocation : defaultLocation;
   const threshold = mode ? (mode.threshold ?? 1024) : Number.POSITIVE_INFINITY;
   const alignment = mode ? (mode.alignment ?? 4096) : 4096;
   const placements: Placement[] = [];
@@ -182,6 +186,11 @@ async function writeAtomically(
   } catch (cause) {
     await rm(temporaryModel, { force: true });
     if (temporaryData) await rm(temporaryData, { force: true });
-    throw new OnnxError("IO_WRITE", `cannot write model to ${path}: ${(cause as Error).message}`, { file: path }, { cause });
+    throw new OnnxError(
+      "IO_WRITE",
+      `cannot write model to ${path}: ${(cause as Error).message}`,
+      { file: path },
+      { cause },
+    );
   }
 }

@@ -2,8 +2,8 @@ import { create } from "@bufbuild/protobuf";
 import { OnnxError } from "../errors/onnx-error.js";
 import {
   type AttributeProto,
-  AttributeProto_AttributeType as AttributeType,
   AttributeProtoSchema,
+  AttributeProto_AttributeType as AttributeType,
   type SparseTensorProto,
   type TypeProto,
 } from "../proto/onnx_pb.js";
@@ -31,7 +31,10 @@ export type AttributeValue =
   | undefined;
 
 /** Fields that hold a value, in AttributeType order, to infer the type of IR v1 attributes. */
-function inferType(proto: AttributeProto, graphs: { graph?: Graph; graphList: Graph[] }): AttributeType {
+function inferType(
+  proto: AttributeProto,
+  graphs: { graph?: Graph; graphList: Graph[] },
+): AttributeType {
   if (proto.type !== AttributeType.UNDEFINED) return proto.type;
   const set = (field: string) => Object.hasOwn(proto, field);
   if (set("f")) return AttributeType.FLOAT;
@@ -75,7 +78,10 @@ export class Attribute {
     const proto = create(AttributeProtoSchema, { name, type });
     const attribute = new Attribute(proto);
     const fail = () =>
-      new OnnxError("BUILDER_INVALID", `attribute "${name}": value does not fit type ${AttributeType[type]}`);
+      new OnnxError(
+        "BUILDER_INVALID",
+        `attribute "${name}": value does not fit type ${AttributeType[type]}`,
+      );
     switch (type) {
       case AttributeType.FLOAT:
         if (typeof value !== "number") throw fail();
@@ -86,7 +92,8 @@ export class Attribute {
         proto.i = BigInt(value);
         break;
       case AttributeType.STRING:
-        proto.s = typeof value === "string" ? new TextEncoder().encode(value) : (value as Uint8Array);
+        proto.s =
+          typeof value === "string" ? new TextEncoder().encode(value) : (value as Uint8Array);
         break;
       case AttributeType.TENSOR:
         if (!(value instanceof Tensor)) throw fail();

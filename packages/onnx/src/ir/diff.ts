@@ -15,9 +15,11 @@ export function diffModels(a: Model, b: Model, limit = 20): string[] {
 function show(value: unknown): string {
   if (value instanceof Uint8Array) return `<${value.byteLength} bytes>`;
   if (typeof value === "bigint") return `${value}n`;
-  if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  if (typeof value === "string")
+    return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
   if (Array.isArray(value)) return `[${value.length} items]`;
-  if (value && typeof value === "object") return `{${(value as { $typeName?: string }).$typeName ?? "object"}}`;
+  if (value && typeof value === "object")
+    return `{${(value as { $typeName?: string }).$typeName ?? "object"}}`;
   return String(value);
 }
 
@@ -38,7 +40,8 @@ function compare(a: unknown, b: unknown, path: string, out: string[], limit: num
   }
   if (Array.isArray(a) && Array.isArray(b)) {
     if (a.length !== b.length) out.push(`${path}: ${a.length} items vs ${b.length}`);
-    for (let i = 0; i < Math.min(a.length, b.length); i++) compare(a[i], b[i], `${path}[${i}]`, out, limit);
+    for (let i = 0; i < Math.min(a.length, b.length); i++)
+      compare(a[i], b[i], `${path}[${i}]`, out, limit);
     return;
   }
   if (a && b && typeof a === "object" && typeof b === "object") {
@@ -51,7 +54,13 @@ function compare(a: unknown, b: unknown, path: string, out: string[], limit: num
         continue;
       }
       keysB.delete(key);
-      compare((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], `${path}.${key}`, out, limit);
+      compare(
+        (a as Record<string, unknown>)[key],
+        (b as Record<string, unknown>)[key],
+        `${path}.${key}`,
+        out,
+        limit,
+      );
     }
     for (const key of keysB) {
       const value = (b as Record<string, unknown>)[key];

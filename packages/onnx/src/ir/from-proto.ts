@@ -11,8 +11,8 @@ import { Attribute } from "./attribute.js";
 import { Graph, type GraphKind } from "./graph.js";
 import { Model, ModelFunction } from "./model.js";
 import { Node } from "./node.js";
-import type { Value } from "./value.js";
 import { shallowClone } from "./proto-clone.js";
+import type { Value } from "./value.js";
 
 /** Builds the editable IR over a decoded ModelProto (tensor bytes are shared, not copied). */
 export function modelFromProto(proto: ModelProto): Model {
@@ -23,19 +23,25 @@ export function modelFromProto(proto: ModelProto): Model {
 }
 
 /** Builds a graph (and its subgraphs) from a GraphProto; `parent` resolves outer-scope names. */
-export function graphFromProto(proto: GraphProto | undefined, kind: GraphKind, parent: Graph | undefined): Graph {
+export function graphFromProto(
+  proto: GraphProto | undefined,
+  kind: GraphKind,
+  parent: Graph | undefined,
+): Graph {
   const graph = new Graph(kind, parent, proto);
   if (!proto) return graph;
   for (const info of proto.input) {
     const existing = graph.localValue(info.name);
     const value = existing && !existing.isGraphInput ? existing : graph.defineValue(info.name);
-    value.info ??= info;
+    declare(graph, "input", value, info);
     graph.inputs.push(value);
   }
   for (const tensorProto of proto.initializer) {
     const existing = graph.localValue(tensorProto.name);
     const value =
-      existing && !existing.initializer && !existing.sparseInitializer ? existing : graph.defineValue(tensorProto.name);
+      existing && !existing.initializer && !existing.sparseInitializer
+        ? existing
+        : graph.defineValue(tensorProto.name);
     value.initializer = tensorFor(tensorProto);
     graph.initializers.push(value);
   }
@@ -43,7 +49,9 @@ export function graphFromProto(proto: GraphProto | undefined, kind: GraphKind, p
     const name = sparse.values?.name ?? "";
     const existing = graph.localValue(name);
     const value =
-      existing && !existing.initializer && !existing.sparseInitializer ? existing : graph.defineValue(name);
+      existing && !existing.initializer && !existing.sparseInitializer
+        ? existing
+        : graph.defineValue(name);
     value.sparseInitializer = sparse;
     graph.sparseInitializers.push(value);
   }
@@ -51,10 +59,21 @@ export function graphFromProto(proto: GraphProto | undefined, kind: GraphKind, p
   attachValueInfo(graph, proto.valueInfo);
   for (const info of proto.output) {
     const value = resolve(graph, info.name);
-    value.info ??= info;
+    declare(graph, "output", value, info);
     graph.outputs.push(value);
   }
   return graph;
+}
+
+/** The first declaration becomes the value's info; a different one in another list is kept beside it. */
+function declare(
+  graph: Graph,
+  list: "input" | "output" | "valueInfo",
+  value: Value,
+  info: ValueInfoProto,
+): void {
+  if (!value.info) value.info = info;
+  else if (value.info !== info) graph.infoOverrides[list].set(value, info);
 }
 
 function resolve(graph: Graph, name: string): Value {
@@ -64,7 +83,7 @@ function resolve(graph: Graph, name: string): Value {
 function attachValueInfo(graph: Graph, infos: readonly ValueInfoProto[]): void {
   for (const info of infos) {
     const value = resolve(graph, info.name);
-    value.info ??= info;
+    declare(graph, "valueInfo", value, info);
     graph.valueInfo.push(value);
   }
 }
@@ -73,13 +92,17 @@ function attachValueInfo(graph: Graph, infos: readonly ValueInfoProto[]): void {
 function buildNodes(graph: Graph, protos: readonly NodeProto[]): void {
   const nodes = protos.map((proto) => {
     const node = new Node(graph, proto, []);
-    node.setOutputsUnchecked(proto.output.map((name) => (name === "" ? null : graph.defineValue(name))));
+    node.setOutputsUnchecked(
+      proto.output.map((name) => (name === "" ? null : graph.defineValue(name))),
+    );
     graph.nodes.push(node);
     return node;
   });
   nodes.forEach((node, index) => {
     const proto = protos[index]!;
-    proto.input.forEach((name, slot) => node.setInput(slot, name === "" ? null : resolve(graph, name)));
+    for (const [slot, name] of proto.input.entries()) {
+      node.setInput(slot, name === "" ? null : resolve(graph, name));
+    }
     node.attributes = proto.attribute.map((attribute) => attributeFromProto(attribute, node));
   });
 }

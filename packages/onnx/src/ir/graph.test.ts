@@ -99,7 +99,12 @@ describe("Graph editing", () => {
     const cond = b.input("cond", DataType.BOOL, []);
     const late = b.op("Relu", [x], undefined, { name: "late" });
     const branch = b.subgraph("body", (g) => [g.op("Identity", [late])]);
-    const y = b.op("If", [cond], { then_branch: branch, else_branch: b.subgraph("else", (g) => [g.op("Identity", [x])]) }, { name: "if" });
+    const y = b.op(
+      "If",
+      [cond],
+      { then_branch: branch, else_branch: b.subgraph("else", (g) => [g.op("Identity", [x])]) },
+      { name: "if" },
+    );
     b.output(y, DataType.FLOAT, [1]);
     b.graph.nodes.reverse();
     expect(validateModel(b.model).map((i) => i.code)).toContain("OUT_OF_SCOPE");

@@ -1,6 +1,12 @@
 import { create } from "@bufbuild/protobuf";
 import { OnnxError } from "../errors/onnx-error.js";
-import { type GraphProto, GraphProtoSchema, NodeProtoSchema, type TypeProto } from "../proto/onnx_pb.js";
+import {
+  type GraphProto,
+  GraphProtoSchema,
+  NodeProtoSchema,
+  type TypeProto,
+  type ValueInfoProto,
+} from "../proto/onnx_pb.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { Attribute } from "./attribute.js";
 import { Node } from "./node.js";
@@ -54,6 +60,16 @@ export class Graph {
   valueInfo: Value[] = [];
   /** The original message, for fields the IR does not model (quantization annotations, metadata, unknown fields). */
   readonly rest: GraphProto;
+  /**
+   * @internal Declarations in this graph's lists that differ from the value's
+   * own info (e.g. a subgraph output naming an outer value with its own type),
+   * kept so the file round-trips exactly.
+   */
+  readonly infoOverrides = {
+    input: new Map<Value, ValueInfoProto>(),
+    output: new Map<Value, ValueInfoProto>(),
+    valueInfo: new Map<Value, ValueInfoProto>(),
+  };
   private parentGraphRef: Graph | undefined;
   private parentNodeRef: Node | undefined;
   private readonly scope = new Map<string, Value>();
@@ -89,7 +105,10 @@ export class Graph {
   /** @internal records which node holds this subgraph */
   attachTo(node: Node): void {
     if (this.kind !== "subgraph") {
-      throw new OnnxError("GRAPH_INVALID", `graph "${this.name}" is a ${this.kind} graph and cannot be a node attribute`);
+      throw new OnnxError(
+        "GRAPH_INVALID",
+        `graph "${this.name}" is a ${this.kind} graph and cannot be a node attribute`,
+      );
     }
     this.parentNodeRef = node;
     this.parentGraphRef = node.graph;
@@ -118,9 +137,13 @@ export class Graph {
   createValue(hint = "v", options: { exact?: boolean; type?: TypeProto } = {}): Value {
     const name = options.exact ? hint : this.uniqueValueName(hint);
     if (options.exact && this.isValueNameTaken(name)) {
-      throw new OnnxError("GRAPH_INVALID", `value name "${name}" is already used in graph "${this.root.name}"`, {
-        value: name,
-      });
+      throw new OnnxError(
+        "GRAPH_INVALID",
+        `value name "${name}" is already used in graph "${this.root.name}"`,
+        {
+          value: name,
+        },
+      );
     }
     const value = this.defineValue(name);
     if (options.type) value.type = options.type;
@@ -138,9 +161,13 @@ export class Graph {
   /** @internal */
   renameValue(value: Value, name: string): void {
     if (this.isValueNameTaken(name)) {
-      throw new OnnxError("GRAPH_INVALID", `cannot rename "${value.name}" to "${name}": the name is taken`, {
-        value: value.name,
-      });
+      throw new OnnxError(
+        "GRAPH_INVALID",
+        `cannot rename "${value.name}" to "${name}": the name is taken`,
+        {
+          value: value.name,
+        },
+      );
     }
     if (this.scope.get(value.name) === value) this.scope.delete(value.name);
     this.root.valueNames?.delete(value.name);
@@ -205,7 +232,10 @@ export class Graph {
 
   /** Adds a graph input (a new value, or an existing one). */
   addInput(nameOrValue: string | Value, type?: TypeProto): Value {
-    const value = typeof nameOrValue === "string" ? this.createValue(nameOrValue, { exact: true }) : nameOrValue;
+    const value =
+      typeof nameOrValue === "string"
+        ? this.createValue(nameOrValue, { exact: true })
+        : nameOrValue;
     if (type) value.type = type;
     this.inputs.push(value);
     return value;
@@ -242,16 +272,23 @@ export class Graph {
       if (entry === null) outputs.push(null);
       else if (entry instanceof Value) {
         if (entry.producer || entry.initializer || entry.isGraphInput) {
-          throw new OnnxError("GRAPH_INVALID", `value "${entry.name}" already has a definition; a node cannot also produce it`, {
-            value: entry.name,
-            node: rest.name,
-          });
+          throw new OnnxError(
+            "GRAPH_INVALID",
+            `value "${entry.name}" already has a definition; a node cannot also produce it`,
+            {
+              value: entry.name,
+              node: rest.name,
+            },
+          );
         }
         outputs.push(entry);
-      } else outputs.push(this.createValue(entry ?? `${rest.name}_out${index}`, { exact: entry !== undefined }));
+      } else
+        outputs.push(
+          this.createValue(entry ?? `${rest.name}_out${index}`, { exact: entry !== undefined }),
+        );
     }
     node.setOutputsUnchecked(outputs);
-    (spec.inputs ?? []).forEach((value, index) => node.setInput(index, value));
+    for (const [index, value] of (spec.inputs ?? []).entries()) node.setInput(index, value);
     this.insertNode(node, spec);
     return node;
   }
@@ -260,11 +297,19 @@ export class Graph {
   insertNode(node: Node, where: { before?: Node; after?: Node } = {}): void {
     if (where.before) {
       const at = this.nodes.indexOf(where.before);
-      if (at < 0) throw new OnnxError("GRAPH_INVALID", `node ${where.before.describe()} is not in graph "${this.name}"`);
+      if (at < 0)
+        throw new OnnxError(
+          "GRAPH_INVALID",
+          `node ${where.before.describe()} is not in graph "${this.name}"`,
+        );
       this.nodes.splice(at, 0, node);
     } else if (where.after) {
       const at = this.nodes.indexOf(where.after);
-      if (at < 0) throw new OnnxError("GRAPH_INVALID", `node ${where.after.describe()} is not in graph "${this.name}"`);
+      if (at < 0)
+        throw new OnnxError(
+          "GRAPH_INVALID",
+          `node ${where.after.describe()} is not in graph "${this.name}"`,
+        );
       this.nodes.splice(at + 1, 0, node);
     } else this.nodes.push(node);
   }
@@ -272,7 +317,12 @@ export class Graph {
   /** Removes a node; unless `force`, its outputs must have no uses and not be graph outputs. */
   removeNode(node: Node, options: { force?: boolean } = {}): void {
     const at = this.nodes.indexOf(node);
-    if (at < 0) throw new OnnxError("GRAPH_INVALID", `node ${node.describe()} is not in graph "${this.name}"`, { node: node.name });
+    if (at < 0)
+      throw new OnnxError(
+        "GRAPH_INVALID",
+        `node ${node.describe()} is not in graph "${this.name}"`,
+        { node: node.name },
+      );
     if (!options.force) {
       for (const output of node.outputs) {
         if (output && (output.uses.length > 0 || this.isOutputAnywhere(output))) {
@@ -457,7 +507,8 @@ export class Graph {
       this.root.nodeNames?.delete(node.name);
       removed++;
     }
-    for (const node of this.nodes) for (const sub of node.subgraphs) removed += sub.eliminateDeadNodes(options);
+    for (const node of this.nodes)
+      for (const sub of node.subgraphs) removed += sub.eliminateDeadNodes(options);
     if (options.initializers) {
       this.initializers = this.initializers.filter((value) => {
         const keep = value.uses.length > 0 || value.isGraphInput || this.isOutputAnywhere(value);

@@ -18,7 +18,8 @@ export interface OpsetImport {
 /** Shared helpers for things that import opsets (models and functions). */
 function findOpset(imports: readonly OpsetImport[], domain: string): number | undefined {
   const normalized = domain === "ai.onnx" ? "" : domain;
-  return imports.find((entry) => (entry.domain === "ai.onnx" ? "" : entry.domain) === normalized)?.version;
+  return imports.find((entry) => (entry.domain === "ai.onnx" ? "" : entry.domain) === normalized)
+    ?.version;
 }
 
 function putOpset(imports: OpsetImport[], domain: string, version: number): void {
@@ -51,7 +52,10 @@ export class ModelFunction {
     this.docString = rest.docString;
     this.attributeNames = [...rest.attribute];
     this.attributeDefaults = [...rest.attributeProto];
-    this.opsetImports = rest.opsetImport.map((o) => ({ domain: o.domain, version: Number(o.version) }));
+    this.opsetImports = rest.opsetImport.map((o) => ({
+      domain: o.domain,
+      version: Number(o.version),
+    }));
     this.graph = new Graph("function");
     this.graph.name = rest.name;
   }
@@ -63,7 +67,9 @@ export class ModelFunction {
 
   /** `domain:name` (with `:overload` when set), how nodes refer to this function. */
   get id(): string {
-    return this.overload ? `${this.domain}:${this.name}:${this.overload}` : `${this.domain}:${this.name}`;
+    return this.overload
+      ? `${this.domain}:${this.name}:${this.overload}`
+      : `${this.domain}:${this.name}`;
   }
 }
 
@@ -89,7 +95,10 @@ export class Model {
   constructor(rest: ModelProto = create(ModelProtoSchema), graph: Graph = new Graph("main")) {
     this.rest = rest;
     this.irVersion = Number(rest.irVersion);
-    this.opsetImports = rest.opsetImport.map((o) => ({ domain: o.domain, version: Number(o.version) }));
+    this.opsetImports = rest.opsetImport.map((o) => ({
+      domain: o.domain,
+      version: Number(o.version),
+    }));
     this.producerName = rest.producerName;
     this.producerVersion = rest.producerVersion;
     this.domain = rest.domain;
@@ -112,7 +121,9 @@ export class Model {
 
   /** The model-local function a node with this domain, op type and overload calls, if any. */
   findFunction(domain: string, name: string, overload = ""): ModelFunction | undefined {
-    return this.functions.find((f) => f.domain === domain && f.name === name && f.overload === overload);
+    return this.functions.find(
+      (f) => f.domain === domain && f.name === name && f.overload === overload,
+    );
   }
 
   /** Metadata value for `key` (the last entry wins, as in onnxruntime). */

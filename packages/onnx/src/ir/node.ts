@@ -59,7 +59,7 @@ export class Node {
   /** Replaces every input at once. */
   setInputs(values: readonly (Value | null)[]): void {
     this.detachInputs();
-    values.forEach((value, index) => this.setInput(index, value));
+    for (const [index, value] of values.entries()) this.setInput(index, value);
     this.inputList.length = values.length;
   }
 
@@ -76,7 +76,7 @@ export class Node {
 
   /** @internal drops this node from the use lists of all its inputs */
   detachInputs(): void {
-    this.inputList.forEach((value, index) => value?.removeUse(this, index));
+    for (const [index, value] of this.inputList.entries()) value?.removeUse(this, index);
     this.inputList = [];
   }
 
@@ -125,9 +125,13 @@ export class Node {
     const value = this.expect(attribute, AttributeType.INT, "INT").proto.i;
     const number = Number(value);
     if (!Number.isSafeInteger(number)) {
-      throw new OnnxError("GRAPH_INVALID", `node "${this.name}" attribute "${name}" = ${value} is out of the safe integer range`, {
-        node: this.name,
-      });
+      throw new OnnxError(
+        "GRAPH_INVALID",
+        `node "${this.name}" attribute "${name}" = ${value} is out of the safe integer range`,
+        {
+          node: this.name,
+        },
+      );
     }
     return number;
   }

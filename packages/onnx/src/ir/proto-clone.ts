@@ -9,6 +9,10 @@ export function shallowClone<T extends Message>(message: T): T {
 }
 
 /** Assigns `value` to `key` only when it differs, so an unchanged field keeps its original presence. */
-export function assignIfChanged<T extends object, K extends keyof T>(target: T, key: K, value: T[K]): void {
+export function assignIfChanged<T extends object, K extends keyof T>(
+  target: T,
+  key: K,
+  value: T[K],
+): void {
   if (target[key] !== value) target[key] = value;
 }

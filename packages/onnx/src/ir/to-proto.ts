@@ -16,8 +16,8 @@ import type { Attribute } from "./attribute.js";
 import type { Graph } from "./graph.js";
 import type { Model, ModelFunction, OpsetImport } from "./model.js";
 import type { Node } from "./node.js";
-import type { Value } from "./value.js";
 import { assignIfChanged, shallowClone } from "./proto-clone.js";
+import type { Value } from "./value.js";
 
 /**
  * Turns the IR back into a ModelProto. Messages the IR did not change are
@@ -50,10 +50,14 @@ function isEmptyGraph(graph: Graph): boolean {
   );
 }
 
-function opsetsToProto(opsets: readonly OpsetImport[], original: readonly OperatorSetIdProto[]): OperatorSetIdProto[] {
+function opsetsToProto(
+  opsets: readonly OpsetImport[],
+  original: readonly OperatorSetIdProto[],
+): OperatorSetIdProto[] {
   return opsets.map((opset, index) => {
     const before = original[index];
-    if (before && before.domain === opset.domain && Number(before.version) === opset.version) return before;
+    if (before && before.domain === opset.domain && Number(before.version) === opset.version)
+      return before;
     const proto = create(OperatorSetIdProtoSchema, { version: BigInt(opset.version) });
     if (opset.domain !== "") proto.domain = opset.domain;
     return proto;
@@ -66,11 +70,13 @@ export function graphToProto(graph: Graph): GraphProto {
   assignIfChanged(proto, "name", graph.name);
   assignIfChanged(proto, "docString", graph.docString);
   proto.node = graph.nodes.map(nodeToProto);
-  proto.initializer = graph.initializers.map((value) => namedTensor(value.initializer!.proto, value.name));
+  proto.initializer = graph.initializers.map((value) =>
+    namedTensor(value.initializer!.proto, value.name),
+  );
   proto.sparseInitializer = graph.sparseInitializers.map((value) => namedSparse(value));
-  proto.input = graph.inputs.map(valueInfoFor);
-  proto.output = graph.outputs.map(valueInfoFor);
-  proto.valueInfo = graph.valueInfo.map(valueInfoFor);
+  proto.input = graph.inputs.map((v) => valueInfoFor(v, graph.infoOverrides.input));
+  proto.output = graph.outputs.map((v) => valueInfoFor(v, graph.infoOverrides.output));
+  proto.valueInfo = graph.valueInfo.map((v) => valueInfoFor(v, graph.infoOverrides.valueInfo));
   return proto;
 }
 
@@ -89,8 +95,11 @@ function namedSparse(value: Value): SparseTensorProto {
   return copy;
 }
 
-function valueInfoFor(value: Value): ValueInfoProto {
-  const info = value.info;
+function valueInfoFor(
+  value: Value,
+  overrides?: ReadonlyMap<Value, ValueInfoProto>,
+): ValueInfoProto {
+  const info = overrides?.get(value) ?? value.info;
   if (!info) return create(ValueInfoProtoSchema, { name: value.name });
   if (info.name === value.name) return info;
   const copy = shallowClone(info);
@@ -132,6 +141,8 @@ export function functionToProto(fn: ModelFunction): FunctionProto {
   proto.input = fn.graph.inputs.map((value) => value.name);
   proto.output = fn.graph.outputs.map((value) => value.name);
   proto.node = fn.graph.nodes.map(nodeToProto);
-  proto.valueInfo = fn.graph.valueInfo.map(valueInfoFor);
+  proto.valueInfo = fn.graph.valueInfo.map((v) =>
+    valueInfoFor(v, fn.graph.infoOverrides.valueInfo),
+  );
   return proto;
 }

@@ -108,7 +108,10 @@ export function encodeMiniFloat(id: number, value: number): number {
     // float16/bfloat16 overflow to Inf like IEEE casts; the float8 types saturate (ONNX Cast saturate=1).
     const last = values.length - 1;
     const overflow = values[last]! + (values[last]! - values[last - 1]!) / 2;
-    code = format.special === "ieee" && width > 8 && magnitude >= overflow ? exponentMask << format.mantissaBits : codes[last]!;
+    code =
+      format.special === "ieee" && width > 8 && magnitude >= overflow
+        ? exponentMask << format.mantissaBits
+        : codes[last]!;
   } else {
     let low = 0;
     let high = values.length - 1;

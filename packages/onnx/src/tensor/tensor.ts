@@ -1,10 +1,10 @@
 import { create } from "@bufbuild/protobuf";
 import { OnnxError } from "../errors/onnx-error.js";
 import {
+  StringStringEntryProtoSchema,
   type TensorProto,
   TensorProto_DataLocation,
   TensorProtoSchema,
-  StringStringEntryProtoSchema,
 } from "../proto/onnx_pb.js";
 import { DataType, dataTypeInfo, dataTypeName, rawByteLength } from "./data-type.js";
 import { decodeMiniFloat, encodeMiniFloat, isMiniFloat } from "./float-formats.js";
@@ -65,7 +65,9 @@ export class Tensor {
     if (dataType === DataType.STRING) {
       const strings = values as readonly (string | Uint8Array)[];
       if (strings.length !== count) throw countMismatch(name, count, strings.length);
-      proto.stringData = strings.map((s) => (typeof s === "string" ? new TextEncoder().encode(s) : s));
+      proto.stringData = strings.map((s) =>
+        typeof s === "string" ? new TextEncoder().encode(s) : s,
+      );
       return new Tensor(proto);
     }
     const length = (values as ArrayLike<unknown>).length;
@@ -170,9 +172,13 @@ export class Tensor {
   rawBytes(): Uint8Array {
     const info = this.requireInfo();
     if (info.id === DataType.STRING) {
-      throw new OnnxError("TENSOR_UNSUPPORTED", `tensor "${this.name}" holds strings; use toArray()`, {
-        value: this.name,
-      });
+      throw new OnnxError(
+        "TENSOR_UNSUPPORTED",
+        `tensor "${this.name}" holds strings; use toArray()`,
+        {
+          value: this.name,
+        },
+      );
     }
     const count = this.elementCount;
     const expected = rawByteLength(info.id, count);
@@ -278,7 +284,8 @@ export class Tensor {
         const data = this.proto.uint64Data;
         if (data.length !== count) throw fail(data.length, count);
         if (id === DataType.UINT32) {
-          for (let i = 0; i < count; i++) view.setUint32(i * 4, Number(BigInt(data[i]!) & 0xffffffffn), true);
+          for (let i = 0; i < count; i++)
+            view.setUint32(i * 4, Number(BigInt(data[i]!) & 0xffffffffn), true);
         } else {
           for (let i = 0; i < count; i++) view.setBigUint64(i * 8, BigInt(data[i]!), true);
         }
@@ -390,7 +397,7 @@ function unpackElements(id: DataType, bytes: Uint8Array, count: number): TensorA
   }
   const ArrayType = arrayTypeFor(id);
   const length = bytes.byteLength / ArrayType.BYTES_PER_ELEMENT;
-  if (littleEndian && (bytes.byteOffset % ArrayType.BYTES_PER_ELEMENT === 0)) {
+  if (littleEndian && bytes.byteOffset % ArrayType.BYTES_PER_ELEMENT === 0) {
     return new ArrayType(bytes.buffer as ArrayBuffer, bytes.byteOffset, length);
   }
   const copy = new Uint8Array(bytes);
@@ -406,7 +413,8 @@ function packElements(id: DataType, values: ArrayLike<number | bigint>, count: n
     const mask = (1 << bits) - 1;
     for (let i = 0; i < count; i++) {
       let code = Number(values[i]);
-      if (id === DataType.FLOAT4E2M1 && !(values instanceof Uint8Array)) code = encodeMiniFloat(id, code);
+      if (id === DataType.FLOAT4E2M1 && !(values instanceof Uint8Array))
+        code = encodeMiniFloat(id, code);
       out[Math.floor(i / perByte)]! |= (code & mask) << ((i % perByte) * bits);
     }
     return out;
@@ -428,7 +436,6 @@ function packElements(id: DataType, values: ArrayLike<number | bigint>, count: n
   out.set(new Uint8Array(typedArray.buffer, typedArray.byteOffset, typedArray.byteLength));
   return out;
 }
-
 
 /** Wrappers are cached per proto so loaded external bytes stay attached wherever the tensor is reached from. */
 const wrappers = new WeakMap<TensorProto, Tensor>();

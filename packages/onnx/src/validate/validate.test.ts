@@ -30,13 +30,18 @@ describe("validateModel", () => {
         name: "g",
         input: [{ name: "x", type: { value: { case: "tensorType", value: { elemType: 1 } } } }],
         node: [{ opType: "Add", name: "add1", input: ["x", "ghost"], output: ["y"] }],
-        output: [{ name: "nowhere", type: { value: { case: "tensorType", value: { elemType: 1 } } } }],
+        output: [
+          { name: "nowhere", type: { value: { case: "tensorType", value: { elemType: 1 } } } },
+        ],
       },
     });
     const model = decodeModel(toBinary(ModelProtoSchema, proto));
     const issues = validateModel(model);
     expect(issues.map((i) => i.code).sort()).toEqual(["UNDEFINED_INPUT", "UNDEFINED_OUTPUT"]);
-    expect(issues.find((i) => i.code === "UNDEFINED_INPUT")).toMatchObject({ node: "add1", value: "ghost" });
+    expect(issues.find((i) => i.code === "UNDEFINED_INPUT")).toMatchObject({
+      node: "add1",
+      value: "ghost",
+    });
     expect(() => assertValidModel(model)).toThrowError(/Add "add1" input 1 "ghost" is not defined/);
     try {
       assertValidModel(model);
@@ -63,7 +68,13 @@ describe("validateModel", () => {
       },
     });
     const found = codes(decodeModel(toBinary(ModelProtoSchema, proto)));
-    for (const code of ["DUPLICATE_DEFINITION", "MISSING_OPSET", "INVALID_IR_VERSION", "EMPTY_OP_TYPE", "MISSING_TYPE"]) {
+    for (const code of [
+      "DUPLICATE_DEFINITION",
+      "MISSING_OPSET",
+      "INVALID_IR_VERSION",
+      "EMPTY_OP_TYPE",
+      "MISSING_TYPE",
+    ]) {
       expect(found).toContain(code);
     }
   });
@@ -78,7 +89,11 @@ describe("validateModel", () => {
       return [inner];
     });
     const elseBranch = b.subgraph("else", (g) => [g.op("Identity", [inner!])]);
-    b.output(b.op("If", [cond], { then_branch: thenBranch, else_branch: elseBranch }), DataType.FLOAT, [1]);
+    b.output(
+      b.op("If", [cond], { then_branch: thenBranch, else_branch: elseBranch }),
+      DataType.FLOAT,
+      [1],
+    );
     const issues = validateModel(b.model);
     expect(issues.map((i) => i.code)).toEqual(["OUT_OF_SCOPE"]);
     expect(issues[0]!.graph).toMatch(/main\/If .*\/else_branch/);

@@ -33,11 +33,21 @@ export interface ValidationIssue {
 export function validateModel(model: Model): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   if (!Number.isInteger(model.irVersion) || model.irVersion < 1) {
-    issues.push({ code: "INVALID_IR_VERSION", message: `ir_version is ${model.irVersion}; it must be a positive integer`, graph: "model" });
+    issues.push({
+      code: "INVALID_IR_VERSION",
+      message: `ir_version is ${model.irVersion}; it must be a positive integer`,
+      graph: "model",
+    });
   }
   validateTree(model.graph, "main", model.opsetImports, issues, true);
   for (const fn of model.functions) {
-    validateTree(fn.graph, `function ${fn.domain}.${fn.name}`, fn.opsetImports.length > 0 ? fn.opsetImports : model.opsetImports, issues, false);
+    validateTree(
+      fn.graph,
+      `function ${fn.domain}.${fn.name}`,
+      fn.opsetImports.length > 0 ? fn.opsetImports : model.opsetImports,
+      issues,
+      false,
+    );
     if (model.opsetVersion(fn.domain) === undefined) {
       issues.push({
         code: "MISSING_OPSET",
@@ -54,24 +64,41 @@ export function assertValidModel(model: Model): void {
   const issues = validateModel(model);
   if (issues.length === 0) return;
   const first = issues[0]!;
-  const lines = issues.slice(0, 20).map((issue) => `  - [${issue.code}] ${issue.graph}: ${issue.message}`);
+  const lines = issues
+    .slice(0, 20)
+    .map((issue) => `  - [${issue.code}] ${issue.graph}: ${issue.message}`);
   if (issues.length > 20) lines.push(`  … and ${issues.length - 20} more`);
-  throw new OnnxError("VALIDATION_FAILED", `the model is not valid (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n${lines.join("\n")}`, {
-    node: first.node,
-    value: first.value,
-  });
+  throw new OnnxError(
+    "VALIDATION_FAILED",
+    `the model is not valid (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n${lines.join("\n")}`,
+    {
+      node: first.node,
+      value: first.value,
+    },
+  );
 }
 
 function describeNode(node: Node, index: number): string {
   return node.name ? `${node.opType} "${node.name}"` : `${node.opType} #${index}`;
 }
 
-function validateTree(root: Graph, rootPath: string, opsets: readonly OpsetImport[], issues: ValidationIssue[], isMain: boolean): void {
+function validateTree(
+  root: Graph,
+  rootPath: string,
+  opsets: readonly OpsetImport[],
+  issues: ValidationIssue[],
+  isMain: boolean,
+): void {
   const definitions = new Map<string, Value>();
   const define = (value: Value, path: string) => {
     const existing = definitions.get(value.name);
     if (existing && existing !== value) {
-      issues.push({ code: "DUPLICATE_DEFINITION", message: `value "${value.name}" is defined more than once (values must have unique names in a model)`, graph: path, value: value.name });
+      issues.push({
+        code: "DUPLICATE_DEFINITION",
+        message: `value "${value.name}" is defined more than once (values must have unique names in a model)`,
+        graph: path,
+        value: value.name,
+      });
     } else definitions.set(value.name, value);
   };
   const imported = new Set(opsets.map((o) => (o.domain === "ai.onnx" ? "" : o.domain)));
@@ -82,18 +109,29 @@ function validateTree(root: Graph, rootPath: string, opsets: readonly OpsetImpor
       define(value, path);
       available.add(value);
       if (isMain && graph === root && !value.type) {
-        issues.push({ code: "MISSING_TYPE", message: `graph input "${value.name}" has no type`, graph: path, value: value.name });
+        issues.push({
+          code: "MISSING_TYPE",
+          message: `graph input "${value.name}" has no type`,
+          graph: path,
+          value: value.name,
+        });
       }
     }
     for (const value of [...graph.initializers, ...graph.sparseInitializers]) {
       if (!available.has(value)) define(value, path);
       available.add(value);
-      if (value.initializer && value.initializer.hasData && value.initializer.dataType !== DataType.STRING) {
+      const tensor = value.initializer;
+      if (tensor?.hasData && tensor.dataType !== DataType.STRING) {
         try {
-          value.initializer.rawBytes();
+          tensor.rawBytes();
         } catch (error) {
           if (!(error instanceof OnnxError)) throw error;
-          issues.push({ code: "TENSOR_DATA", message: error.message, graph: path, value: value.name });
+          issues.push({
+            code: "TENSOR_DATA",
+            message: error.message,
+            graph: path,
+            value: value.name,
+          });
         }
       }
     }
@@ -101,7 +139,13 @@ function validateTree(root: Graph, rootPath: string, opsets: readonly OpsetImpor
     const positions = new Map(graph.nodes.map((node, index) => [node, index]));
     graph.nodes.forEach((node, index) => {
       const label = describeNode(node, index);
-      if (!node.opType) issues.push({ code: "EMPTY_OP_TYPE", message: `node #${index} has no op_type`, graph: path, node: node.name });
+      if (!node.opType)
+        issues.push({
+          code: "EMPTY_OP_TYPE",
+          message: `node #${index} has no op_type`,
+          graph: path,
+          node: node.name,
+        });
       const domain = node.domain === "ai.onnx" ? "" : node.domain;
       if (!imported.has(domain)) {
         issues.push({
@@ -130,7 +174,12 @@ function validateTree(root: Graph, rootPath: string, opsets: readonly OpsetImpor
     for (const output of graph.outputs) {
       if (isVisible(output)) {
         if (isMain && graph === root && !output.type) {
-          issues.push({ code: "MISSING_TYPE", message: `graph output "${output.name}" has no type`, graph: path, value: output.name });
+          issues.push({
+            code: "MISSING_TYPE",
+            message: `graph output "${output.name}" has no type`,
+            graph: path,
+            value: output.name,
+          });
         }
         continue;
       }
@@ -156,12 +205,20 @@ function inputIssue(
 ): ValidationIssue {
   const base = { graph: path, node: node.name, value: input.name };
   if (input.isDangling) {
-    return { ...base, code: "UNDEFINED_INPUT", message: `node ${label} input ${slot} "${input.name}" is not defined anywhere` };
+    return {
+      ...base,
+      code: "UNDEFINED_INPUT",
+      message: `node ${label} input ${slot} "${input.name}" is not defined anywhere`,
+    };
   }
   const producer = input.producer;
   if (producer && positions.has(producer)) {
     if (producesTransitively(node, producer, graph)) {
-      return { ...base, code: "CYCLE", message: `node ${label} input ${slot} "${input.name}" depends on the node's own output (a cycle)` };
+      return {
+        ...base,
+        code: "CYCLE",
+        message: `node ${label} input ${slot} "${input.name}" depends on the node's own output (a cycle)`,
+      };
     }
     return {
       ...base,

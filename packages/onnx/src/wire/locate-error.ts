@@ -37,7 +37,10 @@ function expectedWireTypes(field: DescField): number[] {
   if (field.fieldKind === "map") return [2];
   const isList = field.fieldKind === "list";
   if (isList && field.listKind === "message") return [2];
-  const scalar = field.fieldKind === "enum" || (isList && field.listKind === "enum") ? ScalarType.INT32 : field.scalar;
+  const scalar =
+    field.fieldKind === "enum" || (isList && field.listKind === "enum")
+      ? ScalarType.INT32
+      : field.scalar;
   let base: number;
   switch (scalar) {
     case ScalarType.DOUBLE:
@@ -59,7 +62,14 @@ function expectedWireTypes(field: DescField): number[] {
   return isList ? [base, 2] : [base];
 }
 
-const wireTypeNames = ["varint", "fixed64", "length-delimited", "start-group", "end-group", "fixed32"];
+const wireTypeNames = [
+  "varint",
+  "fixed64",
+  "length-delimited",
+  "start-group",
+  "end-group",
+  "fixed32",
+];
 
 /**
  * Walks protobuf bytes against the schema to find the first structural
@@ -68,53 +78,104 @@ const wireTypeNames = ["varint", "fixed64", "length-delimited", "start-group", "
  * turn a bare parser error into one that says where.
  */
 export function locateWireProblem(bytes: Uint8Array, desc: DescMessage): WireProblem | undefined {
-  return scanMessage(new Cursor(bytes, 0), bytes.byteLength, desc, desc.typeName.replace(/^onnx\./, ""), 0);
+  return scanMessage(
+    new Cursor(bytes, 0),
+    bytes.byteLength,
+    desc,
+    desc.typeName.replace(/^onnx\./, ""),
+    0,
+  );
 }
 
-function scanMessage(cursor: Cursor, end: number, desc: DescMessage | undefined, path: string, depth: number): WireProblem | undefined {
+function scanMessage(
+  cursor: Cursor,
+  end: number,
+  desc: DescMessage | undefined,
+  path: string,
+  depth: number,
+): WireProblem | undefined {
   if (depth > maxNestingDepth) {
-    return { kind: "too-deep", offset: cursor.position, path, reason: `messages nest deeper than ${maxNestingDepth} levels` };
+    return {
+      kind: "too-deep",
+      offset: cursor.position,
+      path,
+      reason: `messages nest deeper than ${maxNestingDepth} levels`,
+    };
   }
   const counts = new Map<number, number>();
   while (cursor.position < end) {
     const tagOffset = cursor.position;
     const tag = cursor.varint(end);
-    if (tag === undefined) return { kind: "truncated", offset: tagOffset, path, reason: "field tag runs past the end of its message" };
+    if (tag === undefined)
+      return {
+        kind: "truncated",
+        offset: tagOffset,
+        path,
+        reason: "field tag runs past the end of its message",
+      };
     const number = Math.floor(tag / 8);
     const wireType = tag % 8;
-    if (number === 0) return { kind: "invalid", offset: tagOffset, path, reason: "field number 0 is not allowed" };
+    if (number === 0)
+      return { kind: "invalid", offset: tagOffset, path, reason: "field number 0 is not allowed" };
     const field = desc?.fields.find((f) => f.number === number);
     const index = counts.get(number) ?? 0;
     counts.set(number, index + 1);
     const fieldPath = field
       ? `${path}.${field.name}${field.fieldKind === "list" ? `[${index}]` : ""}`
       : `${path}.<field ${number}>`;
-    if (wireType > 5) return { kind: "wire-type", offset: tagOffset, path: fieldPath, reason: `wire type ${wireType} does not exist` };
+    if (wireType > 5)
+      return {
+        kind: "wire-type",
+        offset: tagOffset,
+        path: fieldPath,
+        reason: `wire type ${wireType} does not exist`,
+      };
     if (field && !expectedWireTypes(field).includes(wireType)) {
       return {
         kind: "wire-type",
         offset: tagOffset,
         path: fieldPath,
-        reason: `field ${field.name} arrived as ${wireTypeNames[wireType]}, expected ${expectedWireTypes(field).map((w) => wireTypeNames[w]).join(" or ")}`,
+        reason: `field ${field.name} arrived as ${wireTypeNames[wireType]}, expected ${expectedWireTypes(
+          field,
+        )
+          .map((w) => wireTypeNames[w])
+          .join(" or ")}`,
       };
     }
     const valueOffset = cursor.position;
     switch (wireType) {
       case 0:
-        if (cursor.varint(end) === undefined) return { kind: "truncated", offset: valueOffset, path: fieldPath, reason: "varint runs past the end of its message" };
+        if (cursor.varint(end) === undefined)
+          return {
+            kind: "truncated",
+            offset: valueOffset,
+            path: fieldPath,
+            reason: "varint runs past the end of its message",
+          };
         break;
       case 1:
       case 5: {
         const width = wireType === 1 ? 8 : 4;
         if (cursor.position + width > end) {
-          return { kind: "truncated", offset: valueOffset, path: fieldPath, reason: `needs ${width} bytes, ${end - cursor.position} remain` };
+          return {
+            kind: "truncated",
+            offset: valueOffset,
+            path: fieldPath,
+            reason: `needs ${width} bytes, ${end - cursor.position} remain`,
+          };
         }
         cursor.position += width;
         break;
       }
       case 2: {
         const length = cursor.varint(end);
-        if (length === undefined) return { kind: "truncated", offset: valueOffset, path: fieldPath, reason: "length prefix runs past the end of its message" };
+        if (length === undefined)
+          return {
+            kind: "truncated",
+            offset: valueOffset,
+            path: fieldPath,
+            reason: "length prefix runs past the end of its message",
+          };
         const start = cursor.position;
         if (start + length > end) {
           return {
@@ -124,7 +185,12 @@ function scanMessage(cursor: Cursor, end: number, desc: DescMessage | undefined,
             reason: `length ${length} exceeds the ${end - start} bytes that remain`,
           };
         }
-        const child = field && (field.fieldKind === "message" || (field.fieldKind === "list" && field.listKind === "message")) ? field.message : undefined;
+        const child =
+          field &&
+          (field.fieldKind === "message" ||
+            (field.fieldKind === "list" && field.listKind === "message"))
+            ? field.message
+            : undefined;
         if (child) {
           const problem = scanMessage(cursor, start + length, child, fieldPath, depth + 1);
           if (problem) return problem;
@@ -138,22 +204,51 @@ function scanMessage(cursor: Cursor, end: number, desc: DescMessage | undefined,
         break;
       }
       case 4:
-        return { kind: "invalid", offset: tagOffset, path: fieldPath, reason: "end-group tag without a start-group" };
+        return {
+          kind: "invalid",
+          offset: tagOffset,
+          path: fieldPath,
+          reason: "end-group tag without a start-group",
+        };
     }
   }
   return undefined;
 }
 
-function skipGroup(cursor: Cursor, end: number, number: number, path: string, depth: number): WireProblem | undefined {
-  if (depth > maxNestingDepth) return { kind: "too-deep", offset: cursor.position, path, reason: `groups nest deeper than ${maxNestingDepth} levels` };
+function skipGroup(
+  cursor: Cursor,
+  end: number,
+  number: number,
+  path: string,
+  depth: number,
+): WireProblem | undefined {
+  if (depth > maxNestingDepth)
+    return {
+      kind: "too-deep",
+      offset: cursor.position,
+      path,
+      reason: `groups nest deeper than ${maxNestingDepth} levels`,
+    };
   while (cursor.position < end) {
     const tagOffset = cursor.position;
     const tag = cursor.varint(end);
-    if (tag === undefined) return { kind: "truncated", offset: tagOffset, path, reason: "field tag runs past the end of the group" };
+    if (tag === undefined)
+      return {
+        kind: "truncated",
+        offset: tagOffset,
+        path,
+        reason: "field tag runs past the end of the group",
+      };
     const wireType = tag % 8;
     const inner = Math.floor(tag / 8);
     if (wireType === 4) {
-      if (inner !== number) return { kind: "invalid", offset: tagOffset, path, reason: `end-group ${inner} does not close group ${number}` };
+      if (inner !== number)
+        return {
+          kind: "invalid",
+          offset: tagOffset,
+          path,
+          reason: `end-group ${inner} does not close group ${number}`,
+        };
       return undefined;
     }
     if (wireType === 3) {
@@ -161,10 +256,21 @@ function skipGroup(cursor: Cursor, end: number, number: number, path: string, de
       if (problem) return problem;
       continue;
     }
-    if (wireType > 5) return { kind: "wire-type", offset: tagOffset, path, reason: `wire type ${wireType} does not exist` };
+    if (wireType > 5)
+      return {
+        kind: "wire-type",
+        offset: tagOffset,
+        path,
+        reason: `wire type ${wireType} does not exist`,
+      };
     const valueOffset = cursor.position;
     if (skipEnd(cursor, end, wireType) > end) {
-      return { kind: "truncated", offset: valueOffset, path, reason: "a value in the group runs past the end of its message" };
+      return {
+        kind: "truncated",
+        offset: valueOffset,
+        path,
+        reason: "a value in the group runs past the end of its message",
+      };
     }
   }
   return { kind: "truncated", offset: end, path, reason: `group ${number} is not closed` };

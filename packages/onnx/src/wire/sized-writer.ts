@@ -29,7 +29,8 @@ function planFor(desc: DescMessage): FieldPlan[] {
   return plan;
 }
 
-type AnyMessage = Message & Record<string, unknown> & { $unknown?: { no: number; wireType: number; data: Uint8Array }[] };
+type AnyMessage = Message &
+  Record<string, unknown> & { $unknown?: { no: number; wireType: number; data: Uint8Array }[] };
 
 /** Value of a field if it is present (proto2 presence: own property; lists: non-empty; oneof: selected case). */
 function presentValue(message: AnyMessage, plan: FieldPlan): unknown {
@@ -52,7 +53,8 @@ function presentValue(message: AnyMessage, plan: FieldPlan): unknown {
 }
 
 function isDefaultScalar(value: unknown): boolean {
-  if (value === undefined || value === 0 || value === 0n || value === "" || value === false) return true;
+  if (value === undefined || value === 0 || value === 0n || value === "" || value === false)
+    return true;
   return value instanceof Uint8Array && value.byteLength === 0;
 }
 
@@ -96,8 +98,10 @@ function utf8Length(text: string): number {
 
 function wireTypeOf(field: DescField, packedList: boolean): number {
   if (packedList) return 2;
-  if (field.fieldKind === "message" || (field.fieldKind === "list" && field.listKind === "message")) return 2;
-  if (field.fieldKind === "enum" || (field.fieldKind === "list" && field.listKind === "enum")) return 0;
+  if (field.fieldKind === "message" || (field.fieldKind === "list" && field.listKind === "message"))
+    return 2;
+  if (field.fieldKind === "enum" || (field.fieldKind === "list" && field.listKind === "enum"))
+    return 0;
   const scalar = (field as { scalar?: ScalarType }).scalar;
   switch (scalar) {
     case ScalarType.DOUBLE:
@@ -189,7 +193,8 @@ export class MessageSizer {
           else total += tagSize * list.length + payload;
         }
       } else {
-        const scalar = field.fieldKind === "enum" ? undefined : (field as { scalar: ScalarType }).scalar;
+        const scalar =
+          field.fieldKind === "enum" ? undefined : (field as { scalar: ScalarType }).scalar;
         total += tagSize + scalarSize(scalar, value);
       }
     }
@@ -265,7 +270,11 @@ export class ChunkedWriter {
       if (this.position > 0) {
         this.chunks.push(this.buffer.subarray(0, this.position));
         this.buffer = this.buffer.subarray(this.position);
-        this.view = new DataView(this.buffer.buffer, this.buffer.byteOffset, this.buffer.byteLength);
+        this.view = new DataView(
+          this.buffer.buffer,
+          this.buffer.byteOffset,
+          this.buffer.byteLength,
+        );
         this.position = 0;
       }
       this.chunks.push(bytes);
@@ -380,7 +389,8 @@ export class ChunkedWriter {
           }
         }
       } else {
-        const scalar = field.fieldKind === "enum" ? undefined : (field as { scalar: ScalarType }).scalar;
+        const scalar =
+          field.fieldKind === "enum" ? undefined : (field as { scalar: ScalarType }).scalar;
         this.varint(field.number * 8 + wireTypeOf(field, false));
         this.scalar(scalar, value);
       }
@@ -393,7 +403,11 @@ export class ChunkedWriter {
 }
 
 /** Encodes a message into one exactly sized buffer. */
-export function encodeToBuffer(desc: DescMessage, message: Message, checkSize?: (size: number) => void): Uint8Array {
+export function encodeToBuffer(
+  desc: DescMessage,
+  message: Message,
+  checkSize?: (size: number) => void,
+): Uint8Array {
   const sizer = new MessageSizer();
   const size = sizer.size(desc, message as AnyMessage);
   checkSize?.(size);
