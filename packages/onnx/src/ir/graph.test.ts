@@ -54,6 +54,19 @@ describe("Graph editing", () => {
     expect(validateModel(b.model)).toEqual([]);
   });
 
+  it("replaceNode swaps the op and keeps the output values and their uses", () => {
+    const { b, a, c } = chain();
+    const neg = c.producer!;
+    const uses = [...c.uses];
+    const sigmoid = b.graph.replaceNode(neg, { opType: "Sigmoid", inputs: [a] });
+    expect(c.producer).toBe(sigmoid);
+    expect(c.uses).toEqual(uses);
+    expect(sigmoid.name).toBe("neg");
+    expect(b.graph.nodes.map((n) => n.opType)).toEqual(["Relu", "Sigmoid", "Abs"]);
+    expect(a.uses.map((u) => u.node.opType)).toEqual(["Sigmoid"]);
+    expect(validateModel(b.model)).toEqual([]);
+  });
+
   it("refuses to remove a node whose output is still read", () => {
     const { b, a } = chain();
     expect(() => b.graph.removeNode(a.producer!)).toThrowError(/still used/);

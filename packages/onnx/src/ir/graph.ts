@@ -293,6 +293,34 @@ export class Graph {
     return node;
   }
 
+  /**
+   * Replaces `node` by a new node built from `spec` that produces the very same
+   * output values (names, types and every use stay as they are), at the same
+   * position. Returns the new node.
+   */
+  replaceNode(node: Node, spec: Omit<NodeSpec, "outputs" | "before" | "after">): Node {
+    const at = this.nodes.indexOf(node);
+    if (at < 0)
+      throw new OnnxError(
+        "GRAPH_INVALID",
+        `node ${node.describe()} is not in graph "${this.name}"`,
+        { node: node.name },
+      );
+    const rest = create(NodeProtoSchema, { opType: spec.opType });
+    if (spec.domain) rest.domain = spec.domain;
+    if (spec.docString) rest.docString = spec.docString;
+    this.root.nodeNames?.delete(node.name);
+    rest.name = this.uniqueNodeName(spec.name ?? node.name);
+    const replacement = new Node(this, rest, []);
+    for (const attribute of spec.attributes ?? []) replacement.setAttribute(attribute);
+    for (const [index, value] of (spec.inputs ?? []).entries()) replacement.setInput(index, value);
+    node.detachInputs();
+    replacement.setOutputsUnchecked([...node.outputs]);
+    node.setOutputsUnchecked([]);
+    this.nodes[at] = replacement;
+    return replacement;
+  }
+
   /** @internal places a node in the node list */
   insertNode(node: Node, where: { before?: Node; after?: Node } = {}): void {
     if (where.before) {
