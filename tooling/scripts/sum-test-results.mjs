@@ -3,7 +3,10 @@
 import { readFileSync } from "node:fs";
 
 const [logPath, status] = process.argv.slice(2);
-const text = readFileSync(logPath, "utf8").replace(/\x1b\[[0-9;]*m/g, "");
+const text = readFileSync(logPath, "utf8").replace(
+  new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g"),
+  "",
+);
 let passed = 0;
 let failed = 0;
 let skipped = 0;

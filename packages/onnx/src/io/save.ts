@@ -94,6 +94,7 @@ function planExternal(
     if (!wasExternal && (!isInitializer || mode === false || mode === null)) return original;
     const bytes = tensor.rawBytes();
     const external = mode !== false && (wasExternal || bytes.byteLength >= threshold);
+    if (!external && !wasExternal) return original; // stays inline exactly as it was stored
     const copy = shallowClone(original);
     copy.floatData = [];
     copy.int32Data = [];

@@ -253,14 +253,22 @@ export class Tensor {
   private typedFieldBytes(id: DataType, field: string, count: number): Uint8Array {
     const components = dataTypeInfo(id)!.componentsPerElement;
     const byteLength = rawByteLength(id, count);
-    const out = new Uint8Array(byteLength);
-    const view = new DataView(out.buffer);
     const fail = (have: number, want: number) =>
       new OnnxError(
         "TENSOR_INVALID",
         `tensor "${this.name}" needs ${want} values in ${field} but has ${have}`,
         { value: this.name },
       );
+    // Check the field's length against dims before allocating, so absurd dims never allocate.
+    const bits = dataTypeInfo(id)!.bits;
+    const have = (this.proto[field as "floatData"] as unknown[]).length;
+    const want =
+      bits < 8 && field === "int32Data"
+        ? byteLength
+        : count * (field === "floatData" || field === "doubleData" ? components : 1);
+    if (have !== want) throw fail(have, want);
+    const out = new Uint8Array(byteLength);
+    const view = new DataView(out.buffer);
     switch (field) {
       case "floatData": {
         const data = this.proto.floatData;

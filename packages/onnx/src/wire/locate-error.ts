@@ -177,7 +177,16 @@ function scanMessage(
             reason: "length prefix runs past the end of its message",
           };
         const start = cursor.position;
+        const child =
+          field &&
+          (field.fieldKind === "message" ||
+            (field.fieldKind === "list" && field.listKind === "message"))
+            ? field.message
+            : undefined;
         if (start + length > end) {
+          // Report the innermost field that overruns: scan the child up to where the bytes end.
+          const inner = child ? scanMessage(cursor, end, child, fieldPath, depth + 1) : undefined;
+          if (inner?.kind === "truncated") return inner;
           return {
             kind: "truncated",
             offset: valueOffset,
@@ -185,12 +194,6 @@ function scanMessage(
             reason: `length ${length} exceeds the ${end - start} bytes that remain`,
           };
         }
-        const child =
-          field &&
-          (field.fieldKind === "message" ||
-            (field.fieldKind === "list" && field.listKind === "message"))
-            ? field.message
-            : undefined;
         if (child) {
           const problem = scanMessage(cursor, start + length, child, fieldPath, depth + 1);
           if (problem) return problem;
