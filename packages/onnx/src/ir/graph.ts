@@ -258,12 +258,7 @@ export class Graph {
 
   /** Creates a node from a spec, inserts it, and returns it. */
   addNode(spec: NodeSpec): Node {
-    const rest = create(NodeProtoSchema, { opType: spec.opType });
-    if (spec.domain) rest.domain = spec.domain;
-    if (spec.docString) rest.docString = spec.docString;
-    rest.name = this.uniqueNodeName(spec.name ?? spec.opType);
-    const node = new Node(this, rest, []);
-    for (const attribute of spec.attributes ?? []) node.setAttribute(attribute);
+    const node = this.createNode(spec, spec.name ?? spec.opType);
     const outputSpec = spec.outputs ?? 1;
     const outputs: (Value | null)[] = [];
     const count = typeof outputSpec === "number" ? outputSpec : outputSpec.length;
@@ -277,14 +272,14 @@ export class Graph {
             `value "${entry.name}" already has a definition; a node cannot also produce it`,
             {
               value: entry.name,
-              node: rest.name,
+              node: node.name,
             },
           );
         }
         outputs.push(entry);
       } else
         outputs.push(
-          this.createValue(entry ?? `${rest.name}_out${index}`, { exact: entry !== undefined }),
+          this.createValue(entry ?? `${node.name}_out${index}`, { exact: entry !== undefined }),
         );
     }
     node.setOutputsUnchecked(outputs);
@@ -299,20 +294,9 @@ export class Graph {
    * position. Returns the new node.
    */
   replaceNode(node: Node, spec: Omit<NodeSpec, "outputs" | "before" | "after">): Node {
-    const at = this.nodes.indexOf(node);
-    if (at < 0)
-      throw new OnnxError(
-        "GRAPH_INVALID",
-        `node ${node.describe()} is not in graph "${this.name}"`,
-        { node: node.name },
-      );
-    const rest = create(NodeProtoSchema, { opType: spec.opType });
-    if (spec.domain) rest.domain = spec.domain;
-    if (spec.docString) rest.docString = spec.docString;
+    const at = this.positionOf(node);
     this.root.nodeNames?.delete(node.name);
-    rest.name = this.uniqueNodeName(spec.name ?? node.name);
-    const replacement = new Node(this, rest, []);
-    for (const attribute of spec.attributes ?? []) replacement.setAttribute(attribute);
+    const replacement = this.createNode(spec, spec.name ?? node.name);
     for (const [index, value] of (spec.inputs ?? []).entries()) replacement.setInput(index, value);
     node.detachInputs();
     replacement.setOutputsUnchecked([...node.outputs]);
@@ -323,34 +307,49 @@ export class Graph {
 
   /** @internal places a node in the node list */
   insertNode(node: Node, where: { before?: Node; after?: Node } = {}): void {
-    if (where.before) {
-      const at = this.nodes.indexOf(where.before);
-      if (at < 0)
-        throw new OnnxError(
-          "GRAPH_INVALID",
-          `node ${where.before.describe()} is not in graph "${this.name}"`,
-        );
-      this.nodes.splice(at, 0, node);
-    } else if (where.after) {
-      const at = this.nodes.indexOf(where.after);
-      if (at < 0)
-        throw new OnnxError(
-          "GRAPH_INVALID",
-          `node ${where.after.describe()} is not in graph "${this.name}"`,
-        );
-      this.nodes.splice(at + 1, 0, node);
-    } else this.nodes.push(node);
+    if (where.before) this.nodes.splice(this.positionOf(where.before), 0, node);
+    else if (where.after) this.nodes.splice(this.positionOf(where.after) + 1, 0, node);
+    else this.nodes.push(node);
+  }
+
+  /** Index of `node` in this graph's node list; throws GRAPH_INVALID naming the node when it is not here. */
+  private positionOf(node: Node): number {
+    const at = this.nodes.indexOf(node);
+    if (at < 0) {
+      throw new OnnxError(
+        "GRAPH_INVALID",
+        `node ${node.describe()} is not in graph "${this.name}"`,
+        {
+          node: node.name,
+        },
+      );
+    }
+    return at;
+  }
+
+  /** A detached node of this graph with a unique name, attributes set, no inputs or outputs yet. */
+  private createNode(spec: Omit<NodeSpec, "outputs" | "before" | "after">, nameHint: string): Node {
+    const rest = create(NodeProtoSchema, { opType: spec.opType });
+    if (spec.domain) rest.domain = spec.domain;
+    if (spec.docString) rest.docString = spec.docString;
+    rest.name = this.uniqueNodeName(nameHint);
+    const node = new Node(this, rest, []);
+    for (const attribute of spec.attributes ?? []) node.setAttribute(attribute);
+    return node;
+  }
+
+  /** Takes the node at `index` out of the list with its inputs' uses and its outputs' scope entries. */
+  private dropNodeAt(index: number): void {
+    const node = this.nodes[index]!;
+    node.detachInputs();
+    for (const output of node.outputs) if (output) this.forgetValue(output);
+    this.nodes.splice(index, 1);
+    this.root.nodeNames?.delete(node.name);
   }
 
   /** Removes a node; unless `force`, its outputs must have no uses and not be graph outputs. */
   removeNode(node: Node, options: { force?: boolean } = {}): void {
-    const at = this.nodes.indexOf(node);
-    if (at < 0)
-      throw new OnnxError(
-        "GRAPH_INVALID",
-        `node ${node.describe()} is not in graph "${this.name}"`,
-        { node: node.name },
-      );
+    const at = this.positionOf(node);
     if (!options.force) {
       for (const output of node.outputs) {
         if (output && (output.uses.length > 0 || this.isOutputAnywhere(output))) {
@@ -362,10 +361,7 @@ export class Graph {
         }
       }
     }
-    node.detachInputs();
-    for (const output of node.outputs) if (output) this.forgetValue(output);
-    this.nodes.splice(at, 1);
-    this.root.nodeNames?.delete(node.name);
+    this.dropNodeAt(at);
   }
 
   private forgetValue(value: Value): void {
@@ -529,10 +525,7 @@ export class Graph {
     for (let index = this.nodes.length - 1; index >= 0; index--) {
       const node = this.nodes[index]!;
       if (live.has(node)) continue;
-      node.detachInputs();
-      for (const output of node.outputs) if (output) this.forgetValue(output);
-      this.nodes.splice(index, 1);
-      this.root.nodeNames?.delete(node.name);
+      this.dropNodeAt(index);
       removed++;
     }
     for (const node of this.nodes)
