@@ -13,7 +13,6 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -192,22 +191,26 @@ async function childGenerate(path, sizeMb) {
 
 /** Timed rectify operations, each repeated; also checks that everything written equals the input. */
 async function childRectifyTiming(path, out, repeat) {
-  const { decodeModel, encodeModel, encodeModelChunks, saveModel } = await import(distUrl);
-  const times = { read: [], decode: [], readDecode: [], encode: [], encodeChunks: [], save: [] };
+  const { decodeModel, encodeModel, encodeModelChunks, loadModel, saveModel } = await import(
+    distUrl
+  );
+  const times = { load: [], decode: [], encode: [], encodeChunks: [], save: [] };
   let model;
-  let input;
   for (let i = 0; i < repeat; i++) {
     model = undefined;
-    input = undefined;
     await settle();
     const t0 = now();
-    input = await readFile(path);
-    const t1 = now();
+    model = await loadModel(path);
+    times.load.push(now() - t0);
+  }
+  model = undefined;
+  const input = readFileSync(path);
+  for (let i = 0; i < repeat; i++) {
+    model = undefined;
+    await settle();
+    const t0 = now();
     model = decodeModel(input, { source: path });
-    const t2 = now();
-    times.read.push(t1 - t0);
-    times.decode.push(t2 - t1);
-    times.readDecode.push(t2 - t0);
+    times.decode.push(now() - t0);
   }
   const checks = {};
   for (let i = 0; i < repeat; i++) {
@@ -353,9 +356,37 @@ async function main() {
       "--repeat",
       String(repeat),
     ]);
-    const peak = nodeChild("peak", ["--path", path, "--out", out]);
     const py = python(pythonTiming, [path, out, String(repeat)], "python timing");
-    const pyPeak = python(pythonPeak, [path, out], "python peak");
+    // Single passes in fresh processes (what a script or the CLI does), rectify
+    // and python interleaved in ABBA order so drift on a shared machine hits
+    // both alike; dirty pages from the previous write are flushed (sync)
+    // before each.
+    const passes = { rectify: [], python: [] };
+    for (let i = 0; i < repeat; i++) {
+      const order = i % 2 === 0 ? ["rectify", "python"] : ["python", "rectify"];
+      for (const who of order) {
+        spawnSync("sync");
+        passes[who].push(
+          who === "rectify"
+            ? nodeChild("peak", ["--path", path, "--out", out])
+            : python(pythonPeak, [path, out], "python peak"),
+        );
+      }
+    }
+    const singlePass = (runs) => {
+      const worst = runs.reduce((a, b) => (b.maxRss > a.maxRss ? b : a));
+      return {
+        loadMs: median(runs.map((x) => x.loadMs)),
+        saveMs: median(runs.map((x) => x.saveMs)),
+        totalMs: median(runs.map((x) => x.loadMs + x.saveMs)),
+        allTotalMs: runs.map((x) => x.loadMs + x.saveMs),
+        maxRss: worst.maxRss,
+        vmHwm: Math.max(...runs.map((x) => x.vmHwm ?? 0)),
+        identical: runs.every((x) => x.identical !== false),
+      };
+    };
+    const peak = singlePass(passes.rectify);
+    const pyPeak = singlePass(passes.python);
 
     const m = rectify.medians;
     const rate = (ms) => mb / (ms / 1000);
@@ -380,14 +411,14 @@ async function main() {
         medianMs: m,
         allMs: rectify.times,
         mbPerSecond: {
+          load: rate(m.load),
           decode: rate(m.decode),
-          readDecode: rate(m.readDecode),
           encode: rate(m.encode),
           encodeChunks: rate(m.encodeChunks),
           save: rate(m.save),
         },
         timingChild: memory(rectify, baseNodeImport),
-        loadSave: { ...memory(peak, baseNodeImport), loadMs: peak.loadMs, saveMs: peak.saveMs },
+        loadSave: { ...memory(peak, baseNodeImport), ...peak },
         checks: { ...rectify.checks, peakRunIdentical: peak.identical },
       },
       pythonOnnx: {
@@ -395,7 +426,7 @@ async function main() {
         allMs: py.times,
         mbPerSecond: { load: rate(py.medians.load), save: rate(py.medians.save) },
         timingChild: memory(py, basePython),
-        loadSave: { ...memory(pyPeak, basePython), loadMs: pyPeak.loadMs, saveMs: pyPeak.saveMs },
+        loadSave: { ...memory(pyPeak, basePython), ...pyPeak },
         resaveIdenticalToInput: py.identical,
       },
       baselines: {
@@ -411,10 +442,9 @@ async function main() {
       },
       ratios: {
         decodeVsPythonLoad: py.medians.load / m.decode,
-        readDecodeVsPythonLoad: py.medians.load / m.readDecode,
-        readDecodeEncodeVsPythonLoadSave: py.medians.loadSave / (m.readDecode + m.encode),
-        readDecodeSaveVsPythonLoadSave: py.medians.loadSave / (m.readDecode + m.save),
-        singlePassLoadSave: (pyPeak.loadMs + pyPeak.saveMs) / (peak.loadMs + peak.saveMs),
+        loadVsPythonLoad: py.medians.load / m.load,
+        loadSaveVsPythonLoadSave: py.medians.loadSave / (m.load + m.save),
+        singlePassLoadSave: pyPeak.totalMs / peak.totalMs,
       },
     };
     const checks = result.rectify.checks;
@@ -431,8 +461,8 @@ async function main() {
       },
       {
         name: "faster than python load+save",
-        value: `${result.ratios.readDecodeSaveVsPythonLoadSave.toFixed(2)}× medians (read+decode+saveModel vs load+save); ${result.ratios.singlePassLoadSave.toFixed(2)}× single pass`,
-        pass: result.ratios.readDecodeSaveVsPythonLoadSave > 1,
+        value: `${result.ratios.singlePassLoadSave.toFixed(2)}× single passes (median of ${repeat}, interleaved); ${result.ratios.loadSaveVsPythonLoadSave.toFixed(2)}× warm medians`,
+        pass: result.ratios.singlePassLoadSave > 1 && result.ratios.loadSaveVsPythonLoadSave > 1,
       },
       {
         name: "round trip byte-identical",
@@ -448,6 +478,7 @@ async function main() {
     } else {
       printTable(result, mb);
     }
+    // Only a wrong round trip fails the script; speed and memory targets are reported (shared machines are noisy).
     if (!result.targets[3].pass) process.exitCode = 1;
   } finally {
     if (options.keep) console.error(`kept ${folder}`);
@@ -461,25 +492,24 @@ function printTable(r, mb) {
   const rate = (x) => `${x.toFixed(0)} MB/s`;
   const rm = r.rectify.medianMs;
   const pm = r.pythonOnnx.medianMs;
+  const rp = r.rectify.loadSave;
+  const pp = r.pythonOnnx.loadSave;
   const rows = [
-    ["rectify readFile", rm.read],
-    ["rectify decodeModel", rm.decode],
-    ["rectify readFile + decodeModel", rm.readDecode],
+    [`rectify loadModel (read + decode)`, rm.load],
+    ["rectify decodeModel (bytes in memory)", rm.decode],
     ["rectify encodeModel (one buffer)", rm.encode],
     ["rectify encodeModelChunks (no I/O)", rm.encodeChunks],
-    ["rectify saveModel (streaming)", rm.save],
-    ["rectify read+decode + saveModel (sum)", rm.readDecode + rm.save],
+    ["rectify saveModel (streaming, atomic)", rm.save],
+    ["rectify loadModel + saveModel (sum)", rm.load + rm.save],
     ["python onnx.load", pm.load],
     ["python onnx.save", pm.save],
     ["python onnx.load + onnx.save", pm.loadSave],
-    [
-      "single pass, fresh process: rectify loadModel+saveModel",
-      r.rectify.loadSave.loadMs + r.rectify.loadSave.saveMs,
-    ],
-    [
-      "single pass, fresh process: python load+save",
-      r.pythonOnnx.loadSave.loadMs + r.pythonOnnx.loadSave.saveMs,
-    ],
+    [`single pass, fresh process: rectify loadModel`, rp.loadMs],
+    [`single pass, fresh process: rectify saveModel`, rp.saveMs],
+    [`single pass, fresh process: rectify load + save`, rp.totalMs],
+    [`single pass, fresh process: python onnx.load`, pp.loadMs],
+    [`single pass, fresh process: python onnx.save`, pp.saveMs],
+    [`single pass, fresh process: python load + save`, pp.totalMs],
   ];
   const w0 = Math.max(...rows.map((x) => x[0].length));
   console.log("");
@@ -492,7 +522,7 @@ function printTable(r, mb) {
   );
   console.log("");
   console.log(
-    `${`operation (median of ${r.repeat} unless single pass)`.padEnd(w0)}  ${"time".padStart(8)}  ${"throughput".padStart(10)}`,
+    `${`operation (median of ${r.repeat}; warm = repeated in one process)`.padEnd(w0)}  ${"time".padStart(8)}  ${"throughput".padStart(10)}`,
   );
   for (const [name, t] of rows)
     console.log(`${name.padEnd(w0)}  ${ms(t).padStart(8)}  ${rate(mb / (t / 1000)).padStart(10)}`);
@@ -513,7 +543,11 @@ function printTable(r, mb) {
     maxRss: r.baselines.nodeWithPackage,
     vmHwm: r.baselines.vmHwm.nodeWithPackage,
   });
-  memRow("rectify loadModel + saveModel (once)", r.rectify.loadSave, r.baselines.nodeWithPackage);
+  memRow(
+    "rectify loadModel + saveModel (once, worst)",
+    r.rectify.loadSave,
+    r.baselines.nodeWithPackage,
+  );
   memRow(
     "rectify timing child (all ops, repeated)",
     r.rectify.timingChild,
@@ -523,27 +557,24 @@ function printTable(r, mb) {
     maxRss: r.baselines.pythonWithOnnx,
     vmHwm: r.baselines.vmHwm.pythonWithOnnx,
   });
-  memRow("python onnx.load + onnx.save (once)", r.pythonOnnx.loadSave, r.baselines.pythonWithOnnx);
+  memRow(
+    "python onnx.load + onnx.save (once, worst)",
+    r.pythonOnnx.loadSave,
+    r.baselines.pythonWithOnnx,
+  );
   memRow("python timing child (repeated)", r.pythonOnnx.timingChild, r.baselines.pythonWithOnnx);
   console.log(
     `(marginal = maxRSS − baseline; parent RSS at spawn, a floor for every child's maxRSS: ${MB(r.baselines.parentRssAtSpawn)})`,
   );
   console.log("");
   console.log("ratios (python time / rectify time; > 1 means rectify is faster)");
+  const ratio = (name, x) => console.log(`  ${name.padEnd(48)} ${x.toFixed(2)}×`);
+  ratio("decodeModel vs onnx.load (warm):", r.ratios.decodeVsPythonLoad);
+  ratio("loadModel vs onnx.load (warm):", r.ratios.loadVsPythonLoad);
+  ratio("loadModel+saveModel vs load+save (warm):", r.ratios.loadSaveVsPythonLoadSave);
+  ratio("single pass load+save, fresh processes:", r.ratios.singlePassLoadSave);
   console.log(
-    `  decodeModel vs onnx.load:                        ${r.ratios.decodeVsPythonLoad.toFixed(2)}×`,
-  );
-  console.log(
-    `  readFile+decodeModel vs onnx.load:               ${r.ratios.readDecodeVsPythonLoad.toFixed(2)}×`,
-  );
-  console.log(
-    `  read+decode+encodeModel vs onnx.load+save:       ${r.ratios.readDecodeEncodeVsPythonLoadSave.toFixed(2)}×`,
-  );
-  console.log(
-    `  read+decode+saveModel vs onnx.load+save:         ${r.ratios.readDecodeSaveVsPythonLoadSave.toFixed(2)}×`,
-  );
-  console.log(
-    `  single pass loadModel+saveModel vs load+save:    ${r.ratios.singlePassLoadSave.toFixed(2)}×`,
+    `  (single-pass totals, ms: rectify ${rp.allTotalMs.map((x) => x.toFixed(0)).join(" ")}; python ${pp.allTotalMs.map((x) => x.toFixed(0)).join(" ")})`,
   );
   console.log(
     `  (python's re-save is byte-identical to the input: ${r.pythonOnnx.resaveIdenticalToInput})`,

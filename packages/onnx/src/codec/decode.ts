@@ -1,5 +1,4 @@
 import type { DescMessage } from "@bufbuild/protobuf";
-import { fromBinary } from "@bufbuild/protobuf";
 import { OnnxError, type OnnxErrorCode } from "../errors/onnx-error.js";
 import { modelFromProto } from "../ir/from-proto.js";
 import type { Model } from "../ir/model.js";
@@ -10,7 +9,8 @@ import {
   TensorProtoSchema,
 } from "../proto/onnx_pb.js";
 import { Tensor } from "../tensor/tensor.js";
-import { locateWireProblem, maxNestingDepth } from "../wire/locate-error.js";
+import { modelCodec, readMessage, tensorCodec } from "../wire/codec.js";
+import { locateWireProblem } from "../wire/locate-error.js";
 
 /** Options for decodeModel. */
 export interface DecodeOptions {
@@ -28,6 +28,7 @@ const kindToCode: Record<string, OnnxErrorCode> = {
 /** Parses protobuf bytes, turning any parser failure into an OnnxError with the byte offset and field path. */
 export function parseMessage<T>(
   desc: DescMessage,
+  type: Parameters<typeof readMessage<T>>[0],
   bytes: Uint8Array,
   what: string,
   source?: string,
@@ -40,10 +41,7 @@ export function parseMessage<T>(
     );
   }
   try {
-    return fromBinary(desc, bytes, {
-      readUnknownFields: true,
-      recursionLimit: maxNestingDepth,
-    }) as T;
+    return readMessage(type, bytes);
   } catch (cause) {
     const where = source ? ` in ${source}` : "";
     let problem: ReturnType<typeof locateWireProblem>;
@@ -89,7 +87,7 @@ export function decodeModel(bytes: Uint8Array, options: DecodeOptions = {}): Mod
       },
     );
   }
-  const proto = parseMessage<ModelProto>(ModelProtoSchema, bytes, "ONNX model", source);
+  const proto = parseMessage<ModelProto>(ModelProtoSchema, modelCodec, bytes, "ONNX model", source);
   if (!looksLikeModel(proto)) {
     throw new OnnxError(
       "DECODE_INVALID",
@@ -124,6 +122,6 @@ function looksLikeModel(proto: ModelProto): boolean {
 /** Decodes a serialized TensorProto (e.g. a conformance test's input_0.pb). */
 export function decodeTensor(bytes: Uint8Array, options: DecodeOptions = {}): Tensor {
   return new Tensor(
-    parseMessage<TensorProto>(TensorProtoSchema, bytes, "ONNX tensor", options.source),
+    parseMessage<TensorProto>(TensorProtoSchema, tensorCodec, bytes, "ONNX tensor", options.source),
   );
 }

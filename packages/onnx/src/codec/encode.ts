@@ -1,9 +1,9 @@
 import { OnnxError } from "../errors/onnx-error.js";
 import type { Model } from "../ir/model.js";
 import { modelToProto } from "../ir/to-proto.js";
-import { type ModelProto, ModelProtoSchema, TensorProtoSchema } from "../proto/onnx_pb.js";
+import type { ModelProto } from "../proto/onnx_pb.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { encodeToBuffer, encodeToChunks } from "../wire/sized-writer.js";
+import { modelCodec, tensorCodec, writeToBuffer, writeToChunks } from "../wire/codec.js";
 
 /** Protobuf messages cannot exceed 2 GiB; larger models must move tensors to external data. */
 export const maxProtobufBytes = 2 ** 31 - 1;
@@ -12,7 +12,7 @@ export const maxProtobufBytes = 2 ** 31 - 1;
 export function encodeModel(model: Model): Uint8Array {
   const proto = modelToProtoChecked(model);
   // Sizing comes first, so a model over 2 GiB is refused before anything big is allocated.
-  return encodeToBuffer(ModelProtoSchema, proto, (size) => {
+  return writeToBuffer(modelCodec, proto, (size) => {
     if (size > maxProtobufBytes) throw tooLarge(size);
   });
 }
@@ -23,7 +23,7 @@ export function encodeModelChunks(
   referenceThreshold = 64 * 1024,
 ): { chunks: Uint8Array[]; byteLength: number } {
   const proto = modelToProtoChecked(model);
-  const result = encodeToChunks(ModelProtoSchema, proto, referenceThreshold);
+  const result = writeToChunks(modelCodec, proto, referenceThreshold);
   if (result.byteLength > maxProtobufBytes) throw tooLarge(result.byteLength);
   return result;
 }
@@ -52,5 +52,5 @@ export function modelToProtoChecked(model: Model): ModelProto {
 
 /** Encodes a single tensor to TensorProto bytes. */
 export function encodeTensor(tensor: Tensor): Uint8Array {
-  return encodeToBuffer(TensorProtoSchema, tensor.proto);
+  return writeToBuffer(tensorCodec, tensor.proto);
 }

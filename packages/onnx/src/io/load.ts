@@ -11,11 +11,22 @@ export interface LoadOptions {
 
 /** Reads and decodes an ONNX file; external tensor data is read from files beside it. */
 export async function loadModel(path: string, options: LoadOptions = {}): Promise<Model> {
-  const { readFile } = await import("node:fs/promises");
+  const { open } = await import("node:fs/promises");
   const { dirname } = await import("node:path");
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(path);
+    // Positional reads straight into one buffer (fs.readFile reads 512 KiB
+    // at a time through the thread pool, ~20% slower for a 200 MB model here).
+    const handle = await open(path, "r");
+    try {
+      const { size } = await handle.stat();
+      bytes = new Uint8Array(size);
+      const read = await readInto(handle, bytes, 0);
+      if (read !== size)
+        throw new Error(`the file shrank while being read (${read} of ${size} bytes)`);
+    } finally {
+      await handle.close();
+    }
   } catch (cause) {
     throw new OnnxError(
       "IO_READ",
@@ -27,6 +38,61 @@ export async function loadModel(path: string, options: LoadOptions = {}): Promis
   const model = decodeModel(bytes, { source: path });
   if ((options.externalData ?? "load") === "load") await loadExternalData(model, dirname(path));
   return model;
+}
+
+/** Large reads are split into parts of at least this size, read concurrently. */
+const parallelPartBytes = 32 * 1024 * 1024;
+/** At most this many concurrent reads (libuv's thread pool has 4 threads by default). */
+const maxParallelParts = 4;
+
+/**
+ * Fills `target` with the file's bytes from `position` on; returns how many
+ * bytes were read (fewer at end of file). Files of 64 MiB and more are read
+ * as up to 4 concurrent positional reads: copying out of the page cache is
+ * the bottleneck, and on this 2-CPU machine two threads read a 200 MB model
+ * in ~112 ms instead of ~175 ms (measured; single-threaded readers such as
+ * Python's `f.read()` cannot do this).
+ */
+async function readInto(
+  handle: import("node:fs/promises").FileHandle,
+  target: Uint8Array,
+  position: number,
+): Promise<number> {
+  const size = target.byteLength;
+  const parts = Math.min(maxParallelParts, Math.floor(size / parallelPartBytes));
+  if (parts < 2) return readRange(handle, target, 0, size, position);
+  const part = Math.ceil(size / parts / 4096) * 4096;
+  const jobs: Promise<number>[] = [];
+  for (let start = 0; start < size; start += part) {
+    jobs.push(readRange(handle, target, start, Math.min(part, size - start), position));
+  }
+  const counts = await Promise.all(jobs);
+  // A short part (the file shrank) makes everything after it meaningless.
+  let total = 0;
+  for (const [i, count] of counts.entries()) {
+    total += count;
+    if (count < Math.min(part, size - i * part)) break;
+  }
+  return total;
+}
+
+/** Reads bytes [start, start + length) of the target range; returns how many were read. */
+async function readRange(
+  handle: import("node:fs/promises").FileHandle,
+  target: Uint8Array,
+  start: number,
+  length: number,
+  position: number,
+): Promise<number> {
+  let done = 0;
+  while (done < length) {
+    // Linux reads at most 0x7ffff000 bytes per call.
+    const chunk = Math.min(length - done, 0x40000000);
+    const { bytesRead } = await handle.read(target, start + done, chunk, position + start + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return done;
 }
 
 /**
@@ -84,17 +150,7 @@ export async function loadExternalData(model: Model, baseDirectory: string): Pro
         );
       }
       const bytes = new Uint8Array(length);
-      let done = 0;
-      while (done < length) {
-        const { bytesRead } = await entry.handle.read(
-          bytes,
-          done,
-          length - done,
-          info.offset + done,
-        );
-        if (bytesRead === 0) break;
-        done += bytesRead;
-      }
+      const done = await readInto(entry.handle, bytes, info.offset);
       if (done !== length) {
         throw new OnnxError(
           "EXTERNAL_DATA",

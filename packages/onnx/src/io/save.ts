@@ -8,14 +8,13 @@ import {
   AttributeProto_AttributeType,
   type GraphProto,
   type ModelProto,
-  ModelProtoSchema,
   StringStringEntryProtoSchema,
   type TensorProto,
   TensorProto_DataLocation,
 } from "../proto/onnx_pb.js";
 import { DataType } from "../tensor/data-type.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { encodeToChunks } from "../wire/sized-writer.js";
+import { modelCodec, type SizedMessage, sizeMessage, writeSized } from "../wire/codec.js";
 
 /** How saveModel stores tensor data. */
 export interface ExternalDataOptions {
@@ -57,19 +56,19 @@ export async function saveModel(
   const defaultLocation = `${basename(path)}.data`;
   const explicit = options.externalData;
   let plan = planExternal(model, explicit === false ? false : (explicit ?? null), defaultLocation);
-  let encoded = encodeToChunks(ModelProtoSchema, plan.proto);
-  if (encoded.byteLength > maxProtobufBytes && explicit === undefined) {
+  let sized = sizeMessage(modelCodec, plan.proto);
+  if (sized.byteLength > maxProtobufBytes && explicit === undefined) {
     plan = planExternal(model, {}, defaultLocation);
-    encoded = encodeToChunks(ModelProtoSchema, plan.proto);
+    sized = sizeMessage(modelCodec, plan.proto);
   }
-  if (encoded.byteLength > maxProtobufBytes) {
+  if (sized.byteLength > maxProtobufBytes) {
     throw new OnnxError(
       "ENCODE_TOO_LARGE",
-      `the model encodes to ${encoded.byteLength} bytes, over protobuf's 2 GiB limit; save it with externalData: { threshold: 1024 }`,
+      `the model encodes to ${sized.byteLength} bytes, over protobuf's 2 GiB limit; save it with externalData: { threshold: 1024 }`,
       { file: path },
     );
   }
-  await writeAtomically(path, encoded.chunks, plan.location, plan.placements);
+  await writeAtomically(path, sized, plan.location, plan.placements);
 }
 
 /** Decides, for every tensor, inline or external, and builds the ModelProto to write. */
@@ -149,9 +148,17 @@ function planExternal(
   return { proto, location: placements.length > 0 ? location : undefined, placements };
 }
 
+/**
+ * Writes the data file (if any) and the model file under temporary names,
+ * then renames them into place. The model is encoded while it is written:
+ * each finished run of chunks goes out as a positional writev right away, so
+ * the thread pool writes the start of the file while JavaScript encodes the
+ * rest (a 200 MB model, fresh process: 187–294 ms encoding first, then
+ * writing; ~150 ms overlapped; scripts/bench-io.mjs).
+ */
 async function writeAtomically(
   path: string,
-  chunks: Uint8Array[],
+  sized: SizedMessage<ModelProto>,
   dataLocation: string | undefined,
   placements: Placement[],
 ): Promise<void> {
@@ -161,32 +168,77 @@ async function writeAtomically(
   const temporaryModel = `${path}${suffix}`;
   const dataPath = dataLocation ? join(dirname(path), dataLocation) : undefined;
   const temporaryData = dataPath ? `${dataPath}${suffix}` : undefined;
-  const writeAll = async (file: string, parts: Uint8Array[]) => {
+
+  /** Streams chunks to `file` with positional writevs while `produce` runs; resolves when all are written. */
+  const writeStreaming = async (
+    file: string,
+    produce: (sink: (chunk: Uint8Array) => void) => void,
+  ) => {
     const handle = await open(file, "w");
+    const pending: Promise<unknown>[] = [];
+    let batch: Uint8Array[] = [];
+    let batchBytes = 0;
+    let position = 0;
+    const flush = () => {
+      if (batch.length === 0) return;
+      const expected = batchBytes;
+      const at = position;
+      const write = handle.writev(batch, position).then(({ bytesWritten }) => {
+        // A regular file is only written short when the disk is full or a quota is hit.
+        if (bytesWritten !== expected)
+          throw new Error(`short write at byte ${at}: ${bytesWritten} of ${expected} bytes`);
+      });
+      // Observed by Promise.allSettled below; this keeps an early failure from being reported as unhandled meanwhile.
+      write.catch(() => {});
+      pending.push(write);
+      position += batchBytes;
+      batch = [];
+      batchBytes = 0;
+    };
+    let outcome: { failed: false } | { failed: true; error: unknown } = { failed: false };
     try {
-      // writev in batches: fewer syscalls than one write per chunk, under IOV_MAX.
-      for (let i = 0; i < parts.length; i += 512) await handle.writev(parts.slice(i, i + 512));
-    } finally {
-      await handle.close();
+      produce((chunk) => {
+        batch.push(chunk);
+        batchBytes += chunk.byteLength;
+        // writev takes at most IOV_MAX (1024) buffers; 4 MiB batches keep the pool busy early.
+        if (batch.length >= 512 || batchBytes >= 4 * 1024 * 1024) flush();
+      });
+      flush();
+    } catch (error) {
+      outcome = { failed: true, error };
     }
+    // Never close (or delete) the file under writes that are still running.
+    const results = await Promise.allSettled(pending);
+    await handle.close();
+    if (outcome.failed) throw outcome.error;
+    const rejected = results.find((r) => r.status === "rejected");
+    if (rejected) throw (rejected as PromiseRejectedResult).reason;
   };
+
   try {
+    const writes: Promise<void>[] = [];
     if (temporaryData) {
-      const parts: Uint8Array[] = [];
-      let position = 0;
-      for (const { bytes, offset } of placements) {
-        if (offset > position) parts.push(new Uint8Array(offset - position));
-        parts.push(bytes);
-        position = offset + bytes.byteLength;
-      }
-      await writeAll(temporaryData, parts);
+      writes.push(
+        writeStreaming(temporaryData, (sink) => {
+          let position = 0;
+          for (const { bytes, offset } of placements) {
+            if (offset > position) sink(new Uint8Array(offset - position));
+            sink(bytes);
+            position = offset + bytes.byteLength;
+          }
+        }),
+      );
     }
-    await writeAll(temporaryModel, chunks);
+    writes.push(writeStreaming(temporaryModel, (sink) => writeSized(sized, sink)));
+    const results = await Promise.allSettled(writes);
+    const failed = results.find((r) => r.status === "rejected");
+    if (failed) throw (failed as PromiseRejectedResult).reason;
     if (temporaryData && dataPath) await rename(temporaryData, dataPath);
     await rename(temporaryModel, path);
   } catch (cause) {
     await rm(temporaryModel, { force: true });
     if (temporaryData) await rm(temporaryData, { force: true });
+    if (cause instanceof OnnxError) throw cause;
     throw new OnnxError(
       "IO_WRITE",
       `cannot write model to ${path}: ${(cause as Error).message}`,

@@ -1,4 +1,5 @@
 import { type DescField, type DescMessage, ScalarType } from "@bufbuild/protobuf";
+import { maxNestingDepth } from "./wire-reader.js";
 
 /** What is wrong with a protobuf byte stream, and where. */
 export interface WireProblem {
@@ -7,9 +8,6 @@ export interface WireProblem {
   path: string;
   reason: string;
 }
-
-/** Deepest message nesting accepted (ONNX graphs nest through If/Loop/Scan; real models stay far below this). */
-export const maxNestingDepth = 200;
 
 class Cursor {
   constructor(
