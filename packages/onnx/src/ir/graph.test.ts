@@ -1,8 +1,10 @@
+import { create } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import { ModelBuilder } from "../builder/model-builder.js";
 import { decodeModel } from "../codec/decode.js";
 import { encodeModel } from "../codec/encode.js";
 import { OnnxError } from "../errors/onnx-error.js";
+import { TensorAnnotationSchema } from "../proto/onnx_pb.js";
 import { DataType } from "../tensor/data-type.js";
 import { validateModel } from "../validate/validate.js";
 import { diffModels } from "./diff.js";
@@ -18,6 +20,33 @@ function chain() {
 }
 
 describe("Graph editing", () => {
+  it("renames values in quantization annotations too, through a round trip", () => {
+    const { b, a, c } = chain();
+    const model = b.build();
+    model.graph.rest.quantizationAnnotation = [
+      create(TensorAnnotationSchema, {
+        tensorName: a.name,
+        quantParameterTensorNames: [
+          { key: "SCALE_TENSOR", value: c.name },
+          { key: "ZERO_POINT_TENSOR", value: "zp" },
+        ],
+      }),
+      create(TensorAnnotationSchema, { tensorName: "unrelated" }),
+    ];
+    const untouched = model.graph.rest.quantizationAnnotation[1];
+    a.rename("relu_out");
+    c.rename("neg_out");
+    const decoded = decodeModel(encodeModel(model));
+    const [first, second] = decoded.graph.rest.quantizationAnnotation;
+    expect(first?.tensorName).toBe("relu_out");
+    expect(first?.quantParameterTensorNames.map((e) => [e.key, e.value])).toEqual([
+      ["SCALE_TENSOR", "neg_out"],
+      ["ZERO_POINT_TENSOR", "zp"],
+    ]);
+    expect(second?.tensorName).toBe("unrelated");
+    expect(model.graph.rest.quantizationAnnotation[1]).toBe(untouched);
+  });
+
   it("tracks producers and uses, including across subgraphs", () => {
     const b = new ModelBuilder();
     const x = b.input("x", DataType.FLOAT, [1]);

@@ -10,6 +10,7 @@ import {
 import type { Tensor } from "../tensor/tensor.js";
 import type { Attribute } from "./attribute.js";
 import { Node } from "./node.js";
+import { shallowClone } from "./proto-clone.js";
 import { Value } from "./value.js";
 
 /** Where a graph sits in a model. */
@@ -169,11 +170,35 @@ export class Graph {
         },
       );
     }
-    if (this.scope.get(value.name) === value) this.scope.delete(value.name);
-    this.root.valueNames?.delete(value.name);
+    const previous = value.name;
+    if (this.scope.get(previous) === value) this.scope.delete(previous);
+    this.root.valueNames?.delete(previous);
     value.setNameUnchecked(name);
     this.scope.set(name, value);
     this.root.valueNames?.add(name);
+    // Names are unique in the whole graph tree, so annotations anywhere in it that name `previous` mean this value.
+    for (const graph of this.root.graphs()) graph.renameInAnnotations(previous, name);
+  }
+
+  /** Quantization annotations (kept in `rest`) name tensors by string; they follow a rename. */
+  private renameInAnnotations(previous: string, name: string): void {
+    const annotations = this.rest.quantizationAnnotation;
+    if (annotations.length === 0) return;
+    this.rest.quantizationAnnotation = annotations.map((annotation) => {
+      const mentions =
+        annotation.tensorName === previous ||
+        annotation.quantParameterTensorNames.some((entry) => entry.value === previous);
+      if (!mentions) return annotation;
+      const copy = shallowClone(annotation);
+      if (copy.tensorName === previous) copy.tensorName = name;
+      copy.quantParameterTensorNames = annotation.quantParameterTensorNames.map((entry) => {
+        if (entry.value !== previous) return entry;
+        const renamed = shallowClone(entry);
+        renamed.value = name;
+        return renamed;
+      });
+      return copy;
+    });
   }
 
   /** True when `name` names any value in this graph tree. */
