@@ -1,5 +1,6 @@
 import type { ActivationDefinition } from "../activation/activation.js";
 import { KernelsError } from "../errors/kernels-error.js";
+import { algebraicForms } from "./algebraic-forms.js";
 import { relu } from "./relu.js";
 import { softplus } from "./softplus.js";
 import { squareplus } from "./squareplus.js";
@@ -7,7 +8,12 @@ import { squareplus } from "./squareplus.js";
 export { relu, softplus, squareplus };
 
 /** Every registered elementwise activation; the catalog tests check each generically. */
-export const activations: readonly ActivationDefinition[] = [relu, softplus, squareplus];
+export const activations: readonly ActivationDefinition[] = [
+  relu,
+  softplus,
+  squareplus,
+  ...algebraicForms,
+];
 
 const byName = new Map(activations.map((definition) => [definition.name, definition]));
 
