@@ -49,14 +49,25 @@ export interface ActivationDefinition<P extends Parameters = Parameters> {
   f(x: number, p: P): number;
   df(x: number, p: P): number;
   expression(p: P): Expr;
-  /** A specialised plain-JS loop (output may alias input). */
+  /** A specialised plain-JS loop (output may alias input). Elementwise activations only. */
   kernel?(input: Float32Array, output: Float32Array, p: P): void;
+  /**
+   * For multivariable activations (softmax, LogSumExp; their expressions
+   * reduce): f over one row in float64, a row (softmax) or one value (LSE).
+   * `f` and `df` then describe a row of length 1.
+   */
+  fVector?(x: Float64Array, p: P): Float64Array | number;
   readonly properties: ActivationProperties;
+  /**
+   * True when f′ is the expression's own derivative (approximating forms);
+   * such forms may have small kinks wherever a Max, Abs or Where switches.
+   */
+  readonly derivativeFromExpression?: boolean;
   /** The ONNX op that computes it natively, when there is one (with the attributes its parameters map to). */
   readonly onnx?: {
     readonly opType: string;
     readonly since: number;
-    attributes?(p: P): Record<string, number>;
+    attributes?(p: P): Record<string, number | string>;
   };
 }
 
@@ -70,8 +81,19 @@ export interface Activation {
   df(x: number): number;
   readonly expression: Expr;
   readonly compiled: CompiledExpression;
-  /** Applies f to every element in float32 (into `output`, which may be `input`; a new array when omitted). */
-  kernel(input: Float32Array, output?: Float32Array): Float32Array;
+  /** True for multivariable activations (softmax, LSE) that act on rows. */
+  readonly reduces: boolean;
+  /** For reducing activations: values per output row (1 for LSE, the row length for softmax). */
+  readonly reducesToScalar: boolean;
+  /** f over one row in float64 (elementwise activations map f). */
+  fVector(x: Float64Array): Float64Array | number;
+  /**
+   * Applies f in float32 into `output` (which may be `input`; a new array
+   * when omitted). Reducing activations act on consecutive rows of
+   * `rowLength` elements (default: the whole input is one row), and write one
+   * value per row when they reduce to a scalar.
+   */
+  kernel(input: Float32Array, output?: Float32Array, rowLength?: number): Float32Array;
 }
 
 /** Checks a definition's parameter specs once, at definition time. */
@@ -144,12 +166,21 @@ export function instantiate(
   const expression = definition.expression(params);
   const compiled = compileExpression(expression);
   const f = (x: number) => definition.f(x, params);
+  const reduces = compiled.reduces;
+  const reducesToScalar = reduces && rootIsReduced(expression);
+  const fVector = (x: Float64Array): Float64Array | number => {
+    if (definition.fVector) return definition.fVector(x, params);
+    if (reduces) return compiled.evaluateVector(x);
+    return x.map(f);
+  };
   const loop =
     definition.kernel !== undefined
       ? (input: Float32Array, output: Float32Array) => definition.kernel!(input, output, params)
       : (input: Float32Array, output: Float32Array) => {
           for (let i = 0; i < input.length; i++) output[i] = f(input[i]!);
         };
+  const problem = (message: string) =>
+    new KernelsError("INPUT_INVALID", `${definition.name} kernel: ${message}`);
   return {
     definition,
     params,
@@ -158,20 +189,53 @@ export function instantiate(
     df: (x) => definition.df(x, params),
     expression,
     compiled,
-    kernel(input, output) {
-      if (!(input instanceof Float32Array))
-        throw new KernelsError(
-          "INPUT_INVALID",
-          `${definition.name} kernel: input must be a Float32Array`,
+    reduces,
+    reducesToScalar,
+    fVector,
+    kernel(input, output, rowLength) {
+      if (!(input instanceof Float32Array)) throw problem("input must be a Float32Array");
+      if (!reduces) {
+        const out = output ?? new Float32Array(input.length);
+        if (!(out instanceof Float32Array) || out.length !== input.length)
+          throw problem(`output must be a Float32Array of the input's length ${input.length}`);
+        loop(input, out);
+        return out;
+      }
+      const row = rowLength ?? input.length;
+      if (!Number.isInteger(row) || row <= 0 || input.length % row !== 0)
+        throw problem(
+          `rowLength must be a positive integer dividing the input length ${input.length}, got ${row}`,
         );
-      const out = output ?? new Float32Array(input.length);
-      if (!(out instanceof Float32Array) || out.length !== input.length)
-        throw new KernelsError(
-          "INPUT_INVALID",
-          `${definition.name} kernel: output must be a Float32Array of the input's length ${input.length}`,
-        );
-      loop(input, out);
+      const rows = input.length / row;
+      const outLength = reducesToScalar ? rows : input.length;
+      const out = output ?? new Float32Array(outLength);
+      if (!(out instanceof Float32Array) || out.length !== outLength)
+        throw problem(`output must be a Float32Array of length ${outLength}`);
+      const values = new Float64Array(row);
+      for (let r = 0; r < rows; r++) {
+        for (let i = 0; i < row; i++) values[i] = input[r * row + i]!;
+        const y = fVector(values);
+        if (typeof y === "number") out[r] = y;
+        else out.set(y, r * row);
+      }
       return out;
     },
   };
+}
+
+/** True when every path from the root to the input passes a reduction (the result is one value per row). */
+function rootIsReduced(root: Expr): boolean {
+  const memo = new Map<Expr, boolean>();
+  const vectorValued = (node: Expr): boolean => {
+    const known = memo.get(node);
+    if (known !== undefined) return known;
+    let result: boolean;
+    if (node.op === "Input") result = true;
+    else if (node.op === "Constant" || node.op === "ReduceMax" || node.op === "ReduceSum")
+      result = false;
+    else result = node.inputs.some(vectorValued);
+    memo.set(node, result);
+    return result;
+  };
+  return !vectorValued(root);
 }

@@ -1,6 +1,9 @@
 import { defineActivation } from "../activation/activation.js";
 import { Expr } from "../expression/expression.js";
 
+/** Inputs are clipped to ±2⁶⁰ before squaring so that x² stays finite in float32. */
+export const squareLimit = 2 ** 60;
+
 /**
  * Squareplus (x + √(x² + b))/2: a softplus look-alike from algebra alone
  * (b = 0 is ReLU; b = 4 gives the metallic-mean form). For x ≪ 0 the sum
@@ -21,8 +24,9 @@ export const squareplus = defineActivation({
   ],
   f: (x, p) => {
     const b = p.b!;
+    if (b === 0) return Number.isNaN(x) ? x : x > 0 ? x : 0;
     const root = Math.sqrt(x * x + b);
-    if (x >= 0 || b === 0 || !Number.isFinite(root))
+    if (x >= 0 || !Number.isFinite(root))
       return Number.isNaN(x) ? x : (x + root) / 2 || 0;
     return b / (2 * (root - x));
   },
@@ -32,9 +36,13 @@ export const squareplus = defineActivation({
     if (!Number.isFinite(x)) return Number.isNaN(x) ? x : x > 0 ? 1 : 0;
     return 0.5 * (1 + x / Math.sqrt(x * x + b));
   },
+  // (c + √(c² + b))/2 on c = x clipped to ±2⁶⁰, then max with x: the same value
+  // wherever x² fits in float32, and relu(x) (to float32 precision) beyond,
+  // where x² would overflow and the plain form gives ∞ or ∞ − ∞.
   expression: (p) => {
     const x = Expr.input();
-    return x.add(x.square().add(p.b!).sqrt()).mul(0.5);
+    const c = x.clip(-squareLimit, squareLimit);
+    return c.add(c.square().add(p.b!).sqrt()).mul(0.5).max(x);
   },
   properties: {
     monotonic: "nondecreasing",

@@ -16,6 +16,8 @@ export interface CompiledExpression {
   evaluate(x: number): number;
   /** f(x) with every intermediate result rounded to float32, as a float32 kernel computes it. */
   evaluate32(x: number): number;
+  /** f′(x) in float64 by forward-mode differentiation of the expression (one-sided where ops have kinks). */
+  derivative(x: number): number;
   /** f over a vector argument (reductions reduce it; elementwise ops map it). */
   evaluateVector(x: Float64Array): Float64Array | number;
 }
@@ -116,6 +118,30 @@ export function compileExpression(root: Expr): CompiledExpression {
     return s[program.length - 1]!;
   };
 
+  const tangents = new Float64Array(program.length);
+  const derivative = (x: number): number => {
+    const s = scalarSlots;
+    const t = tangents;
+    for (let i = 0; i < program.length; i++) {
+      const { op, a, b, c, value } = program[i]!;
+      if (op === "Input") {
+        s[i] = x;
+        t[i] = 1;
+      } else if (op === "Constant") {
+        s[i] = value;
+        t[i] = 0;
+      } else {
+        const va = s[a]!;
+        const vb = b < 0 ? 0 : s[b]!;
+        const vc = c < 0 ? 0 : s[c]!;
+        const r = applyOp(op, va, vb, vc);
+        s[i] = r;
+        t[i] = tangentOf(op, r, va, vb, vc, t[a]!, b < 0 ? 0 : t[b]!, c < 0 ? 0 : t[c]!);
+      }
+    }
+    return t[program.length - 1]!;
+  };
+
   const evaluateVector = (x: Float64Array): Float64Array | number => {
     const values: (number | Float64Array)[] = new Array(program.length);
     const at = (v: number | Float64Array, i: number) => (typeof v === "number" ? v : v[i]!);
@@ -153,6 +179,71 @@ export function compileExpression(root: Expr): CompiledExpression {
     reduces,
     evaluate: (x) => run(x, false),
     evaluate32: (x) => run(fround(x), true),
+    derivative,
     evaluateVector,
   };
+}
+
+/** The derivative of one op's result r = op(a, b, c) given the operands' derivatives (chain rule). */
+function tangentOf(
+  op: PrimitiveOp,
+  r: number,
+  a: number,
+  b: number,
+  c: number,
+  da: number,
+  db: number,
+  dc: number,
+): number {
+  // Terms whose factor is an exact zero are dropped so that 0·∞ never turns a finite derivative into NaN.
+  const times = (factor: number, d: number) => (d === 0 ? 0 : factor * d);
+  switch (op) {
+    case "Add":
+      return da + db;
+    case "Sub":
+      return da - db;
+    case "Mul":
+      return times(b, da) + times(a, db);
+    case "Div":
+      return times(1 / b, da) - times(a / (b * b), db);
+    case "Max":
+      return a >= b ? da : db;
+    case "Min":
+      return a <= b ? da : db;
+    case "Pow":
+      return times(a === 0 && b === 1 ? 1 : b * a ** (b - 1), da) + times(r * Math.log(a), db);
+    case "Neg":
+      return -da;
+    case "Abs":
+      return a > 0 ? da : a < 0 ? -da : Math.abs(da);
+    case "Sqrt":
+      return times(0.5 / r, da);
+    case "Reciprocal":
+      return times(-r * r, da);
+    case "Exp":
+      return times(r, da);
+    case "Log":
+      return times(1 / a, da);
+    case "Erf":
+      return times(1.1283791670955126 * Math.exp(-a * a), da);
+    case "Tanh":
+      return times(1 - r * r, da);
+    case "Sigmoid":
+      return times(r * (1 - r), da);
+    case "Relu":
+      return a > 0 ? da : 0;
+    case "Where":
+      return a !== 0 ? db : dc;
+    case "Clip":
+      return a < b ? db : a > c ? dc : da;
+    case "Greater":
+    case "Less":
+    case "GreaterOrEqual":
+    case "Sign":
+    case "Floor":
+      return 0;
+    case "ReduceMax":
+    case "ReduceSum":
+      return da; // of a scalar: itself
+  }
 }
