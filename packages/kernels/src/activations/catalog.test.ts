@@ -31,17 +31,6 @@ function parametersArbitrary(definition: ActivationDefinition): fc.Arbitrary<Par
   return fc.record(fields) as fc.Arbitrary<Parameters>;
 }
 
-/** Inputs where f is defined for the activation. */
-function inputArbitrary(activation: Activation, min = -50, max = 50): fc.Arbitrary<number> {
-  const [lo, hi] = activation.definition.properties.domain ?? [min, max];
-  return fc.double({
-    min: Math.max(lo, min),
-    max: Math.min(hi, max),
-    noNaN: true,
-    noDefaultInfinity: true,
-  });
-}
-
 const near = (a: number, b: number, relative: number, absolute: number) =>
   Math.abs(a - b) <= absolute + relative * Math.max(Math.abs(a), Math.abs(b));
 

@@ -26,8 +26,7 @@ export const squareplus = defineActivation({
     const b = p.b!;
     if (b === 0) return Number.isNaN(x) ? x : x > 0 ? x : 0;
     const root = Math.sqrt(x * x + b);
-    if (x >= 0 || !Number.isFinite(root))
-      return Number.isNaN(x) ? x : (x + root) / 2 || 0;
+    if (x >= 0 || !Number.isFinite(root)) return Number.isNaN(x) ? x : (x + root) / 2 || 0;
     return b / (2 * (root - x));
   },
   df: (x, p) => {
