@@ -9,7 +9,18 @@ export {
   type Parameters,
   resolveParameters,
 } from "./activation/activation.js";
-export { activations, getActivation } from "./activations/index.js";
+export {
+  defineExpressionActivation,
+  type ExpressionActivationSpec,
+} from "./activation/expression-activation.js";
+export { algebraicForms } from "./activations/algebraic-forms.js";
+export { expBySquaring, logByRoots } from "./activations/algebraic-exp-log.js";
+export { activations, exactActivations, getActivation } from "./activations/index.js";
+export {
+  type ApproximationDefinition,
+  approximations,
+  approximationsFor,
+} from "./approximations/index.js";
 export { KernelsError, type KernelsErrorCode } from "./errors/kernels-error.js";
 export { applyOp, type CompiledExpression, compileExpression } from "./expression/evaluate.js";
 export {
