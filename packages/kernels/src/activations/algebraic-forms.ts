@@ -29,15 +29,15 @@ export const maxLeaky = defineExpressionActivation({
   properties: { kinks: () => [0] },
 });
 
-/** (x + |x|)/2: ReLU from Add, Abs and Mul (NaN at x = −∞, where ∞ − ∞ appears). */
+/** (x + |x|)/2, computed as x/2 + |x/2| so that it cannot overflow: ReLU from Mul, Abs and Add (NaN at x = −∞, where ∞ − ∞ appears). */
 export const reluAbs = defineExpressionActivation({
   name: "relu-abs",
   title: "ReLU as (x + |x|)/2",
   formula: "(x + |x|)/2",
   parameters: [],
   expression: () => {
-    const x = Expr.input();
-    return x.add(x.abs()).mul(0.5);
+    const half = Expr.input().mul(0.5);
+    return half.add(half.abs());
   },
   properties: {
     monotonic: "nondecreasing",
