@@ -13,9 +13,42 @@ export {
   defineExpressionActivation,
   type ExpressionActivationSpec,
 } from "./activation/expression-activation.js";
-export { algebraicForms } from "./activations/algebraic-forms.js";
 export { expBySquaring, logByRoots } from "./activations/algebraic-exp-log.js";
+export { algebraicForms } from "./activations/algebraic-forms.js";
 export { activations, exactActivations, getActivation } from "./activations/index.js";
+/** The measured catalog: `catalog()` rows (op counts, max abs/rel error, mean |err| under N(0,1)), as Markdown or JSON. */
+export {
+  type CatalogRow,
+  catalog,
+  catalogJson,
+  catalogMarkdown,
+  catalogRow,
+  catalogSection,
+  formatSignificant,
+  replaceCatalogSection,
+} from "./approximations/catalog.js";
+/** The error engine: `measureError(exact, approximation)` and `measureEntry(entry)` over ℝ, a domain, or rows. */
+export {
+  type ErrorMeasurement,
+  type ErrorOptions,
+  errorGrid,
+  instantiateEntry,
+  measureEntry,
+  measureError,
+  type Unbounded,
+  type VectorRow,
+  type VectorSummary,
+  vectorRows,
+} from "./approximations/error.js";
+/** Parameter fitting: `fitMinimax(entry)` over ℝ, `fitToSample(entry, samples, { objective })` over observed inputs. */
+export {
+  type FitObjective,
+  type FitOptions,
+  type FitResult,
+  fitMinimax,
+  fitToSample,
+  type SampleFitOptions,
+} from "./approximations/fit.js";
 export {
   type ApproximationDefinition,
   approximations,
@@ -38,3 +71,18 @@ export {
   where,
 } from "./expression/expression.js";
 export { erf, erfc, normalCdf, normalPdf, sigmoid, softplus } from "./math/special.js";
+/** WASM SIMD (f32x4) kernels for every activation: `loadWasmKernels()` → `wasm.kernel(activation)`, `wasm.allocate(n)`. */
+export {
+  loadWasmKernels,
+  type WasmKernel,
+  type WasmKernelOptions,
+  type WasmKernels,
+} from "./wasm/wasm-kernels.js";
+/** WGSL compute shaders for every activation, generated from its expression, and a kernel that runs them on a GPUDevice. */
+export {
+  createWebGpuKernel,
+  type WebGpuKernel,
+  type WebGpuKernelOptions,
+} from "./webgpu/webgpu-kernel.js";
+export type { WebGpuDevice } from "./webgpu/webgpu-types.js";
+export { type WgslOptions, wgslSource } from "./webgpu/wgsl.js";

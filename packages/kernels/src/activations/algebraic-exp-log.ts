@@ -1,5 +1,5 @@
 import type { ParameterSpec, Parameters } from "../activation/activation.js";
-import { Expr } from "../expression/expression.js";
+import { Expr, where } from "../expression/expression.js";
 
 /**
  * Algebraic stand-ins for exp and log, the building blocks of every tunable
@@ -9,7 +9,7 @@ import { Expr } from "../expression/expression.js";
  * its Taylor polynomial of the chosen degree, then squared n times. Degree 1
  * is max(0, 1 + x/2ⁿ)^{2ⁿ}. Higher degrees clamp t at −1 (where the
  * polynomial is still positive and decreasing); below x = −2ⁿ the result is
- * then p(−1)^{2ⁿ}, negligible for n ≥ 4. The error falls as n or the degree
+ * then 0 (the degree-1 form reaches 0 there by itself). The error falls as n or the degree
  * grows, until float32 rounding (amplified 2ⁿ-fold by the squarings) takes over.
  *
  * log(y) for y > 0: k square roots bring r = y^{1/2ᵏ} near 1, then
@@ -65,22 +65,24 @@ export const logParameters: readonly ParameterSpec[] = [
 export function expBySquaring(x: Expr, p: Parameters): Expr {
   const n = p.n!;
   const degree = p.degree!;
-  let t = n === 0 ? x : x.mul(2 ** -n);
+  const t = n === 0 ? x : x.mul(2 ** -n);
   let value: Expr;
   if (degree === 1) value = t.add(1).relu();
   else {
-    t = t.max(-1);
+    const clamped = t.max(-1);
     // Horner: 1 + t(1 + t/2(1 + t/3(…)))
-    let poly = t.mul(1 / degree).add(1);
+    let poly = clamped.mul(1 / degree).add(1);
     for (let j = degree - 1; j >= 1; j--)
       poly = poly
-        .mul(t)
+        .mul(clamped)
         .mul(1 / j)
         .add(1);
     value = poly;
   }
   for (let i = 0; i < n; i++) value = value.square();
-  return value;
+  // Below t = −1 the clamped polynomial would leave p(−1)^{2ⁿ} > 0, and x times that grows
+  // without bound in SiLU- or Mish-like forms: the result is 0 there, as e^x nearly is.
+  return degree === 1 ? value : where(t.less(-1), 0, value);
 }
 
 /** ln y for y > 0 from k square roots and the atanh series (see above). */
