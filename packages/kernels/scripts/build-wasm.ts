@@ -72,6 +72,19 @@ function nodeExpression(plan: ExpressionPlan, i: number, name: (j: number) => st
   if (node.op === "Identity") return name(node.inputs[0]!);
   if (node.op === "Input" || node.op === "Constant" || isReduction(node.op))
     throw new Error(`build-wasm: ${node.op} is not computed by an expression`);
+  // f32x4.max/min cost V8 several x86 instructions each (NaN and ±0 rules); pmax/pmin are
+  // single maxps/minps. With a constant (never NaN) operand, pmax(x, c) = x < c ? c : x
+  // still passes x's NaN through, so those forms are the same values, bar the sign of a zero
+  // result. The runner sends expressions with a NaN constant to the interpreter.
+  const constant = (j: number) => plan.nodes[j]!.op === "Constant";
+  const [a, b, c] = node.inputs;
+  if ((node.op === "Max" || node.op === "Min") && (constant(a!) || constant(b!))) {
+    const [x, k] = constant(b!) ? [a!, b!] : [b!, a!];
+    return `f32x4.p${node.op === "Max" ? "max" : "min"}(${name(x)}, ${name(k)})`;
+  }
+  if (node.op === "Relu") return `f32x4.pmax(${name(a!)}, zeros())`;
+  if (node.op === "Clip" && constant(b!) && constant(c!))
+    return `f32x4.pmin(f32x4.pmax(${name(a!)}, ${name(b!)}), ${name(c!)})`;
   return opTemplates[node.op](node.inputs.map(name));
 }
 

@@ -96,7 +96,12 @@ export class WasmKernelRunner implements WasmKernels {
         "kernel: expected an Activation (from instantiate(definition, params))",
       );
     const plan = planExpression(activation.expression);
-    const fused = options.fused === false ? undefined : this.fusedIndex.get(plan.structure);
+    // Fused kernels use pmax/pmin against constants, which keep NaN only from the
+    // varying operand: a NaN constant (never from a valid activation) goes to the interpreter.
+    const fused =
+      options.fused === false || plan.constants.some(Number.isNaN)
+        ? undefined
+        : this.fusedIndex.get(plan.structure);
     const run = fused === undefined ? this.interpreted(plan) : this.fusedRunner(plan, fused);
     const name = activation.id;
     const apply = (input: Float32Array, output?: Float32Array, rowLength?: number) =>
