@@ -107,3 +107,28 @@ describe("the catalog", () => {
     expect(() => catalogSection("no markers")).toThrow(/catalog:start/);
   });
 });
+
+describe("the float32 column", () => {
+  const row = (approximation: string, params: Record<string, number>) =>
+    catalog().find(
+      (r) =>
+        r.approximationName === approximation &&
+        Object.entries(params).every(([key, value]) => r.params[key] === value),
+    )!;
+
+  it("shows float32 rounding amplified by the squarings, which float64 does not see", () => {
+    const n8 = row("exp-squaring", { n: 8, degree: 4 });
+    const n6 = row("exp-squaring", { n: 6, degree: 3 });
+    expect(n8.maxAbsError).toBeLessThan(1e-10);
+    expect(n8.maxAbsErrorFloat32).toBeGreaterThan(1e-6);
+    // In float32 the n = 8 form is worse than the n = 6 one.
+    expect(n8.maxAbsErrorFloat32).toBeGreaterThan(n6.maxAbsErrorFloat32);
+  });
+
+  it("is exact for exact algebraic rewrites, never below the float64 error, and NaN for rows", () => {
+    expect(row("relu-max", {}).maxAbsErrorFloat32).toBe(0);
+    for (const r of catalog())
+      if (!r.reduces) expect(r.maxAbsErrorFloat32).toBeGreaterThanOrEqual(r.maxAbsError);
+      else expect(r.maxAbsErrorFloat32).toBeNaN();
+  });
+});

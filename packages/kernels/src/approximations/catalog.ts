@@ -46,7 +46,44 @@ export interface CatalogRow {
   readonly maxRelErrorUnbounded?: Unbounded;
   readonly relativeFloor: number;
   readonly meanAbsErrorNormal: number;
+  /**
+   * max |f(x) − g₃₂(x)| over float32 inputs in [−32, 32], where g₃₂ evaluates the
+   * approximation's expression with every op's result rounded to float32 (as a
+   * float32 kernel with correctly rounded ops computes it): the float64 error
+   * plus what float32 arithmetic adds (e.g. rounding amplified 2ⁿ-fold by n
+   * squarings); at least the float64 error. NaN for multivariable rows.
+   */
+  readonly maxAbsErrorFloat32: number;
   readonly worstVector?: VectorSummary;
+}
+
+/**
+ * Inputs for the float32 column: a 1/64 grid on [−32, 32] inside the domain,
+ * rounded to float32. No far tails: there, rounding a constant to float32
+ * (1e−8 relative) times a huge x would dominate, and the float64 column
+ * already covers the tails.
+ */
+function float32Inputs(domain: readonly [number, number]): number[] {
+  const points: number[] = [];
+  for (let i = -2048; i <= 2048; i++) points.push(i / 64);
+  const [lo, hi] = domain;
+  return points.map(Math.fround).filter((x) => x >= lo && x <= hi);
+}
+
+function float32Error(
+  exact: Activation,
+  approximation: Activation,
+  domain: readonly [number, number],
+): number {
+  if (exact.reduces || approximation.reduces) return Number.NaN;
+  let worst = 0;
+  for (const x of float32Inputs(domain)) {
+    const reference = exact.f(x);
+    if (!Number.isFinite(reference) || Math.abs(reference) > 3.4028234663852886e38) continue;
+    const error = Math.abs(approximation.compiled.evaluate32(x) - reference);
+    if (!(error <= worst)) worst = error; // NaN or ∞ wins
+  }
+  return worst;
 }
 
 /** `name{a=…}` with numbers to 6 significant digits. */
@@ -60,7 +97,16 @@ function formatId(name: string, params: Parameters, keys: readonly string[]): st
 export function catalogRow(entry: ApproximationDefinition): CatalogRow {
   const { exact, approximation, domain } = instantiateEntry(entry);
   const m = measureError(exact, approximation, { domain });
-  return rowFrom(entry, exact, approximation, domain, m);
+  // Never below the float64 error (whose grid and refinement are finer, and which knows ∞).
+  const float32 = float32Error(exact, approximation, domain);
+  return rowFrom(
+    entry,
+    exact,
+    approximation,
+    domain,
+    m,
+    Number.isNaN(float32) ? float32 : Math.max(m.maxAbsError, float32),
+  );
 }
 
 function rowFrom(
@@ -69,6 +115,7 @@ function rowFrom(
   approximation: Activation,
   domain: readonly [number, number],
   m: ErrorMeasurement,
+  maxAbsErrorFloat32: number,
 ): CatalogRow {
   const changed = exact.definition.parameters
     .filter((spec) => exact.params[spec.name] !== spec.default)
@@ -112,6 +159,7 @@ function rowFrom(
     ...(m.maxRelErrorUnbounded ? { maxRelErrorUnbounded: m.maxRelErrorUnbounded } : {}),
     relativeFloor: m.relativeFloor,
     meanAbsErrorNormal: m.meanAbsErrorNormal,
+    maxAbsErrorFloat32,
     ...(m.worstVector ? { worstVector: m.worstVector } : {}),
   };
 }
@@ -177,8 +225,8 @@ function opsCell(row: CatalogRow): string {
 export function catalogMarkdown(rows: readonly CatalogRow[]): string {
   const escapePipes = (text: string) => text.replaceAll("|", "\\|");
   const lines = [
-    "| exact | approximation | ops | transcendental | max \\|err\\| | at x | max rel err | mean \\|err\\| N(0,1) |",
-    "| --- | --- | --- | --- | ---: | ---: | ---: | ---: |",
+    "| exact | approximation | ops | transcendental | max \\|err\\| | at x | max rel err | mean \\|err\\| N(0,1) | max \\|err\\| float32 |",
+    "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
   ];
   for (const row of rows) {
     const cells = [
@@ -190,6 +238,7 @@ export function catalogMarkdown(rows: readonly CatalogRow[]): string {
       argumentCell(row.argMaxAbsError, row.worstVector),
       errorCell(row.maxRelError, row.maxRelErrorUnbounded),
       formatSignificant(row.meanAbsErrorNormal),
+      formatSignificant(row.maxAbsErrorFloat32),
     ];
     lines.push(`| ${cells.map(escapePipes).join(" | ")} |`);
   }
@@ -228,6 +277,7 @@ export function catalogJson(rows: readonly CatalogRow[]): string {
     argMaxAbsError: jsonNumber(row.argMaxAbsError),
     maxRelError: jsonNumber(row.maxRelError),
     meanAbsErrorNormal: jsonNumber(row.meanAbsErrorNormal),
+    maxAbsErrorFloat32: jsonNumber(row.maxAbsErrorFloat32),
     maxAbsErrorUnbounded: row.maxAbsErrorUnbounded ?? null,
     argMaxAbsErrorTail: tail(row.argMaxAbsError) ?? null,
     signedErrorAtMax: jsonNumber(row.signedErrorAtMax),
