@@ -3,6 +3,16 @@
 // nothing but the op differs from the copy. Shows why squareplus cannot come within
 // 1.25× of the copy on CPUs whose f32x4.sqrt alone takes twice the copy's time.
 //   pnpm --filter @rectify/kernels exec tsx scripts/bench-op-floor.ts
+/** The WebAssembly JS API parts used here (the package compiles without the DOM lib). */
+interface WebAssemblyHost {
+  Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer };
+  instantiate(
+    bytes: Uint8Array,
+    imports: object,
+  ): Promise<{ instance: { exports: Record<string, unknown> } }>;
+}
+const wasmHost = (globalThis as unknown as { WebAssembly: WebAssemblyHost }).WebAssembly;
+
 const floats = 65536;
 const bytes = floats * 4;
 
@@ -41,13 +51,13 @@ const ops: Record<string, number[]> = {
   "f32x4.sqrt": [0xfd, 0xe3, 0x01],
 };
 
-const memory = new WebAssembly.Memory({ initial: 16 });
+const memory = new wasmHost.Memory({ initial: 16 });
 new Float32Array(memory.buffer, 0, floats).forEach((_, i, a) => {
   a[i] = (i % 100) + 0.5;
 });
 const runs: [string, (a: number, b: number, c: number) => void][] = [];
 for (const [name, op] of Object.entries(ops)) {
-  const { instance } = await WebAssembly.instantiate(loopModule(op), { e: { m: memory } });
+  const { instance } = await wasmHost.instantiate(loopModule(op), { e: { m: memory } });
   runs.push([name, instance.exports.f as (a: number, b: number, c: number) => void]);
 }
 const times = new Map<string, number[]>(runs.map(([name]) => [name, []]));
