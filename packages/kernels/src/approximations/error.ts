@@ -168,13 +168,16 @@ export function measureError(
     : Number.isFinite(absMax.value)
       ? signedTail(points, abs, absMax.arg, exact, approximation)
       : Number.NaN;
+  const absolute = {
+    domain,
+    maxAbsError: absMax.value,
+    argMaxAbsError: absMax.arg,
+    signedErrorAtMax,
+    ...(absMax.unbounded ? { maxAbsErrorUnbounded: absMax.unbounded } : {}),
+  };
   if (options.maxAbsOnly)
     return {
-      domain,
-      maxAbsError: absMax.value,
-      argMaxAbsError: absMax.arg,
-      signedErrorAtMax,
-      ...(absMax.unbounded ? { maxAbsErrorUnbounded: absMax.unbounded } : {}),
+      ...absolute,
       maxRelError: Number.NaN,
       argMaxRelError: Number.NaN,
       relativeFloor: floor,
@@ -191,11 +194,7 @@ export function measureError(
     return Number.isFinite(f) ? g(x) - f : 0;
   });
   return {
-    domain,
-    maxAbsError: absMax.value,
-    argMaxAbsError: absMax.arg,
-    signedErrorAtMax,
-    ...(absMax.unbounded ? { maxAbsErrorUnbounded: absMax.unbounded } : {}),
+    ...absolute,
     maxRelError: relMax.value,
     argMaxRelError: relMax.arg,
     ...(relMax.unbounded ? { maxRelErrorUnbounded: relMax.unbounded } : {}),

@@ -34,6 +34,7 @@ import {
   primitiveOps,
   reductionOps,
 } from "../expression/expression.js";
+import { seededRandom } from "../test-support/seeded-random.js";
 import { loadWasmKernels, type WasmKernels } from "./wasm-kernels.js";
 
 const float32Max = 3.4028234663852886e38;
@@ -42,18 +43,6 @@ const edges = [
   -1e4, 3.4e38, -3.4e38,
 ];
 const specials = [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN];
-
-/** A deterministic generator (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The float64 expression over a row (or one value), with its largest finite intermediate magnitude. */
 function reference(expression: Expr, row: Float64Array) {
@@ -124,7 +113,7 @@ function mismatch(
 }
 
 function inputsFor(activation: Activation, seed: number): Float32Array {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const [lo, hi] = activation.definition.properties.domain ?? [-Infinity, Infinity];
   const values: number[] = [...edges, ...specials];
   for (let i = 0; i < 1003; i++) {
@@ -168,7 +157,7 @@ function elementwiseFailures(activation: Activation, input: Float32Array, got: F
 }
 
 function rowsFor(seed: number, rowLength: number, rows: number): Float32Array {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const out = new Float32Array(rowLength * rows);
   for (let i = 0; i < out.length; i++) out[i] = (next() * 2 - 1) * 20;
   // Sprinkle edge values into some rows (one per row at most, so most rows stay finite).
@@ -208,7 +197,7 @@ function rowFailures(
 
 /** A few valid parameter sets besides the defaults (within `typical`, else the constraints). */
 function parameterSets(definition: ActivationDefinition, seed: number): Parameters[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const sets: Parameters[] = [];
   for (let k = 0; k < 3 && definition.parameters.length > 0; k++) {
     const params: Record<string, number> = {};
@@ -339,7 +328,7 @@ describe("every primitive op follows applyOp", () => {
   });
 
   it("exp, log, erf, tanh and sigmoid are accurate to a few float32 ulps", () => {
-    const next = random(99);
+    const next = seededRandom(99);
     const cases: [PrimitiveOp, number, number][] = [
       ["Exp", -103, 88.7],
       ["Log", 1e-44, 3e38],

@@ -30,6 +30,7 @@ import {
   resolveParameters,
 } from "../activation/activation.js";
 import { activations } from "../activations/index.js";
+import { seededRandom } from "../test-support/seeded-random.js";
 import type { DriverPage } from "./test-support/browser-harness.js";
 import { openDriverPage } from "./test-support/browser-harness.js";
 import { float32ErrorBound, overflowsFloat32 } from "./test-support/float32-error-bound.js";
@@ -47,18 +48,6 @@ const specials = [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN
 const randomCount = 1024;
 /** Row length for reducing activations (softmax, LogSumExp). */
 const rowLength = 8;
-
-/** A deterministic generator (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Default parameters, and one set with every parameter moved off its default (when it has any). */
 function parameterSets(definition: ActivationDefinition): Parameters[] {
@@ -94,7 +83,7 @@ function parameterSets(definition: ActivationDefinition): Parameters[] {
 
 /** Random finite inputs at several scales, inside the domain, rounded to float32. */
 function randomInputs(definition: ActivationDefinition, seed: number, count: number): number[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const [low, high] = definition.properties.domain ?? [-Infinity, Infinity];
   const values: number[] = [];
   while (values.length < count) {
@@ -134,7 +123,7 @@ function buildChecks(): Check[] {
       }
       // Rows: random ones, each edge value among random neighbours, and rows of one repeated edge.
       const inputs = randomInputs(definition, seed, randomCount);
-      const filler = random(seed + 7);
+      const filler = seededRandom(seed + 7);
       for (const x of special) {
         const row = Array.from({ length: rowLength }, () => Math.fround((filler() - 0.5) * 20));
         row[Math.floor(filler() * rowLength)] = x;
