@@ -12,7 +12,8 @@ import {
 } from "../src/approximations/catalog.js";
 
 const known = new Set(["--json", "--write-readme"]);
-const flags = process.argv.slice(2);
+// pnpm passes the `--` of `pnpm --filter @rectify/kernels catalog -- --json` on to the script.
+const flags = process.argv.slice(2).filter((flag) => flag !== "--");
 const unknown = flags.filter((flag) => !known.has(flag));
 if (unknown.length > 0) {
   process.stderr.write(

@@ -1,16 +1,21 @@
 import type { ParameterSpec, Parameters } from "../activation/activation.js";
-import { Expr, where } from "../expression/expression.js";
+import { Expr } from "../expression/expression.js";
 
 /**
  * Algebraic stand-ins for exp and log, the building blocks of every tunable
- * algebraic form. Only Add, Mul, Max, Sqrt and Div/Reciprocal.
+ * algebraic form. Only Add, Sub, Mul, Div, Max, Relu and Sqrt: no comparison
+ * or Where, so they run on devices with arithmetic alone.
  *
  * exp(x) for x ≤ 0: e^{x} = (e^{x/2ⁿ})^{2ⁿ}; e^{t} at t = x/2ⁿ is replaced by
- * its Taylor polynomial of the chosen degree, then squared n times. Degree 1
- * is max(0, 1 + x/2ⁿ)^{2ⁿ}. Higher degrees clamp t at −1 (where the
- * polynomial is still positive and decreasing); below x = −2ⁿ the result is
- * then 0 (the degree-1 form reaches 0 there by itself). The error falls as n or the degree
- * grows, until float32 rounding (amplified 2ⁿ-fold by the squarings) takes over.
+ * its Taylor polynomial p of the chosen degree, then squared n times. Degree 1
+ * is max(0, 1 + t)^{2ⁿ}. Higher degrees write p(t) = 1 + t + t²·r(t) and
+ * evaluate max(0, 1 + t + c²·r(c)) with c = max(t, −1): p(t) itself for
+ * t ≥ −1 (where p is positive and increasing), and below that a line that
+ * falls from p(−1) to 0 at t = −1 − p(−1) (−4/3 for degree 3). So the result
+ * is exactly 0 far out, as the degree-1 form is, rather than the constant
+ * p(−1)^{2ⁿ} of a plain clamp, which x·e^{x}-like forms (SiLU, Mish) would
+ * multiply by a huge x. The error falls as n or the degree grows, until
+ * float32 rounding (amplified 2ⁿ-fold by the squarings) takes over.
  *
  * log(y) for y > 0: k square roots bring r = y^{1/2ᵏ} near 1, then
  * log r = 2·atanh((r − 1)/(r + 1)) by `terms` terms of its odd series
@@ -61,28 +66,32 @@ export const logParameters: readonly ParameterSpec[] = [
   },
 ];
 
-/** e^{x} for x ≤ 0 from n squarings of a degree-d polynomial (see above). */
-export function expBySquaring(x: Expr, p: Parameters): Expr {
+/**
+ * e^{scale·x} for scale·x ≤ 0 from n squarings of a degree-d polynomial (see
+ * above). The scale folds into the 2⁻ⁿ multiply, so e^{−|x|} or e^{−x²/2}
+ * cost no extra Neg or Mul.
+ */
+export function expBySquaring(x: Expr, p: Parameters, scale = 1): Expr {
   const n = p.n!;
   const degree = p.degree!;
-  const t = n === 0 ? x : x.mul(2 ** -n);
+  const factor = scale * 2 ** -n;
+  const t = factor === 1 ? x : x.mul(factor);
   let value: Expr;
   if (degree === 1) value = t.add(1).relu();
   else {
     const clamped = t.max(-1);
-    // Horner: 1 + t(1 + t/2(1 + t/3(…)))
-    let poly = clamped.mul(1 / degree).add(1);
-    for (let j = degree - 1; j >= 1; j--)
-      poly = poly
-        .mul(clamped)
-        .mul(1 / j)
-        .add(1);
-    value = poly;
+    // r(c) = 1/2! + c/3! + … + c^{d−2}/d! by Horner.
+    let tail = Expr.constant(1 / factorial(degree));
+    for (let k = degree - 1; k >= 2; k--) tail = tail.mul(clamped).add(1 / factorial(k));
+    // (t + c²·r) + 1: the small part first, so that only the final Add rounds at the scale of 1.
+    value = clamped.square().mul(tail).add(t).add(1).relu();
   }
   for (let i = 0; i < n; i++) value = value.square();
-  // Below t = −1 the clamped polynomial would leave p(−1)^{2ⁿ} > 0, and x times that grows
-  // without bound in SiLU- or Mish-like forms: the result is 0 there, as e^x nearly is.
-  return degree === 1 ? value : where(t.less(-1), 0, value);
+  return value;
+}
+
+function factorial(k: number): number {
+  return k <= 1 ? 1 : k * factorial(k - 1);
 }
 
 /** ln y for y > 0 from k square roots and the atanh series (see above). */

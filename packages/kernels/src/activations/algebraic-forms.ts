@@ -1,6 +1,6 @@
 import type { ActivationDefinition, Parameters } from "../activation/activation.js";
 import { defineExpressionActivation } from "../activation/expression-activation.js";
-import { Expr, where } from "../expression/expression.js";
+import { Expr } from "../expression/expression.js";
 import { squareLimit } from "./squareplus.js";
 import { squaringForms } from "./squaring-forms.js";
 
@@ -145,8 +145,10 @@ export const hardGelu = defineExpressionActivation({
 /**
  * x·s/√(s² + c) with s = squareplus_b(x): Mish with both softplus and tanh
  * made algebraic. s is computed as relu(x) + b/(2(√(x² + b) + |x|)), free of
- * cancellation, on x clipped to ±2⁶⁰; beyond +2⁶⁰ the value is x, and below
- * −2⁶⁰ the clipped value already equals the limit −b/(4√c) to float precision.
+ * cancellation, on x clipped to ±2⁶⁰. The factor x in front is clipped only
+ * from below: above +2⁶⁰ the fraction is 1 to float precision and the value
+ * is x, and below −2⁶⁰ the clipped product already equals the limit −b/(4√c)
+ * (so no comparison or Where is needed for either end).
  */
 export const mishSquareplus = defineExpressionActivation({
   name: "mish-squareplus",
@@ -165,11 +167,11 @@ export const mishSquareplus = defineExpressionActivation({
   ],
   expression: (p) => {
     const x = Expr.input();
-    const clipped = x.clip(-squareLimit, squareLimit);
+    const clippedBelow = x.max(-squareLimit);
+    const clipped = clippedBelow.min(squareLimit);
     const gap = clipped.square().add(p.b!).sqrt().add(clipped.abs()).mul(2).reciprocal().mul(p.b!);
     const s = clipped.relu().add(gap);
-    const main = clipped.mul(s.div(s.square().add(p.c!).sqrt()));
-    return where(x.greater(squareLimit), x, main);
+    return clippedBelow.mul(s.div(s.square().add(p.c!).sqrt()));
   },
   properties: {},
 });

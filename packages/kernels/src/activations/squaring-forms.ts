@@ -1,15 +1,34 @@
 import type { ActivationDefinition, ParameterSpec, Parameters } from "../activation/activation.js";
 import { defineExpressionActivation } from "../activation/expression-activation.js";
-import { Expr, where } from "../expression/expression.js";
+import { Expr } from "../expression/expression.js";
 import { expBySquaring, expParameters, logByRoots, logParameters } from "./algebraic-exp-log.js";
 import { celu, elu, selu } from "./elu-family.js";
 
 // Tunable algebraic forms: every transcendental activation rebuilt from the
 // squarings exp (and the square-root log), each written in e^{−|x|} or
 // e^{min(x,0)} so that the exp argument is never positive. Their error falls
-// as n (and k) grow; the catalog lists several settings with op counts.
+// as n (and k) grow; the catalog lists several settings with op counts. None
+// compares or selects (no Less, Where): where a form needs the branch for the
+// sign of x, it takes it from signOf(x) below with Max and Mul.
 
 const exp = expBySquaring;
+
+/**
+ * A power of two that is a normal float32 (WGSL may flush subnormals), so that
+ * x clipped to ±signEpsilon, divided by it, is exactly ±1 for |x| ≥ 2⁻¹⁰⁰ in
+ * float32 as well; dividing by it, not multiplying by 2¹⁰⁰, keeps every
+ * intermediate within [−1, 1].
+ */
+const signEpsilon = 2 ** -100;
+
+/**
+ * ±1 with the sign of x, from Clip and Div. Within 2⁻¹⁰⁰ of 0 it is x/2⁻¹⁰⁰
+ * instead, where the branches it selects between agree to far better than
+ * float precision; it is 0 at 0, ±1 at ±∞ and NaN at NaN.
+ */
+function signOf(x: Expr): Expr {
+  return x.clip(-signEpsilon, signEpsilon).div(signEpsilon);
+}
 
 /** e^{x} on (−∞, 0] by n squarings of a degree-d polynomial. */
 export const expSquaring = defineExpressionActivation({
@@ -42,22 +61,25 @@ export const softplusSquaring = defineExpressionActivation({
   parameters: [...expParameters, ...logParameters],
   expression: (p) => {
     const x = Expr.input();
-    return x.max(0).add(logByRoots(exp(x.abs().neg(), p).add(1), p));
+    return x.max(0).add(logByRoots(exp(x.abs(), p, -1).add(1), p));
   },
   properties: { range: () => [0, Number.POSITIVE_INFINITY] },
 });
 
-/** σ(x) from u = e^{−|x|}: 1/(1 + u) for x ≥ 0, u/(1 + u) below. */
+/**
+ * σ(x) = e^{min(x, 0)}/(1 + u) with u = e^{−|x|}: the numerator is 1 for x > 0
+ * and u for x < 0, which is max(u, sign x) since 0 ≤ u ≤ 1. Neither branch
+ * cancels, and at x → −∞ it is 0/1, not 1 − 1.
+ */
 function sigmoidFromExp(x: Expr, p: Parameters): Expr {
-  const u = exp(x.abs().neg(), p);
-  const s = u.add(1).reciprocal();
-  return where(x.less(0), u.mul(s), s);
+  const u = exp(x.abs(), p, -1);
+  return u.max(signOf(x)).div(u.add(1));
 }
 
 export const sigmoidSquaring = defineExpressionActivation({
   name: "sigmoid-squaring",
   title: "Algebraic sigmoid (squarings)",
-  formula: "x ≥ 0 ? 1/(1 + u) : u/(1 + u), u = exp≈(−|x|)",
+  formula: "max(u, sign x)/(1 + u), u = exp≈(−|x|)",
   parameters: expParameters,
   expression: (p) => sigmoidFromExp(Expr.input(), p),
   properties: { range: () => [0, 1] },
@@ -66,13 +88,12 @@ export const sigmoidSquaring = defineExpressionActivation({
 export const tanhSquaring = defineExpressionActivation({
   name: "tanh-squaring",
   title: "Algebraic tanh (squarings)",
-  formula: "±(1 − v)/(1 + v) with the sign of x, v = exp≈(−2|x|)",
+  formula: "sign x·(1 − v)/(1 + v), v = exp≈(−2|x|)",
   parameters: expParameters,
   expression: (p) => {
     const x = Expr.input();
-    const v = exp(x.abs().mul(-2), p);
-    const t = v.neg().add(1).div(v.add(1));
-    return where(x.less(0), t.neg(), t);
+    const v = exp(x.abs(), p, -2);
+    return signOf(x).mul(Expr.constant(1).sub(v).div(v.add(1)));
   },
   properties: { range: () => [-1, 1] },
 });
@@ -113,7 +134,7 @@ export const geluSquaring = defineExpressionActivation({
     for (let i = 3; i >= 0; i--) poly = poly.mul(t).add(erfcA[i]!);
     const q = poly
       .mul(t)
-      .mul(exp(x.square().mul(-0.5), p))
+      .mul(exp(x.square(), p, -0.5))
       .mul(0.5);
     return x.relu().sub(a.mul(q));
   },
@@ -121,32 +142,35 @@ export const geluSquaring = defineExpressionActivation({
 });
 
 /**
- * Mish x·tanh(softplus x), with tanh(ln(1 + eˣ)) = (e^{2x} + 2eˣ)/(e^{2x} + 2eˣ + 2)
- * rewritten in u = e^{−|x|}: (1 + 2u)/(1 + 2u + 2u²) for x ≥ 0, (u² + 2u)/(u² + 2u + 2) below.
+ * Mish x·tanh(softplus x), with tanh(ln(1 + eˣ)) = ((1 + eˣ)² − 1)/((1 + eˣ)² + 1)
+ * multiplied through by e^{−2 max(x, 0)}: with a = e^{min(x, 0)} and
+ * b = e^{−max(x, 0)} (one is 1, the other u = e^{−|x|}, so a + b = 1 + u) it is
+ * a(1 + u + b)/((1 + u)² + b²), free of cancellation on both sides:
+ * (1 + 2u)/(1 + 2u + 2u²) for x ≥ 0, (u² + 2u)/(u² + 2u + 2) below.
  */
 export const mishSquaring = defineExpressionActivation({
   name: "mish-squaring",
   title: "Algebraic Mish (squarings)",
-  formula: "x·(x ≥ 0 ? (1 + 2u)/(1 + 2u + 2u²) : (u² + 2u)/(u² + 2u + 2)), u = exp≈(−|x|)",
+  formula:
+    "x·a(1 + u + b)/((1 + u)² + b²), a = max(u, sign x), b = max(u, −sign x), u = exp≈(−|x|)",
   parameters: expParameters,
   expression: (p) => {
     const x = Expr.input();
-    const u = exp(x.abs().neg(), p);
-    const twoU = u.mul(2);
-    const u2 = u.square();
-    const positive = twoU.add(1).div(twoU.add(1).add(u2.mul(2)));
-    const negativeTop = u2.add(twoU);
-    const negative = negativeTop.div(negativeTop.add(2));
-    return x.mul(where(x.less(0), negative, positive));
+    const u = exp(x.abs(), p, -1);
+    const sign = signOf(x);
+    const a = u.max(sign);
+    const b = u.max(sign.neg());
+    const onePlusU = u.add(1);
+    const tanhSoftplus = a.mul(onePlusU.add(b)).div(onePlusU.square().add(b.square()));
+    return x.mul(tanhSoftplus);
   },
   properties: {},
 });
 
 /** relu(x) + scale·(exp≈(min(x, 0)/α) − 1), the shape shared by ELU, SELU and CELU. */
 function eluLike(x: Expr, p: Parameters, reluScale: number, expScale: number, inside: number) {
-  const negative = inside === 1 ? x.min(0) : x.min(0).mul(inside);
   const linear = reluScale === 1 ? x.relu() : x.relu().mul(reluScale);
-  return linear.add(exp(negative, p).sub(1).mul(expScale));
+  return linear.add(exp(x.min(0), p, inside).sub(1).mul(expScale));
 }
 
 function withExp(parameters: readonly ParameterSpec[]): ParameterSpec[] {
