@@ -1,0 +1,134 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { decodeModel, saveModel, validateModel } from "@rectify/onnx";
+import { afterAll, describe, expect, it } from "vitest";
+import { buildExampleModel } from "../src/example/example-model.js";
+import { exitCodes } from "../src/io/cli-error.js";
+import { runCli } from "../src/main.js";
+
+const folder = mkdtempSync(join(tmpdir(), "rectify-cli-"));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+const examplePath = join(folder, "example.onnx");
+await saveModel(buildExampleModel(), examplePath);
+
+/** Runs the CLI in-process (real files, real onnxruntime) and captures what it prints. */
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await runCli(argv, { stdout: (text) => stdout.push(text), stderr: (text) => stderr.push(text) });
+  return { code, stdout: stdout.join("\n"), stderr: stderr.join("\n") };
+}
+
+describe("rectify CLI", () => {
+  it("targets: lists the built-in profiles, as a table and as JSON", async () => {
+    const table = await cli("targets");
+    expect(table.code).toBe(0);
+    for (const name of ["ort-cpu", "ort-wasm", "ort-webgpu", "webnn", "algebraic", "piecewise-linear"]) expect(table.stdout).toContain(name);
+    const json = JSON.parse((await cli("targets", "--json")).stdout) as { name: string }[];
+    expect(json.map((profile) => profile.name)).toEqual(["ort-cpu", "ort-wasm", "ort-webgpu", "webnn", "algebraic", "piecewise-linear"]);
+  });
+
+  it("approximations: the catalog with measured errors", async () => {
+    const result = await cli("approximations", "softplus");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/squareplus\{b=4\}\s+Add×2 Mul×2 Max Sqrt Clip\s+0\.307/);
+    const rows = JSON.parse((await cli("approximations", "gelu", "--json")).stdout) as { exactName: string }[];
+    expect(rows.length).toBeGreaterThan(3);
+    expect(rows.every((row) => row.exactName === "gelu")).toBe(true);
+  });
+
+  it("inspect: op histogram, sites and per-target changes, the same facts in JSON", async () => {
+    const text = await cli("inspect", examplePath);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/activation sites: \d+/);
+    expect(text.stdout).toContain("softplus");
+    const facts = JSON.parse((await cli("inspect", examplePath, "--json")).stdout) as {
+      sites: { activation: string; nodes: string[] }[];
+      targets: { target: string; substitute: number; unsupported: number }[];
+    };
+    const activations = facts.sites.map((site) => site.activation);
+    for (const activation of ["softplus", "sigmoid", "tanh", "elu", "leaky-relu", "softmax"]) expect(activations).toContain(activation);
+    const algebraic = facts.targets.find((entry) => entry.target === "algebraic")!;
+    expect(algebraic.substitute).toBeGreaterThan(4);
+    expect(facts.targets.find((entry) => entry.target === "ort-cpu")!.substitute).toBe(0);
+  });
+
+  it("optimize: writes a valid rewritten model and a JSON report; doing it again changes nothing", async () => {
+    const output = join(folder, "example.algebraic.onnx");
+    const reportPath = join(folder, "report.json");
+    const result = await cli("optimize", examplePath, "--target", "algebraic", "-o", output, "--report", reportPath);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("verified with onnxruntime-node");
+    const rewritten = decodeModel(readFileSync(output));
+    expect(validateModel(rewritten)).toEqual([]);
+    const ops = new Set([...rewritten.graphs()].flatMap((graph) => graph.nodes.map((node) => node.opType)));
+    for (const op of ["Softplus", "Sigmoid", "Tanh", "Elu", "Softmax"]) expect(ops.has(op), op).toBe(false);
+    const report = JSON.parse(readFileSync(reportPath, "utf8")) as { summary: { substituted: number }; verification: { passed: boolean; comparison: { maxAbsError: number } } };
+    expect(report.summary.substituted).toBeGreaterThan(4);
+    expect(report.verification.comparison.maxAbsError).toBeLessThan(1e-3);
+
+    const again = join(folder, "example.algebraic.again.onnx");
+    const second = await cli("optimize", output, "--target", "algebraic", "-o", again, "--json");
+    expect(second.code).toBe(0);
+    expect((JSON.parse(second.stdout) as { changed: boolean }).changed).toBe(false);
+    expect(readFileSync(again)).toEqual(readFileSync(output));
+  });
+
+  it("optimize --max-output-error rolls sites back until the outputs fit, and says which", async () => {
+    const result = await cli("optimize", examplePath, "--target", "algebraic", "--budget", "0.5", "--max-output-error", "1e-4", "--json");
+    const report = JSON.parse(result.stdout) as {
+      summary: { rolledBack: number };
+      verification: { passed: boolean; rolledBack: string[]; comparison: { maxAbsError: number } };
+      sites: { id: string; rolledBack: boolean }[];
+    };
+    expect(result.code).toBe(0);
+    expect(report.verification.passed).toBe(true);
+    expect(report.verification.comparison.maxAbsError).toBeLessThanOrEqual(1e-4);
+    expect(report.summary.rolledBack).toBeGreaterThan(0);
+    expect(report.sites.filter((site) => site.rolledBack).map((site) => site.id).sort()).toEqual([...report.verification.rolledBack].sort());
+  });
+
+  it("optimize exits 3 when the target cannot run some activation within the budget", async () => {
+    const result = await cli("optimize", "--example", "--target", "piecewise-linear", "--no-verify");
+    expect(result.code).toBe(exitCodes.budgetNotMet);
+    expect(result.stdout).toContain("CANNOT RUN");
+  });
+
+  it("bad input: one clear line and exit 2, never a stack trace", async () => {
+    const notOnnx = join(folder, "not-a-model.onnx");
+    writeFileSync(notOnnx, "this is text, not protobuf");
+    const badProfile = join(folder, "bad-profile.json");
+    writeFileSync(badProfile, JSON.stringify({ name: "My NPU", description: "x", runsUnlistedOps: "yes", ops: { Sqrt: -1 } }));
+    const cases: [string[], RegExp][] = [
+      [["inspect", join(folder, "missing.onnx")], /model file not found: .*missing\.onnx/],
+      [["inspect", notOnnx], /not-a-model\.onnx is not a readable ONNX model/],
+      [["optimize", examplePath, "--target", "quantum"], /unknown target "quantum"; built-in targets: ort-cpu/],
+      [["optimize", examplePath, "--target", badProfile], /bad-profile\.json is not a valid target profile: name: kebab-case.*runsUnlistedOps/],
+      [["optimize", examplePath, "--target", join(folder, "nope.json")], /target profile not found/],
+      [["optimize", examplePath, "--target", "algebraic", "-o", examplePath], /refusing to write over the input/],
+      [["optimize", examplePath, "--target", "algebraic", "--budget", "-1"], /expected a number ≥ 0/],
+    ];
+    const before = readFileSync(examplePath);
+    for (const [argv, message] of cases) {
+      const result = await cli(...argv);
+      expect(result.code, argv.join(" ")).toBe(exitCodes.badInput);
+      expect(result.stderr, argv.join(" ")).toMatch(message);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+    // the input is untouched by the refused overwrite
+    expect(readFileSync(examplePath)).toEqual(before);
+  });
+
+  it("verify: compares two models output by output", async () => {
+    const output = join(folder, "example.wasm.onnx");
+    expect((await cli("optimize", examplePath, "--target", "algebraic", "-o", output, "--no-verify")).code).toBe(0);
+    const result = await cli("verify", examplePath, output, "--max-output-error", "1e-3");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/probabilities\s+1×10/);
+    const strict = await cli("verify", examplePath, output, "--max-output-error", "1e-9", "--json");
+    expect(strict.code).toBe(exitCodes.budgetNotMet);
+    expect((JSON.parse(strict.stdout) as { passed: boolean }).passed).toBe(false);
+  });
+});

@@ -1,0 +1,214 @@
+import { applyOp, type Expr, expressionNodes, type PrimitiveOp } from "@rectify/kernels";
+import { type Program, ProgramBuilder, type ProgramOperand } from "./program.js";
+
+/** What lowering may emit: which ops (after legalisation) and at which opset. */
+export interface LoweringPolicy {
+  /** Opset of the default domain where the nodes go. */
+  readonly opset: number;
+  /** Whether a substitute may contain `opType`. */
+  allows(opType: string): boolean;
+  /** The reduction axis for multivariable activations (softmax, LogSumExp). */
+  readonly axis?: number;
+}
+
+/** Thrown (and caught by the planner) when an expression cannot be lowered under a policy; the message says why. */
+export class LoweringRefusal extends Error {
+  override readonly name = "LoweringRefusal";
+}
+
+/** Opset where each op first takes numpy-style broadcasting or exists at all, as the ONNX spec lists them. */
+const minimumOpset: Partial<Record<string, number>> = {
+  Add: 7,
+  Sub: 7,
+  Mul: 7,
+  Div: 7,
+  Pow: 7,
+  Less: 7,
+  Greater: 7,
+  Max: 8,
+  Min: 8,
+  Erf: 9,
+  Sign: 9,
+  Where: 9,
+  GreaterOrEqual: 12,
+  Clip: 6,
+};
+
+const unary = new Set(["Neg", "Abs", "Sqrt", "Reciprocal", "Exp", "Log", "Erf", "Tanh", "Sigmoid", "Relu", "Sign", "Floor"]);
+const comparisons = new Set(["Less", "Greater", "GreaterOrEqual"]);
+
+/**
+ * Lowers a kernels expression to a program of ONNX ops the policy allows,
+ * folding constant subexpressions and rewriting missing ops into allowed
+ * equivalents (Neg → x·(−1), Reciprocal → 1/x, Relu ↔ Max(x, 0), Clip →
+ * Min(Max(x, lo), hi), Max/Min via Relu, Div by a constant → Mul). Throws
+ * LoweringRefusal naming the op that cannot be had.
+ */
+export function lowerExpression(root: Expr, policy: LoweringPolicy, input: ProgramOperand = { kind: "input" }): Program {
+  const lowering = new Lowering(policy);
+  const lowered = new Map<Expr, ProgramOperand>();
+  for (const node of expressionNodes(root)) {
+    if (node.op === "Input") lowered.set(node, input);
+    else if (node.op === "Constant") lowered.set(node, { kind: "constant", value: node.value });
+    else lowered.set(node, lowering.op(node.op, node.inputs.map((operand) => lowered.get(operand)!)));
+  }
+  return lowering.builder.finish(lowering.numeric(lowered.get(root)!));
+}
+
+class Lowering {
+  readonly builder = new ProgramBuilder();
+
+  constructor(private readonly policy: LoweringPolicy) {}
+
+  private can(opType: string): boolean {
+    return this.policy.allows(opType) && this.policy.opset >= (minimumOpset[opType] ?? 1);
+  }
+
+  private refuse(opType: string, why = ""): never {
+    const since = minimumOpset[opType];
+    const reason =
+      since !== undefined && this.policy.opset < since && this.policy.allows(opType)
+        ? `${opType} needs opset ${since} (the graph uses ${this.policy.opset})`
+        : `the target does not allow ${opType} in substitutes`;
+    throw new LoweringRefusal(why ? `${reason} (${why})` : reason);
+  }
+
+  /** A bool operand as a number of the site's type (comparisons used in arithmetic). */
+  numeric(operand: ProgramOperand): ProgramOperand {
+    if (!this.builder.isBool(operand)) return operand;
+    if (this.can("Where")) return this.builder.add("Where", [operand, { kind: "constant", value: 1 }, { kind: "constant", value: 0 }]);
+    this.refuse("Where", "to turn a comparison into a number");
+  }
+
+  op(op: PrimitiveOp, operands: ProgramOperand[]): ProgramOperand {
+    if (operands.every((operand) => operand.kind === "constant") && op !== "ReduceMax" && op !== "ReduceSum") {
+      const [a, b, c] = operands.map((operand) => (operand as { value: number }).value);
+      return { kind: "constant", value: applyOp(op, a ?? Number.NaN, b ?? Number.NaN, c ?? Number.NaN) };
+    }
+    if (op === "Where") return this.where(operands);
+    const values = operands.map((operand) => this.numeric(operand));
+    if (comparisons.has(op)) {
+      if (!this.can(op)) this.refuse(op);
+      return this.builder.add(op, values, { bool: true });
+    }
+    switch (op) {
+      case "Add":
+      case "Mul":
+        return this.binary(op, values[0]!, values[1]!);
+      case "Sub":
+        return this.sub(values[0]!, values[1]!);
+      case "Div":
+        return this.div(values[0]!, values[1]!);
+      case "Max":
+      case "Min":
+        return this.maxMin(op, values[0]!, values[1]!);
+      case "Neg":
+        return this.neg(values[0]!);
+      case "Reciprocal":
+        if (this.can("Reciprocal")) return this.builder.add("Reciprocal", values);
+        return this.div({ kind: "constant", value: 1 }, values[0]!);
+      case "Relu":
+        return this.relu(values[0]!);
+      case "Abs":
+        if (this.can("Abs")) return this.builder.add("Abs", values);
+        return this.maxMin("Max", values[0]!, this.neg(values[0]!));
+      case "Clip":
+        return this.clip(values[0]!, values[1]!, values[2]!);
+      case "Pow":
+        if (values[1]!.kind === "constant" && values[1]!.value === 2) return this.binary("Mul", values[0]!, values[0]!);
+        return this.binary("Pow", values[0]!, values[1]!);
+      case "ReduceMax":
+      case "ReduceSum":
+        return this.reduce(op, values[0]!);
+      default:
+        if (unary.has(op)) {
+          if (!this.can(op)) this.refuse(op);
+          return this.builder.add(op, values);
+        }
+        throw new LoweringRefusal(`no lowering for ${op}`);
+    }
+  }
+
+  private binary(op: string, a: ProgramOperand, b: ProgramOperand): ProgramOperand {
+    if (!this.can(op)) this.refuse(op);
+    return this.builder.add(op, [a, b]);
+  }
+
+  private neg(a: ProgramOperand): ProgramOperand {
+    if (this.can("Neg")) return this.builder.add("Neg", [a]);
+    if (this.can("Mul")) return this.builder.add("Mul", [a, { kind: "constant", value: -1 }]);
+    return this.binary("Sub", { kind: "constant", value: 0 }, a);
+  }
+
+  private sub(a: ProgramOperand, b: ProgramOperand): ProgramOperand {
+    if (this.can("Sub")) return this.builder.add("Sub", [a, b]);
+    if (b.kind === "constant") return this.binary("Add", a, { kind: "constant", value: -b.value });
+    return this.binary("Add", a, this.neg(b));
+  }
+
+  private div(a: ProgramOperand, b: ProgramOperand): ProgramOperand {
+    if (this.can("Div")) return this.builder.add("Div", [a, b]);
+    // Dividing by a constant is multiplying by its reciprocal (one rounding more, ≤ 1 ulp).
+    if (b.kind === "constant") return this.binary("Mul", a, { kind: "constant", value: 1 / b.value });
+    if (this.can("Reciprocal")) return this.binary("Mul", a, this.builder.add("Reciprocal", [b]));
+    this.refuse("Div");
+  }
+
+  private relu(a: ProgramOperand): ProgramOperand {
+    if (this.can("Relu")) return this.builder.add("Relu", [a]);
+    return this.maxMin("Max", a, { kind: "constant", value: 0 });
+  }
+
+  private maxMin(op: "Max" | "Min", a: ProgramOperand, b: ProgramOperand): ProgramOperand {
+    if (this.can(op)) return this.builder.add(op, [a, b]);
+    const zero = (operand: ProgramOperand) => operand.kind === "constant" && operand.value === 0;
+    if (op === "Max" && (zero(a) || zero(b)) && this.can("Relu")) return this.builder.add("Relu", [zero(a) ? b : a]);
+    if (this.can("Relu")) {
+      // max(a, b) = a + relu(b − a); min(a, b) = a − relu(a − b)
+      if (op === "Max") return this.binary("Add", a, this.builder.add("Relu", [this.sub(b, a)]));
+      return this.sub(a, this.builder.add("Relu", [this.sub(a, b)]));
+    }
+    this.refuse(op);
+  }
+
+  private clip(x: ProgramOperand, lo: ProgramOperand, hi: ProgramOperand): ProgramOperand {
+    const constantBounds = lo.kind === "constant" && hi.kind === "constant";
+    if (this.can("Clip") && (this.policy.opset >= 11 || constantBounds)) {
+      if (this.policy.opset >= 11) return this.builder.add("Clip", [x, lo, hi]);
+      const bound = (operand: ProgramOperand) => (operand as { value: number }).value;
+      return this.builder.add("Clip", [x], {
+        attributes: [
+          { name: "min", type: "float", value: bound(lo) },
+          { name: "max", type: "float", value: bound(hi) },
+        ],
+      });
+    }
+    const infinite = (operand: ProgramOperand, sign: number) =>
+      operand.kind === "constant" && operand.value === sign * Number.POSITIVE_INFINITY;
+    const floored = infinite(lo, -1) ? x : this.maxMin("Max", x, lo);
+    return infinite(hi, 1) ? floored : this.maxMin("Min", floored, hi);
+  }
+
+  private where(operands: ProgramOperand[]): ProgramOperand {
+    if (!this.can("Where")) this.refuse("Where");
+    let [condition, a, b] = operands as [ProgramOperand, ProgramOperand, ProgramOperand];
+    if (condition.kind === "constant") return condition.value !== 0 ? this.numeric(a) : this.numeric(b);
+    if (!this.builder.isBool(condition)) {
+      // A numeric condition is true where it is non-zero.
+      if (!this.can("Cast")) this.refuse("Cast", "for a numeric Where condition");
+      condition = this.builder.add("Cast", [condition], { attributes: [{ name: "to", type: "int", value: 9 }], bool: true });
+    }
+    return this.builder.add("Where", [condition, this.numeric(a), this.numeric(b)]);
+  }
+
+  private reduce(op: "ReduceMax" | "ReduceSum", x: ProgramOperand): ProgramOperand {
+    const axis = this.policy.axis;
+    if (axis === undefined) throw new LoweringRefusal(`${op} needs the site's axis`);
+    if (!this.policy.allows(op)) this.refuse(op);
+    const keepdims = { name: "keepdims", type: "int", value: 1 } as const;
+    // Axes moved from an attribute to an input: ReduceSum at opset 13, ReduceMax at 18.
+    const axesAsInput = this.policy.opset >= (op === "ReduceSum" ? 13 : 18);
+    if (axesAsInput) return this.builder.add(op, [x, { kind: "axes", axes: [axis] }], { attributes: [keepdims] });
+    return this.builder.add(op, [x], { attributes: [{ name: "axes", type: "ints", value: [axis] }, keepdims] });
+  }
+}

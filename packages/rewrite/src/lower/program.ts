@@ -1,0 +1,81 @@
+import type { Value } from "@rectify/onnx";
+
+/**
+ * A lowered substitute before it becomes nodes: a straight-line list of ONNX
+ * ops over the site's input, constants and existing values. The planner costs
+ * and checks it (which ops, how many) without touching the graph; `emitProgram`
+ * turns it into nodes.
+ */
+export type ProgramOperand =
+  /** The activation's argument (the site input, plus its bias when there is one). */
+  | { readonly kind: "input" }
+  /** The output of an earlier step. */
+  | { readonly kind: "step"; readonly index: number }
+  /** A scalar constant of the site's element type. */
+  | { readonly kind: "constant"; readonly value: number }
+  /** An int64 vector constant (Reduce* axes from opset 13/18). */
+  | { readonly kind: "axes"; readonly axes: readonly number[] }
+  /** A value already in the graph (PRelu's slope tensor, a bias). */
+  | { readonly kind: "value"; readonly value: Value };
+
+/** An attribute of a step, with its ONNX type spelled out. */
+export type StepAttribute =
+  | { readonly name: string; readonly type: "int"; readonly value: number }
+  | { readonly name: string; readonly type: "ints"; readonly value: readonly number[] }
+  | { readonly name: string; readonly type: "float"; readonly value: number }
+  | { readonly name: string; readonly type: "string"; readonly value: string };
+
+/** One ONNX node of a program. */
+export interface ProgramStep {
+  readonly opType: string;
+  readonly domain: string;
+  readonly inputs: readonly (ProgramOperand | null)[];
+  readonly attributes: readonly StepAttribute[];
+  /** The output is a bool tensor (comparisons). */
+  readonly bool: boolean;
+}
+
+/** A substitute as a list of steps and the operand holding the result. */
+export interface Program {
+  readonly steps: readonly ProgramStep[];
+  readonly result: ProgramOperand;
+}
+
+/** How many nodes of each op type a program emits (`com.microsoft.X` for other domains). */
+export function programOpCounts(program: Program): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const step of program.steps) {
+    const key = step.domain ? `${step.domain}.${step.opType}` : step.opType;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
+/** Builds programs step by step; `add` returns the operand of the new step's output. */
+export class ProgramBuilder {
+  readonly steps: ProgramStep[] = [];
+
+  add(
+    opType: string,
+    inputs: readonly (ProgramOperand | null)[],
+    options: { attributes?: readonly StepAttribute[]; bool?: boolean; domain?: string } = {},
+  ): ProgramOperand {
+    this.steps.push({
+      opType,
+      domain: options.domain ?? "",
+      inputs,
+      attributes: options.attributes ?? [],
+      bool: options.bool ?? false,
+    });
+    return { kind: "step", index: this.steps.length - 1 };
+  }
+
+  /** True when `operand` is the output of a bool-valued step. */
+  isBool(operand: ProgramOperand): boolean {
+    return operand.kind === "step" && this.steps[operand.index]!.bool;
+  }
+
+  finish(result: ProgramOperand): Program {
+    return { steps: [...this.steps], result };
+  }
+}

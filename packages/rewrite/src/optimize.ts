@@ -1,0 +1,194 @@
+import { encodeModel, type Model } from "@rectify/onnx";
+import { RewriteError } from "./errors/rewrite-error.js";
+import { defaultBudget, planSites, type SitePlan } from "./plan/planner.js";
+import {
+  nearMissReports,
+  opHistogram,
+  type RewriteReport,
+  siteReports,
+  unsupportedOps,
+  type VerificationReport,
+} from "./report/report.js";
+import { applyPlan, madeByRectify } from "./rewrite/apply-plan.js";
+import { findSites } from "./sites/find-sites.js";
+import type { TargetProfile } from "./targets/profile.js";
+import { type ComparisonSummary, compareOutputs } from "./verify/compare.js";
+import type { Evaluator, Feeds } from "./verify/evaluator.js";
+import { randomFeeds } from "./verify/random-feeds.js";
+
+/** True when every output is within `limit` of the reference and no NaN/Inf appeared where the other side is finite (no limit: always). */
+export function withinLimit(comparison: ComparisonSummary, limit: number | undefined): boolean {
+  if (limit === undefined) return true;
+  return comparison.nonFiniteMismatches === 0 && comparison.maxAbsError <= limit;
+}
+
+/** Options of optimizeModel. */
+export interface OptimizeOptions {
+  readonly target: TargetProfile;
+  /** Max |error| per substituted activation (default 1e-3). */
+  readonly budget?: number;
+  /** Runs original and rewritten models to measure the output error; without it nothing is run. */
+  readonly evaluator?: Evaluator;
+  /** Inputs for verification (default: seeded random feeds from the declared input shapes). */
+  readonly feeds?: Feeds;
+  /** Describes where `feeds` came from, for the report. */
+  readonly feedsSource?: string;
+  /** Seed of the random feeds (default 1). */
+  readonly seed?: number;
+  /** Max |error| allowed on any model output; sites are rolled back until it holds (needs an evaluator). */
+  readonly maxOutputError?: number;
+  /** Called as work advances (stage name, done, total). */
+  readonly onProgress?: (stage: string, done: number, total: number) => void;
+}
+
+/** What optimizeModel returns. */
+export interface OptimizeResult {
+  /** The rewritten model (the original when nothing changed). */
+  readonly model: Model;
+  readonly report: RewriteReport;
+  /** False when no site was substituted: the model is as it was loaded. */
+  readonly changed: boolean;
+}
+
+interface Attempt {
+  readonly model: Model;
+  readonly plans: SitePlan[];
+  readonly substituted: number;
+  readonly alreadyRewritten: number;
+  readonly nearMisses: RewriteReport["nearMisses"];
+}
+
+/** Loads a fresh copy, finds sites, plans (leaving `exclude` alone) and applies the plan. */
+async function attempt(load: () => Model | Promise<Model>, options: OptimizeOptions, exclude: ReadonlySet<string>): Promise<Attempt> {
+  const model = await load();
+  const search = findSites(model);
+  const fresh = search.sites.filter((site) => !madeByRectify(site.nodes));
+  const plans = planSites(fresh, options.target, { budget: options.budget ?? defaultBudget, exclude });
+  const substituted = applyPlan(model, plans);
+  return {
+    model,
+    plans,
+    substituted,
+    alreadyRewritten: search.sites.length - fresh.length,
+    nearMisses: nearMissReports(search.nearMisses),
+  };
+}
+
+async function runModel(evaluator: Evaluator, model: Model, feeds: Feeds, which: string) {
+  try {
+    return await evaluator.run(encodeModel(model), feeds);
+  } catch (error) {
+    if (error instanceof RewriteError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new RewriteError("EVALUATOR_FAILED", `${evaluator.name} could not run the ${which} model: ${message}`, {}, { cause: error });
+  }
+}
+
+/**
+ * The whole job: find every activation site, plan the cheapest substitutes
+ * the target runs within the budget, apply them, and (with an evaluator)
+ * measure the output error on real inputs, rolling back the sites with the
+ * largest predicted error (by bisection) until `maxOutputError` holds.
+ * `load` must return a fresh copy of the original model each call.
+ */
+export async function optimizeModel(load: () => Model | Promise<Model>, options: OptimizeOptions): Promise<OptimizeResult> {
+  if (options.maxOutputError !== undefined && !(options.maxOutputError >= 0)) {
+    throw new RewriteError("OPTIONS_INVALID", `max output error must be a number ≥ 0, got ${options.maxOutputError}`);
+  }
+  if (options.maxOutputError !== undefined && !options.evaluator) {
+    throw new RewriteError("OPTIONS_INVALID", "a max output error needs an evaluator to measure it");
+  }
+  const progress = options.onProgress ?? (() => {});
+  progress("plan", 0, 1);
+  let current = await attempt(load, options, new Set());
+  progress("plan", 1, 1);
+  const original = await load();
+  const opsBefore = opHistogram(original);
+  let rolledBack: string[] = [];
+  let verification: VerificationReport | undefined;
+
+  if (options.evaluator) {
+    const evaluator = options.evaluator;
+    const feeds = options.feeds ?? randomFeeds(original, { seed: options.seed ?? 1 });
+    const inputs = options.feeds ? (options.feedsSource ?? "given feeds") : `random (seed ${options.seed ?? 1})`;
+    let evaluations = 1;
+    progress("verify", 0, 2);
+    const reference = await runModel(evaluator, original, feeds, "original");
+    const measure = async (model: Model) => {
+      evaluations++;
+      return compareOutputs(reference, await runModel(evaluator, model, feeds, "rewritten"));
+    };
+    let comparison = await measure(current.model);
+    progress("verify", 2, 2);
+    const limit = options.maxOutputError;
+    if (limit !== undefined && !withinLimit(comparison, limit)) {
+      // Largest predicted error first: those are the likeliest culprits.
+      const order = current.plans
+        .filter((plan) => plan.action === "substitute")
+        .sort((a, b) => b.chosen!.predictedError - a.chosen!.predictedError)
+        .map((plan) => plan.site.id);
+      // Smallest k such that rolling back the first k sites meets the limit (k = all gives the original back).
+      const results = new Map<number, { attempt: Attempt; comparison: typeof comparison }>();
+      const steps = Math.ceil(Math.log2(order.length + 1)) + 1;
+      let step = 0;
+      const trial = async (k: number) => {
+        const cached = results.get(k);
+        if (cached) return cached;
+        const rewritten = await attempt(load, options, new Set(order.slice(0, k)));
+        const result = { attempt: rewritten, comparison: await measure(rewritten.model) };
+        progress("roll back", ++step, steps);
+        results.set(k, result);
+        return result;
+      };
+      let lo = 1;
+      let hi = order.length;
+      while (lo < hi) {
+        const middle = (lo + hi) >> 1;
+        if (withinLimit((await trial(middle)).comparison, limit)) hi = middle;
+        else lo = middle + 1;
+      }
+      if (order.length > 0) {
+        const chosen = await trial(lo);
+        rolledBack = order.slice(0, lo);
+        current = chosen.attempt;
+        comparison = chosen.comparison;
+      }
+    }
+    verification = {
+      evaluator: evaluator.name,
+      inputs,
+      ...(limit !== undefined ? { maxOutputError: limit } : {}),
+      passed: withinLimit(comparison, limit),
+      comparison,
+      rolledBack,
+      evaluations,
+    };
+  }
+
+  const rolledBackSet = new Set(rolledBack);
+  const sites = siteReports(current.plans, options.target, rolledBackSet);
+  const costs = sites.map((site) => [site.costBefore, site.costAfter] as const);
+  const sum = (index: 0 | 1) => (costs.some((pair) => pair[index] === null) ? null : costs.reduce((total, pair) => total + pair[index]!, 0));
+  const report: RewriteReport = {
+    target: options.target.name,
+    budget: options.budget ?? defaultBudget,
+    model: { opset: original.opsetVersion("") ?? 0, irVersion: original.irVersion, nodes: [...original.graphs()].reduce((n, g) => n + g.nodes.length, 0) },
+    summary: {
+      sites: sites.length + current.alreadyRewritten,
+      substituted: sites.filter((site) => site.action === "substitute").length,
+      kept: sites.filter((site) => site.action === "keep").length,
+      unsupported: sites.filter((site) => site.action === "unsupported").length,
+      alreadyRewritten: current.alreadyRewritten,
+      rolledBack: rolledBack.length,
+    },
+    sites,
+    opsBefore,
+    opsAfter: opHistogram(current.model),
+    siteCost: { before: sum(0), after: sum(1) },
+    maxPredictedError: Math.max(0, ...sites.map((site) => site.predictedError)),
+    unsupportedOps: unsupportedOps(current.model, options.target),
+    nearMisses: current.nearMisses,
+    ...(verification ? { verification } : {}),
+  };
+  return { model: current.substituted > 0 ? current.model : original, report, changed: current.substituted > 0 };
+}

@@ -1,0 +1,78 @@
+import type { Graph, Model } from "@rectify/onnx";
+import { patternRules } from "../patterns/index.js";
+import type { MatchContext, SiteRule } from "../patterns/rule.js";
+import { singleOpRules } from "../patterns/single-ops.js";
+import type { NearMiss, Site } from "./site.js";
+
+/** Every graph of a model to search, with where it is and which opset its nodes use. */
+export interface GraphScope {
+  readonly graph: Graph;
+  readonly location: string;
+  readonly opset: number;
+}
+
+/** The main graph, every If/Loop/Scan body (nested), and every model-local function body. */
+export function graphScopes(model: Model): GraphScope[] {
+  const scopes: GraphScope[] = [];
+  const modelOpset = model.opsetVersion("") ?? 1;
+  const visit = (graph: Graph, location: string, opset: number) => {
+    scopes.push({ graph, location, opset });
+    for (const node of graph.nodes) {
+      for (const attribute of node.attributes) {
+        const bodies = attribute.graph ? [attribute.graph] : attribute.graphList;
+        bodies.forEach((body, index) => {
+          const suffix = bodies.length > 1 ? `[${index}]` : "";
+          visit(body, `${location} > ${node.describe()} > ${attribute.name}${suffix}`, opset);
+        });
+      }
+    }
+  };
+  visit(model.graph, "main", modelOpset);
+  for (const fn of model.functions) visit(fn.graph, `function ${fn.domain}.${fn.name}`, fn.opsetVersion("") ?? modelOpset);
+  return scopes;
+}
+
+/** All rules, largest patterns first so that they claim the ops inside them. */
+export const siteRules: readonly SiteRule[] = [...patternRules, ...singleOpRules].sort((a, b) => b.size - a.size);
+
+/** What `findSites` returns: the sites and the rules that nearly matched (with why not). */
+export interface SiteSearch {
+  readonly sites: Site[];
+  readonly nearMisses: NearMiss[];
+}
+
+/** Finds every activation site of a model (main graph, subgraphs, functions). Nodes belong to at most one site. */
+export function findSites(model: Model, rules: readonly SiteRule[] = siteRules): SiteSearch {
+  const sites: Site[] = [];
+  const nearMisses: NearMiss[] = [];
+  for (const scope of graphScopes(model)) {
+    const context: MatchContext = { model, opset: scope.opset, location: scope.location };
+    const claimed = new Set<object>();
+    for (const rule of rules) {
+      for (const node of scope.graph.nodes) {
+        if (claimed.has(node) || node.domain !== rule.domain || !rule.anchors.includes(node.opType)) continue;
+        const result = rule.match(node, context);
+        if (result === undefined) continue;
+        if (typeof result === "string") {
+          nearMisses.push({ rule: rule.name, node, location: scope.location, reason: result });
+          continue;
+        }
+        if (result.nodes.some((inner) => claimed.has(inner))) continue;
+        for (const inner of result.nodes) claimed.add(inner);
+        const order = new Map(scope.graph.nodes.map((n, index) => [n, index]));
+        sites.push({
+          ...result,
+          nodes: [...result.nodes].sort((a, b) => order.get(a)! - order.get(b)!),
+          id: `${scope.location}:${result.output.name}`,
+          rule: rule.name,
+          graph: scope.graph,
+          location: scope.location,
+          opset: scope.opset,
+        });
+      }
+    }
+  }
+  // Near misses of a rule on a node that another rule turned into a site are not news.
+  const inSite = new Set(sites.flatMap((site) => site.nodes));
+  return { sites, nearMisses: nearMisses.filter((miss) => !inSite.has(miss.node)) };
+}

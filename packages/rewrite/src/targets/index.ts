@@ -1,0 +1,28 @@
+import { RewriteError } from "../errors/rewrite-error.js";
+import algebraic from "./algebraic.json" with { type: "json" };
+import ortCpu from "./ort-cpu.json" with { type: "json" };
+import ortWasm from "./ort-wasm.json" with { type: "json" };
+import ortWebgpu from "./ort-webgpu.json" with { type: "json" };
+import piecewiseLinear from "./piecewise-linear.json" with { type: "json" };
+import { parseTargetProfile, type TargetProfile } from "./profile.js";
+import webnn from "./webnn.json" with { type: "json" };
+
+/** The built-in target profiles, by name, in the order `rectify targets` lists them. */
+export const builtinTargets: ReadonlyMap<string, TargetProfile> = new Map(
+  [ortCpu, ortWasm, ortWebgpu, webnn, algebraic, piecewiseLinear].map((json) => {
+    const profile = parseTargetProfile(json, `built-in profile ${json.name}`);
+    return [profile.name, profile];
+  }),
+);
+
+/** A built-in profile by name; TARGET_INVALID lists the known names. */
+export function builtinTarget(name: string): TargetProfile {
+  const profile = builtinTargets.get(name);
+  if (!profile) {
+    throw new RewriteError(
+      "TARGET_INVALID",
+      `unknown target "${name}"; built-in targets: ${[...builtinTargets.keys()].join(", ")} (or pass a profile .json file)`,
+    );
+  }
+  return profile;
+}

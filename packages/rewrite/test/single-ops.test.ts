@@ -1,0 +1,59 @@
+import { encodeModel } from "@rectify/onnx";
+import { describe, expect, it } from "vitest";
+import { optimizeModel } from "../src/optimize.js";
+import { builtinTargets } from "../src/targets/index.js";
+import { singleOpCases, singleOpModel } from "../src/test-support/activation-models.js";
+import { createOrtNodeEvaluator } from "../src/test-support/ort-node-evaluator.js";
+import type { Feeds } from "../src/verify/evaluator.js";
+
+/** x ~ 4·N(0,1)-ish, seeded, plus the points where activations bend. */
+function feeds(): Feeds {
+  const data = new Float32Array(32);
+  let state = 12345;
+  for (let i = 0; i < data.length; i++) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    data[i] = ((state / 2147483648) * 2 - 1) * 8;
+  }
+  data.set([0, -0.5, 0.5, -3, 3, 6, -6, 1e-3], 0);
+  return { x: { type: "float32", dims: [4, 8], data } };
+}
+
+const evaluator = createOrtNodeEvaluator();
+
+describe("optimize: every single-op activation on every built-in target", () => {
+  for (const target of builtinTargets.values()) {
+    for (const test of singleOpCases) {
+      const name = `${test.opType}${test.extraInputs ? `[slope ${test.extraInputs[0]!.dims}]` : ""} on ${target.name}`;
+      it(name, async () => {
+        const { model, report, changed } = await optimizeModel(() => singleOpModel(test), { target, evaluator, feeds: feeds() });
+        expect(report.summary.sites).toBe(1);
+        const [site] = report.sites;
+        // (a) the result runs on the target, or the report names what it cannot run
+        const unsupported = new Set(report.unsupportedOps.map((op) => op.op));
+        for (const graph of model.graphs()) {
+          for (const node of graph.nodes) {
+            const runs = target.runs(node.opType, node.domain);
+            if (!runs) expect(unsupported.has(node.opType), `${node.opType} missing from the report`).toBe(true);
+          }
+        }
+        if (site!.action === "unsupported") expect(unsupported.size).toBeGreaterThan(0);
+        else expect(report.unsupportedOps).toEqual([]);
+        if (site!.action === "substitute") {
+          expect(changed).toBe(true);
+          for (const op of Object.keys(site!.opsAfter)) expect(target.runs(op), `${op} on ${target.name}`).toBe(true);
+          for (const node of model.graph.nodes) expect(node.docString).toMatch(/^rectify: /);
+        } else {
+          expect(changed).toBe(false);
+        }
+        // (c) measured error within the predicted one (plus float32 rounding of the outputs)
+        const comparison = report.verification!.comparison;
+        expect(comparison.nonFiniteMismatches).toBe(0);
+        expect(comparison.maxAbsError).toBeLessThanOrEqual(report.maxPredictedError + 2e-6);
+        // rewriting the result again changes nothing
+        const again = await optimizeModel(() => model, { target });
+        expect(again.changed).toBe(false);
+        expect(encodeModel(again.model)).toEqual(encodeModel(model));
+      });
+    }
+  }
+});
