@@ -68,6 +68,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .option("--max-output-error <max-abs-error>", "roll sites back until every model output is within this of the original", nonNegativeNumber)
     .option("-i, --inputs <files...>", "verification inputs: .npy / .pb TensorProto / .json files, or a test_data_set directory (default: seeded random)")
     .option("--seed <n>", "seed of the random verification inputs", integer)
+    .option("--fit", "refit stand-in parameters to the inputs each site sees when the model runs on --inputs")
     .option("--no-verify", "do not run the models (no onnxruntime needed)")
     .option("-r, --report <file>", "also write the report as JSON")
     .option("--example", "rewrite the built-in example model (an MLP with GELU, SiLU, Softplus, Mish, ELU, LeakyReLU, Softmax)")
@@ -75,7 +76,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .option("--json", "print the report as JSON")
     .addHelpText(
       "after",
-      "\nExamples:\n  rectify optimize model.onnx --target algebraic -o model.algebraic.onnx\n  rectify optimize model.onnx --target ort-wasm --budget 0.01 --max-output-error 0.05 -o out.onnx --report report.json\n  rectify optimize --example --target piecewise-linear --budget 0.2",
+      "\nExamples:\n  rectify optimize model.onnx --target algebraic -o model.algebraic.onnx\n  rectify optimize model.onnx --target ort-wasm --budget 0.01 --max-output-error 0.05 -o out.onnx --report report.json\n  rectify optimize --example --target piecewise-linear --budget 0.2\n  rectify optimize model.onnx --target algebraic --inputs calibration.npy --fit -o out.onnx",
     )
     .action(async (model: string | undefined, options) => finish(await optimizeCommand(model, options)));
 

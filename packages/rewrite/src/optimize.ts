@@ -1,5 +1,6 @@
-import { encodeModel, type Model } from "@rectify/onnx";
+import { DataType, encodeModel, type Model, tensorType } from "@rectify/onnx";
 import { RewriteError } from "./errors/rewrite-error.js";
+import { type SiteSample, siteSample } from "./plan/fit-candidates.js";
 import { defaultBudget, planSites, type SitePlan } from "./plan/planner.js";
 import {
   nearMissReports,
@@ -14,6 +15,7 @@ import { findSites } from "./sites/find-sites.js";
 import type { TargetProfile } from "./targets/profile.js";
 import { type ComparisonSummary, compareOutputs } from "./verify/compare.js";
 import type { Evaluator, Feeds } from "./verify/evaluator.js";
+import { feedToFloat64 } from "./verify/feeds.js";
 import { randomFeeds } from "./verify/random-feeds.js";
 
 /** True when every output is within `limit` of the reference and no NaN/Inf appeared where the other side is finite (no limit: always). */
@@ -37,6 +39,12 @@ export interface OptimizeOptions {
   readonly seed?: number;
   /** Max |error| allowed on any model output; sites are rolled back until it holds (needs an evaluator). */
   readonly maxOutputError?: number;
+  /**
+   * Refit fittable stand-ins to the inputs each site sees when the model runs
+   * on `feeds` (needs an evaluator and feeds). Sites in subgraphs and
+   * functions, which cannot be observed from outside, keep the catalog settings.
+   */
+  readonly fit?: boolean;
   /** Called as work advances (stage name, done, total). */
   readonly onProgress?: (stage: string, done: number, total: number) => void;
 }
@@ -59,11 +67,16 @@ interface Attempt {
 }
 
 /** Loads a fresh copy, finds sites, plans (leaving `exclude` alone) and applies the plan. */
-async function attempt(load: () => Model | Promise<Model>, options: OptimizeOptions, exclude: ReadonlySet<string>): Promise<Attempt> {
+async function attempt(
+  load: () => Model | Promise<Model>,
+  options: OptimizeOptions,
+  exclude: ReadonlySet<string>,
+  samples?: ReadonlyMap<string, SiteSample>,
+): Promise<Attempt> {
   const model = await load();
   const search = findSites(model);
   const fresh = search.sites.filter((site) => !madeByRectify(site.nodes));
-  const plans = planSites(fresh, options.target, { budget: options.budget ?? defaultBudget, exclude });
+  const plans = planSites(fresh, options.target, { budget: options.budget ?? defaultBudget, exclude, ...(samples ? { samples } : {}) });
   const substituted = applyPlan(model, plans);
   return {
     model,
@@ -85,6 +98,29 @@ async function runModel(evaluator: Evaluator, model: Model, feeds: Feeds, which:
 }
 
 /**
+ * Runs the model once with every main-graph site's input added as an output
+ * and returns what each site saw (sites in subgraphs and functions cannot be
+ * observed this way and get no sample).
+ */
+async function recordSiteInputs(load: () => Model | Promise<Model>, evaluator: Evaluator, feeds: Feeds): Promise<Map<string, SiteSample>> {
+  const model = await load();
+  const { sites } = findSites(model);
+  const observed = sites.filter((site) => site.graph === model.graph && !site.bias && !site.input.initializer);
+  for (const site of observed) {
+    if (site.input.isGraphInput || model.graph.outputs.includes(site.input)) continue;
+    model.graph.addOutput(site.input, site.input.type ?? tensorType(DataType.FLOAT));
+  }
+  const outputs = await runModel(evaluator, model, feeds, "instrumented");
+  const samples = new Map<string, SiteSample>();
+  for (const site of observed) {
+    const tensor = site.input.isGraphInput ? feeds[site.input.name] : outputs[site.input.name];
+    const sample = tensor ? siteSample(feedToFloat64(tensor)) : undefined;
+    if (sample) samples.set(site.id, sample);
+  }
+  return samples;
+}
+
+/**
  * The whole job: find every activation site, plan the cheapest substitutes
  * the target runs within the budget, apply them, and (with an evaluator)
  * measure the output error on real inputs, rolling back the sites with the
@@ -99,8 +135,15 @@ export async function optimizeModel(load: () => Model | Promise<Model>, options:
     throw new RewriteError("OPTIONS_INVALID", "a max output error needs an evaluator to measure it");
   }
   const progress = options.onProgress ?? (() => {});
+  let samples: Map<string, SiteSample> | undefined;
+  if (options.fit) {
+    if (!options.evaluator || !options.feeds) throw new RewriteError("OPTIONS_INVALID", "fitting needs an evaluator and the inputs the model really sees (feeds)");
+    progress("record site inputs", 0, 1);
+    samples = await recordSiteInputs(load, options.evaluator, options.feeds);
+    progress("record site inputs", 1, 1);
+  }
   progress("plan", 0, 1);
-  let current = await attempt(load, options, new Set());
+  let current = await attempt(load, options, new Set(), samples);
   progress("plan", 1, 1);
   const original = await load();
   const opsBefore = opHistogram(original);
@@ -134,7 +177,7 @@ export async function optimizeModel(load: () => Model | Promise<Model>, options:
       const trial = async (k: number) => {
         const cached = results.get(k);
         if (cached) return cached;
-        const rewritten = await attempt(load, options, new Set(order.slice(0, k)));
+        const rewritten = await attempt(load, options, new Set(order.slice(0, k)), samples);
         const result = { attempt: rewritten, comparison: await measure(rewritten.model) };
         progress("roll back", ++step, steps);
         results.set(k, result);
@@ -166,7 +209,7 @@ export async function optimizeModel(load: () => Model | Promise<Model>, options:
   }
 
   const rolledBackSet = new Set(rolledBack);
-  const sites = siteReports(current.plans, options.target, rolledBackSet);
+  const sites = siteReports(current.plans, options.target, rolledBackSet, samples);
   const costs = sites.map((site) => [site.costBefore, site.costAfter] as const);
   const sum = (index: 0 | 1) => (costs.some((pair) => pair[index] === null) ? null : costs.reduce((total, pair) => total + pair[index]!, 0));
   const report: RewriteReport = {

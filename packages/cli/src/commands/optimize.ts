@@ -20,6 +20,7 @@ export interface OptimizeCommandOptions {
   readonly report?: string;
   readonly verify?: boolean;
   readonly seed?: number;
+  readonly fit?: boolean;
   readonly example?: boolean;
   readonly overwriteInput?: boolean;
   readonly json?: boolean;
@@ -35,6 +36,9 @@ export async function optimizeCommand(path: string | undefined, options: Optimiz
   const target = await loadTarget(options.target);
   const load: () => Promise<Model> = options.example ? async () => buildExampleModel() : () => loadModelFile(path!);
   const verify = options.verify !== false;
+  if (options.fit && !options.inputs?.length) {
+    throw new CliError("--fit needs --inputs: the inputs the model really sees (random inputs would fit the stand-ins to noise)", exitCodes.badInput);
+  }
   let feeds: Feeds | undefined;
   if (options.inputs?.length) {
     if (!verify) throw new CliError("--inputs are for verification; drop --no-verify", exitCodes.badInput);
@@ -50,6 +54,7 @@ export async function optimizeCommand(path: string | undefined, options: Optimiz
       ...(feeds ? { feeds, feedsSource: options.inputs!.join(", ") } : {}),
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
       ...(options.maxOutputError !== undefined ? { maxOutputError: options.maxOutputError } : {}),
+      ...(options.fit ? { fit: true } : {}),
       onProgress: progress.update,
     });
   } finally {

@@ -2,7 +2,7 @@ import {
   type Activation,
   type ApproximationDefinition,
   approximationsFor,
-  catalogRow,
+  instantiateEntry,
   Expr,
   expressionNodes,
   getActivation,
@@ -10,6 +10,7 @@ import {
   type Parameters,
 } from "@rectify/kernels";
 import type { Site } from "../sites/site.js";
+import { type Measured, measureApproximation } from "./measure.js";
 
 /**
  * The ways a site can be computed, before the target is consulted: the exact
@@ -133,22 +134,22 @@ function computeOptions(name: string, params: Parameters): SiteOption[] {
   for (const entry of entries) {
     if (entry.domain) continue; // building blocks on a sub-domain (exp on (−∞, 0]), not stand-ins over ℝ
     const forSite: ApproximationDefinition = { ...entry, exactParams: params, params: inheritParameters(entry) };
-    let row: ReturnType<typeof catalogRow>;
+    let row: Measured;
     try {
-      row = catalogRow(forSite);
+      row = measureApproximation(forSite, exact.params, instantiateEntry(forSite).approximation.params);
     } catch {
       continue; // parameters outside what the form accepts (e.g. a derived parameter out of range)
     }
-    if (seen.has(row.approximation) || row.approximation === name) continue;
-    seen.add(row.approximation);
+    if (seen.has(row.label) || row.label === name) continue;
+    seen.add(row.label);
     const approximation = instantiate(getActivation(entry.approximation), row.params);
     options.push({
       kind: "approximation",
-      label: row.approximation,
+      label: row.label,
       activation: approximation,
       expression: approximation.expression,
-      maxAbsError: row.maxAbsErrorUnbounded ? Number.POSITIVE_INFINITY : row.maxAbsError,
-      maxAbsErrorFloat32: Number.isNaN(row.maxAbsErrorFloat32) ? row.maxAbsError : row.maxAbsErrorFloat32,
+      maxAbsError: row.maxAbsError,
+      maxAbsErrorFloat32: row.maxAbsErrorFloat32,
       meanAbsErrorNormal: row.meanAbsErrorNormal,
       argMaxAbsError: row.argMaxAbsError,
       entry: forSite,
@@ -195,16 +196,17 @@ function logSoftmaxOptions(params: Parameters): SiteOption[] {
     },
   ];
   for (const entry of approximationsFor("logsumexp")) {
-    const row = catalogRow(entry);
+    const { exact, approximation } = instantiateEntry(entry);
+    const row = measureApproximation(entry, exact.params, approximation.params);
     const lse = instantiate(getActivation(entry.approximation), row.params);
     // x − LSẼ(x) − (x − LSE(x)) = LSE(x) − LSẼ(x): the same error as the LogSumExp stand-in.
     options.push({
       kind: "approximation",
-      label: `y − ${row.approximation}(y), y = x − max x`,
+      label: `y − ${row.label}(y), y = x − max x`,
       activation: lse,
       expression: logSoftmaxExpression(lse.expression),
-      maxAbsError: row.maxAbsErrorUnbounded ? Number.POSITIVE_INFINITY : row.maxAbsError,
-      maxAbsErrorFloat32: row.maxAbsError,
+      maxAbsError: row.maxAbsError,
+      maxAbsErrorFloat32: row.maxAbsErrorFloat32,
       meanAbsErrorNormal: row.meanAbsErrorNormal,
       argMaxAbsError: row.argMaxAbsError,
       entry,

@@ -5,6 +5,7 @@ import { siteElementType } from "../lower/emit-program.js";
 import type { Site } from "../sites/site.js";
 import type { TargetProfile } from "../targets/profile.js";
 import { type SiteOption, siteOptions } from "./candidates.js";
+import { fittedOptions, type SiteSample } from "./fit-candidates.js";
 
 /** Default error budget: max |error| one substituted activation may add, in its output units. */
 export const defaultBudget = 1e-3;
@@ -48,6 +49,8 @@ export interface SitePlan {
 export interface PlanOptions {
   /** Max |error| per activation (default 1e-3). */
   readonly budget?: number;
+  /** Inputs each site saw (by site id): fittable stand-ins are refitted to them (`--fit`). */
+  readonly samples?: ReadonlyMap<string, SiteSample>;
   /** Site ids verification rolled back: kept when the target runs the original, else given their most accurate substitute. */
   readonly exclude?: ReadonlySet<string>;
 }
@@ -106,7 +109,12 @@ function nativeProgram(option: SiteOption, site: Site): Program | string {
 }
 
 /** Builds, costs and checks every candidate of a site; returns admissible ones and rejections. */
-function candidatesFor(site: Site, target: TargetProfile, budget: number): { admissible: Candidate[]; rejected: Rejection[] } {
+function candidatesFor(
+  site: Site,
+  target: TargetProfile,
+  budget: number,
+  sample?: SiteSample,
+): { admissible: Candidate[]; rejected: Rejection[] } {
   const admissible: Candidate[] = [];
   const rejected: Rejection[] = [];
   const keepOps = siteOps(site);
@@ -116,7 +124,7 @@ function candidatesFor(site: Site, target: TargetProfile, budget: number): { adm
     rejected.push({ label: "any substitute", reason: "the site's tensors are not floating point" });
     return { admissible, rejected };
   }
-  const options = siteOptions(site);
+  const options = sample ? [...siteOptions(site), ...fittedOptions(site, sample)] : siteOptions(site);
   if (options.length === 0) rejected.push({ label: "any substitute", reason: `@rectify/kernels has no definition of ${site.activation}` });
   const reduces = site.activation === "softmax" || site.activation === "log-softmax";
   if (reduces && site.opset < 13 && site.axis !== -1 && !lastAxis(site)) {
@@ -220,7 +228,7 @@ export function planSites(sites: readonly Site[], target: TargetProfile, options
     throw new RewriteError("OPTIONS_INVALID", `budget must be a finite number ≥ 0, got ${budget}`);
   }
   return sites.map((site) => {
-    const { admissible, rejected } = candidatesFor(site, target, budget);
+    const { admissible, rejected } = candidatesFor(site, target, budget, options.samples?.get(site.id));
     const keep = admissible.find((candidate) => candidate.kind === "keep");
     const originalCost = keep?.cost;
     if (options.exclude?.has(site.id)) {

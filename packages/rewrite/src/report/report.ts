@@ -1,6 +1,7 @@
 import type { Parameters } from "@rectify/kernels";
 import type { Model } from "@rectify/onnx";
 import { type Rejection, type SitePlan, histogramCost } from "../plan/planner.js";
+import type { SiteSample } from "../plan/fit-candidates.js";
 import type { NearMiss } from "../sites/site.js";
 import type { TargetProfile } from "../targets/profile.js";
 import type { ComparisonSummary } from "../verify/compare.js";
@@ -29,6 +30,8 @@ export interface SiteReport {
   readonly rejected: readonly Rejection[];
   /** True when verification put the original back. */
   readonly rolledBack: boolean;
+  /** With fitting: how many inputs the site saw and their range. */
+  readonly observed?: { readonly count: number; readonly min: number; readonly max: number };
 }
 
 /** Ops left in the rewritten model that the target does not run. */
@@ -107,7 +110,12 @@ export function unsupportedOps(model: Model, target: TargetProfile): Unsupported
 }
 
 /** The per-site part of the report from the plans. */
-export function siteReports(plans: readonly SitePlan[], target: TargetProfile, rolledBack: ReadonlySet<string>): SiteReport[] {
+export function siteReports(
+  plans: readonly SitePlan[],
+  target: TargetProfile,
+  rolledBack: ReadonlySet<string>,
+  samples?: ReadonlyMap<string, SiteSample>,
+): SiteReport[] {
   return plans.map((plan) => {
     const { site } = plan;
     const opsBefore: Record<string, number> = {};
@@ -116,6 +124,7 @@ export function siteReports(plans: readonly SitePlan[], target: TargetProfile, r
       opsBefore[key] = (opsBefore[key] ?? 0) + 1;
     }
     const opsAfter = plan.action === "substitute" ? plan.chosen!.ops : opsBefore;
+    const sample = samples?.get(site.id);
     return {
       id: site.id,
       location: site.location,
@@ -133,6 +142,7 @@ export function siteReports(plans: readonly SitePlan[], target: TargetProfile, r
       reason: plan.reason,
       rejected: plan.rejected,
       rolledBack: rolledBack.has(site.id),
+      ...(sample ? { observed: { count: sample.values.length, min: sample.min, max: sample.max } } : {}),
     };
   });
 }

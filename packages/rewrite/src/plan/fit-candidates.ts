@@ -1,0 +1,72 @@
+import { fitToSample, instantiate, instantiateEntry, getActivation, measureError } from "@rectify/kernels";
+import type { Site } from "../sites/site.js";
+import { type SiteOption, siteOptions } from "./candidates.js";
+
+/** Inputs a site saw when the model ran on the user's data. */
+export interface SiteSample {
+  readonly values: Float64Array;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** Margin added on each side of the observed range when predicting a fitted stand-in's error (a fraction of the range). */
+export const observedRangeMargin = 0.25;
+
+/** Finite values of a sample with their range (NaN/Inf are not fitted to). */
+export function siteSample(data: ArrayLike<number>): SiteSample | undefined {
+  const values: number[] = [];
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < data.length; i++) {
+    const x = Number(data[i]);
+    if (!Number.isFinite(x)) continue;
+    values.push(x);
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  return values.length > 0 ? { values: Float64Array.from(values), min, max } : undefined;
+}
+
+/**
+ * Stand-ins with fittable parameters, refitted to minimise the max |error|
+ * over the inputs the site actually saw (kernels' fitToSample). Their
+ * predicted error is measured over the observed range widened by
+ * `observedRangeMargin` on each side — not over ℝ, which is the point of
+ * fitting — and the label says so.
+ */
+export function fittedOptions(site: Site, sample: SiteSample): SiteOption[] {
+  const fitted: SiteOption[] = [];
+  const span = Math.max(sample.max - sample.min, 1e-6);
+  const domain: [number, number] = [sample.min - observedRangeMargin * span, sample.max + observedRangeMargin * span];
+  for (const option of siteOptions(site)) {
+    const entry = option.entry;
+    if (option.kind !== "approximation" || !entry?.fittable?.length || option.activation?.reduces) continue;
+    let result: ReturnType<typeof fitToSample>;
+    try {
+      result = fitToSample(entry, sample.values, { objective: "max" });
+    } catch {
+      continue; // a fit that fails leaves the catalog settings as the only choice
+    }
+    const { exact } = instantiateEntry(entry);
+    const approximation = instantiate(getActivation(entry.approximation), result.params);
+    const measured = measureError(exact, approximation, { domain, maxAbsOnly: true });
+    let float32 = measured.maxAbsError;
+    for (let i = 0; i <= 1024; i++) {
+      const x = Math.fround(domain[0] + ((domain[1] - domain[0]) * i) / 1024);
+      const error = Math.abs(approximation.compiled.evaluate32(x) - exact.f(x));
+      if (!(error <= float32)) float32 = error;
+    }
+    const shown = Object.entries(result.fitted).map(([name, value]) => `${name}=${Number(value.toPrecision(4))}`);
+    fitted.push({
+      ...option,
+      label: `${entry.approximation}{${shown.join(",")}} fitted on [${domain[0].toPrecision(3)}, ${domain[1].toPrecision(3)}]`,
+      activation: approximation,
+      expression: approximation.expression,
+      maxAbsError: measured.maxAbsError,
+      maxAbsErrorFloat32: float32,
+      meanAbsErrorNormal: Number.NaN,
+      argMaxAbsError: measured.argMaxAbsError,
+    });
+  }
+  return fitted;
+}
