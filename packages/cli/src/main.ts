@@ -19,13 +19,15 @@ const processIo: CliIo = {
 
 function nonNegativeNumber(value: string): number {
   const number = Number(value);
-  if (value.trim() === "" || !Number.isFinite(number) || number < 0) throw new InvalidArgumentError(`expected a number ≥ 0, got "${value}"`);
+  if (value.trim() === "" || !Number.isFinite(number) || number < 0)
+    throw new InvalidArgumentError(`expected a number ≥ 0, got "${value}"`);
   return number;
 }
 
 function integer(value: string): number {
   const number = Number(value);
-  if (!Number.isSafeInteger(number)) throw new InvalidArgumentError(`expected an integer, got "${value}"`);
+  if (!Number.isSafeInteger(number))
+    throw new InvalidArgumentError(`expected an integer, got "${value}"`);
   return number;
 }
 
@@ -37,12 +39,17 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   let code: number = exitCodes.ok;
   let debug = argv.includes("--debug");
   const program = new Command("rectify")
-    .description("Make ONNX models run on devices weaker than the ones they were trained for: find activations, substitute the cheapest approximation a target runs within an error budget, verify on onnxruntime.")
+    .description(
+      "Make ONNX models run on devices weaker than the ones they were trained for: find activations, substitute the cheapest approximation a target runs within an error budget, verify on onnxruntime.",
+    )
     .option("--debug", "print stack traces of failures")
     .showHelpAfterError("(run with --help for usage)")
     .addHelpText("after", exitCodeHelp)
     .exitOverride()
-    .configureOutput({ writeOut: (text) => io.stdout(text.trimEnd()), writeErr: (text) => io.stderr(text.trimEnd()) });
+    .configureOutput({
+      writeOut: (text) => io.stdout(text.trimEnd()),
+      writeErr: (text) => io.stderr(text.trimEnd()),
+    });
   const finish = (result: { output: string; code: number }) => {
     io.stdout(result.output);
     code = result.code;
@@ -50,53 +57,104 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
 
   program
     .command("inspect")
-    .description("op histogram, activation sites (kind, nodes, location) and what each target would change")
+    .description(
+      "op histogram, activation sites (kind, nodes, location) and what each target would change",
+    )
     .argument("<model>", "an .onnx file")
     .option("-t, --target <name|profile.json...>", "only these targets (default: every built-in)")
-    .option("-b, --budget <max-abs-error>", "max |error| per substituted activation", nonNegativeNumber)
+    .option(
+      "-b, --budget <max-abs-error>",
+      "max |error| per substituted activation",
+      nonNegativeNumber,
+    )
     .option("--json", "machine-readable output (the same facts)")
-    .addHelpText("after", "\nExamples:\n  rectify inspect model.onnx\n  rectify inspect model.onnx --target algebraic --json")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  rectify inspect model.onnx\n  rectify inspect model.onnx --target algebraic --json",
+    )
     .action(async (model: string, options) => finish(await inspectCommand(model, options)));
 
   program
     .command("optimize")
-    .description("substitute activations for a target within an error budget, verify on onnxruntime-node, write the result atomically")
+    .description(
+      "substitute activations for a target within an error budget, verify on onnxruntime-node, write the result atomically",
+    )
     .argument("[model]", "an .onnx file (or --example)")
-    .requiredOption("-t, --target <name|profile.json>", "a built-in target (rectify targets) or a profile JSON file")
-    .option("-o, --output <file>", "where to write the rewritten model (never over the input unless --overwrite-input)")
-    .option("-b, --budget <max-abs-error>", "max |error| per substituted activation (default 0.001)", nonNegativeNumber)
-    .option("--max-output-error <max-abs-error>", "roll sites back until every model output is within this of the original", nonNegativeNumber)
-    .option("-i, --inputs <files...>", "verification inputs: .npy / .pb TensorProto / .json files, or a test_data_set directory (default: seeded random)")
+    .requiredOption(
+      "-t, --target <name|profile.json>",
+      "a built-in target (rectify targets) or a profile JSON file",
+    )
+    .option(
+      "-o, --output <file>",
+      "where to write the rewritten model (never over the input unless --overwrite-input)",
+    )
+    .option(
+      "-b, --budget <max-abs-error>",
+      "max |error| per substituted activation (default 0.001)",
+      nonNegativeNumber,
+    )
+    .option(
+      "--max-output-error <max-abs-error>",
+      "roll sites back until every model output is within this of the original",
+      nonNegativeNumber,
+    )
+    .option(
+      "-i, --inputs <files...>",
+      "verification inputs: .npy / .pb TensorProto / .json files, or a test_data_set directory (default: seeded random)",
+    )
     .option("--seed <n>", "seed of the random verification inputs", integer)
-    .option("--fit", "refit stand-in parameters to the inputs each site sees when the model runs on --inputs")
+    .option(
+      "--fit",
+      "refit stand-in parameters to the inputs each site sees when the model runs on --inputs",
+    )
     .option("--no-verify", "do not run the models (no onnxruntime needed)")
     .option("-r, --report <file>", "also write the report as JSON")
-    .option("--example", "rewrite the built-in example model (an MLP with GELU, SiLU, Softplus, Mish, ELU, LeakyReLU, Softmax)")
+    .option(
+      "--example",
+      "rewrite the built-in example model (an MLP with GELU, SiLU, Softplus, Mish, ELU, LeakyReLU, Softmax)",
+    )
     .option("--overwrite-input", "allow -o to name the input file")
     .option("--json", "print the report as JSON")
     .addHelpText(
       "after",
       "\nExamples:\n  rectify optimize model.onnx --target algebraic -o model.algebraic.onnx\n  rectify optimize model.onnx --target ort-wasm --budget 0.01 --max-output-error 0.05 -o out.onnx --report report.json\n  rectify optimize --example --target piecewise-linear --budget 0.2\n  rectify optimize model.onnx --target algebraic --inputs calibration.npy --fit -o out.onnx",
     )
-    .action(async (model: string | undefined, options) => finish(await optimizeCommand(model, options)));
+    .action(async (model: string | undefined, options) =>
+      finish(await optimizeCommand(model, options)),
+    );
 
   program
     .command("verify")
-    .description("run two models on the same inputs and compare every output (max abs/rel error, cosine, top-1 agreement)")
+    .description(
+      "run two models on the same inputs and compare every output (max abs/rel error, cosine, top-1 agreement)",
+    )
     .argument("<a>", "the reference model")
     .argument("<b>", "the model to check")
-    .option("-i, --inputs <files...>", "inputs: .npy / .pb / .json files or a test_data_set directory (default: seeded random)")
-    .option("--max-output-error <max-abs-error>", "exit 3 when any output differs by more", nonNegativeNumber)
+    .option(
+      "-i, --inputs <files...>",
+      "inputs: .npy / .pb / .json files or a test_data_set directory (default: seeded random)",
+    )
+    .option(
+      "--max-output-error <max-abs-error>",
+      "exit 3 when any output differs by more",
+      nonNegativeNumber,
+    )
     .option("--seed <n>", "seed of the random inputs", integer)
     .option("--json", "machine-readable output")
-    .addHelpText("after", "\nExamples:\n  rectify verify model.onnx model.algebraic.onnx\n  rectify verify a.onnx b.onnx --inputs x.npy --max-output-error 1e-3")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  rectify verify model.onnx model.algebraic.onnx\n  rectify verify a.onnx b.onnx --inputs x.npy --max-output-error 1e-3",
+    )
     .action(async (a: string, b: string, options) => finish(await verifyCommand(a, b, options)));
 
   program
     .command("targets")
     .description("the built-in target profiles and the ops each runs")
     .option("--json", "the profiles as JSON (the format of --target profile.json)")
-    .addHelpText("after", "\nExamples:\n  rectify targets\n  rectify targets --json > my-device.json   # then edit and pass --target my-device.json")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  rectify targets\n  rectify targets --json > my-device.json   # then edit and pass --target my-device.json",
+    )
     .action((options) => finish(targetsCommand(options)));
 
   program
@@ -104,8 +162,13 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .description("the approximation catalog with measured errors")
     .argument("[activation]", "only approximations of this activation (e.g. gelu)")
     .option("--json", "machine-readable output")
-    .addHelpText("after", "\nExamples:\n  rectify approximations\n  rectify approximations softplus --json")
-    .action((activation: string | undefined, options) => finish(approximationsCommand(activation, options)));
+    .addHelpText(
+      "after",
+      "\nExamples:\n  rectify approximations\n  rectify approximations softplus --json",
+    )
+    .action((activation: string | undefined, options) =>
+      finish(approximationsCommand(activation, options)),
+    );
 
   try {
     await program.parseAsync([...argv], { from: "user" });

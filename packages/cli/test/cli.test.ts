@@ -16,7 +16,10 @@ await saveModel(buildExampleModel(), examplePath);
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const code = await runCli(argv, { stdout: (text) => stdout.push(text), stderr: (text) => stderr.push(text) });
+  const code = await runCli(argv, {
+    stdout: (text) => stdout.push(text),
+    stderr: (text) => stderr.push(text),
+  });
   return { code, stdout: stdout.join("\n"), stderr: stderr.join("\n") };
 }
 
@@ -24,16 +27,33 @@ describe("rectify CLI", () => {
   it("targets: lists the built-in profiles, as a table and as JSON", async () => {
     const table = await cli("targets");
     expect(table.code).toBe(0);
-    for (const name of ["ort-cpu", "ort-wasm", "ort-webgpu", "webnn", "algebraic", "piecewise-linear"]) expect(table.stdout).toContain(name);
+    for (const name of [
+      "ort-cpu",
+      "ort-wasm",
+      "ort-webgpu",
+      "webnn",
+      "algebraic",
+      "piecewise-linear",
+    ])
+      expect(table.stdout).toContain(name);
     const json = JSON.parse((await cli("targets", "--json")).stdout) as { name: string }[];
-    expect(json.map((profile) => profile.name)).toEqual(["ort-cpu", "ort-wasm", "ort-webgpu", "webnn", "algebraic", "piecewise-linear"]);
+    expect(json.map((profile) => profile.name)).toEqual([
+      "ort-cpu",
+      "ort-wasm",
+      "ort-webgpu",
+      "webnn",
+      "algebraic",
+      "piecewise-linear",
+    ]);
   });
 
   it("approximations: the catalog with measured errors", async () => {
     const result = await cli("approximations", "softplus");
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/squareplus\{b=4\}\s+Add×2 Mul×2 Max Sqrt Clip\s+0\.307/);
-    const rows = JSON.parse((await cli("approximations", "gelu", "--json")).stdout) as { exactName: string }[];
+    const rows = JSON.parse((await cli("approximations", "gelu", "--json")).stdout) as {
+      exactName: string;
+    }[];
     expect(rows.length).toBeGreaterThan(3);
     expect(rows.every((row) => row.exactName === "gelu")).toBe(true);
   });
@@ -48,7 +68,8 @@ describe("rectify CLI", () => {
       targets: { target: string; substitute: number; unsupported: number }[];
     };
     const activations = facts.sites.map((site) => site.activation);
-    for (const activation of ["softplus", "sigmoid", "tanh", "elu", "leaky-relu", "softmax"]) expect(activations).toContain(activation);
+    for (const activation of ["softplus", "sigmoid", "tanh", "elu", "leaky-relu", "softmax"])
+      expect(activations).toContain(activation);
     const algebraic = facts.targets.find((entry) => entry.target === "algebraic")!;
     expect(algebraic.substitute).toBeGreaterThan(4);
     expect(facts.targets.find((entry) => entry.target === "ort-cpu")!.substitute).toBe(0);
@@ -57,15 +78,30 @@ describe("rectify CLI", () => {
   it("optimize: writes a valid rewritten model and a JSON report; doing it again changes nothing", async () => {
     const output = join(folder, "example.algebraic.onnx");
     const reportPath = join(folder, "report.json");
-    const result = await cli("optimize", examplePath, "--target", "algebraic", "-o", output, "--report", reportPath);
+    const result = await cli(
+      "optimize",
+      examplePath,
+      "--target",
+      "algebraic",
+      "-o",
+      output,
+      "--report",
+      reportPath,
+    );
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("verified with onnxruntime-node");
     const rewritten = decodeModel(readFileSync(output));
     expect(validateModel(rewritten)).toEqual([]);
-    const ops = new Set([...rewritten.graphs()].flatMap((graph) => graph.nodes.map((node) => node.opType)));
-    for (const op of ["Softplus", "Sigmoid", "Tanh", "Elu", "Softmax"]) expect(ops.has(op), op).toBe(false);
-    const report = JSON.parse(readFileSync(reportPath, "utf8")) as { summary: { substituted: number }; verification: { passed: boolean; comparison: { maxAbsError: number } } };
+    const ops = new Set(
+      [...rewritten.graphs()].flatMap((graph) => graph.nodes.map((node) => node.opType)),
+    );
+    for (const op of ["Softplus", "Sigmoid", "Tanh", "Elu", "Softmax"])
+      expect(ops.has(op), op).toBe(false);
+    const report = JSON.parse(readFileSync(reportPath, "utf8")) as {
+      summary: { substituted: number };
+      verification: { passed: boolean; comparison: { maxAbsError: number } };
+    };
     expect(report.summary.substituted).toBeGreaterThan(4);
     expect(report.verification.comparison.maxAbsError).toBeLessThan(1e-3);
 
@@ -77,7 +113,17 @@ describe("rectify CLI", () => {
   });
 
   it("optimize --max-output-error rolls sites back until the outputs fit, and says which", async () => {
-    const result = await cli("optimize", examplePath, "--target", "algebraic", "--budget", "0.5", "--max-output-error", "1e-4", "--json");
+    const result = await cli(
+      "optimize",
+      examplePath,
+      "--target",
+      "algebraic",
+      "--budget",
+      "0.5",
+      "--max-output-error",
+      "1e-4",
+      "--json",
+    );
     const report = JSON.parse(result.stdout) as {
       summary: { rolledBack: number };
       verification: { passed: boolean; rolledBack: string[]; comparison: { maxAbsError: number } };
@@ -87,11 +133,22 @@ describe("rectify CLI", () => {
     expect(report.verification.passed).toBe(true);
     expect(report.verification.comparison.maxAbsError).toBeLessThanOrEqual(1e-4);
     expect(report.summary.rolledBack).toBeGreaterThan(0);
-    expect(report.sites.filter((site) => site.rolledBack).map((site) => site.id).sort()).toEqual([...report.verification.rolledBack].sort());
+    expect(
+      report.sites
+        .filter((site) => site.rolledBack)
+        .map((site) => site.id)
+        .sort(),
+    ).toEqual([...report.verification.rolledBack].sort());
   });
 
   it("optimize exits 3 when the target cannot run some activation within the budget", async () => {
-    const result = await cli("optimize", "--example", "--target", "piecewise-linear", "--no-verify");
+    const result = await cli(
+      "optimize",
+      "--example",
+      "--target",
+      "piecewise-linear",
+      "--no-verify",
+    );
     expect(result.code).toBe(exitCodes.budgetNotMet);
     expect(result.stdout).toContain("CANNOT RUN");
   });
@@ -100,15 +157,38 @@ describe("rectify CLI", () => {
     const notOnnx = join(folder, "not-a-model.onnx");
     writeFileSync(notOnnx, "this is text, not protobuf");
     const badProfile = join(folder, "bad-profile.json");
-    writeFileSync(badProfile, JSON.stringify({ name: "My NPU", description: "x", runsUnlistedOps: "yes", ops: { Sqrt: -1 } }));
+    writeFileSync(
+      badProfile,
+      JSON.stringify({
+        name: "My NPU",
+        description: "x",
+        runsUnlistedOps: "yes",
+        ops: { Sqrt: -1 },
+      }),
+    );
     const cases: [string[], RegExp][] = [
       [["inspect", join(folder, "missing.onnx")], /model file not found: .*missing\.onnx/],
       [["inspect", notOnnx], /not-a-model\.onnx is not a readable ONNX model/],
-      [["optimize", examplePath, "--target", "quantum"], /unknown target "quantum"; built-in targets: ort-cpu/],
-      [["optimize", examplePath, "--target", badProfile], /bad-profile\.json is not a valid target profile: name: kebab-case.*runsUnlistedOps/],
-      [["optimize", examplePath, "--target", join(folder, "nope.json")], /target profile not found/],
-      [["optimize", examplePath, "--target", "algebraic", "-o", examplePath], /refusing to write over the input/],
-      [["optimize", examplePath, "--target", "algebraic", "--budget", "-1"], /expected a number ≥ 0/],
+      [
+        ["optimize", examplePath, "--target", "quantum"],
+        /unknown target "quantum"; built-in targets: ort-cpu/,
+      ],
+      [
+        ["optimize", examplePath, "--target", badProfile],
+        /bad-profile\.json is not a valid target profile: name: kebab-case.*runsUnlistedOps/,
+      ],
+      [
+        ["optimize", examplePath, "--target", join(folder, "nope.json")],
+        /target profile not found/,
+      ],
+      [
+        ["optimize", examplePath, "--target", "algebraic", "-o", examplePath],
+        /refusing to write over the input/,
+      ],
+      [
+        ["optimize", examplePath, "--target", "algebraic", "--budget", "-1"],
+        /expected a number ≥ 0/,
+      ],
     ];
     const before = readFileSync(examplePath);
     for (const [argv, message] of cases) {
@@ -123,7 +203,10 @@ describe("rectify CLI", () => {
 
   it("verify: compares two models output by output", async () => {
     const output = join(folder, "example.wasm.onnx");
-    expect((await cli("optimize", examplePath, "--target", "algebraic", "-o", output, "--no-verify")).code).toBe(0);
+    expect(
+      (await cli("optimize", examplePath, "--target", "algebraic", "-o", output, "--no-verify"))
+        .code,
+    ).toBe(0);
     const result = await cli("verify", examplePath, output, "--max-output-error", "1e-3");
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/probabilities\s+1×10/);

@@ -9,11 +9,21 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { measuredCatalog } from "../src/plan/measured-catalog.js";
 
-const path = join(dirname(fileURLToPath(import.meta.url)), "..", "src", "plan", "measured-catalog.json");
+const path = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "src",
+  "plan",
+  "measured-catalog.json",
+);
 const text = `${JSON.stringify(measuredCatalog(), null, 2)}\n`;
 if (process.argv.includes("--check")) {
   const fresh = readFileSync(path, "utf8") === text;
-  console.log(fresh ? "measured-catalog.json is up to date" : "measured-catalog.json is stale: run scripts/measure-catalog.ts");
+  console.log(
+    fresh
+      ? "measured-catalog.json is up to date"
+      : "measured-catalog.json is stale: run scripts/measure-catalog.ts",
+  );
   process.exitCode = fresh ? 0 : 1;
 } else {
   writeFileSync(path, text);

@@ -76,7 +76,11 @@ async function attempt(
   const model = await load();
   const search = findSites(model);
   const fresh = search.sites.filter((site) => !madeByRectify(site.nodes));
-  const plans = planSites(fresh, options.target, { budget: options.budget ?? defaultBudget, exclude, ...(samples ? { samples } : {}) });
+  const plans = planSites(fresh, options.target, {
+    budget: options.budget ?? defaultBudget,
+    exclude,
+    ...(samples ? { samples } : {}),
+  });
   const substituted = applyPlan(model, plans);
   return {
     model,
@@ -93,7 +97,12 @@ async function runModel(evaluator: Evaluator, model: Model, feeds: Feeds, which:
   } catch (error) {
     if (error instanceof RewriteError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    throw new RewriteError("EVALUATOR_FAILED", `${evaluator.name} could not run the ${which} model: ${message}`, {}, { cause: error });
+    throw new RewriteError(
+      "EVALUATOR_FAILED",
+      `${evaluator.name} could not run the ${which} model: ${message}`,
+      {},
+      { cause: error },
+    );
   }
 }
 
@@ -102,10 +111,16 @@ async function runModel(evaluator: Evaluator, model: Model, feeds: Feeds, which:
  * and returns what each site saw (sites in subgraphs and functions cannot be
  * observed this way and get no sample).
  */
-async function recordSiteInputs(load: () => Model | Promise<Model>, evaluator: Evaluator, feeds: Feeds): Promise<Map<string, SiteSample>> {
+async function recordSiteInputs(
+  load: () => Model | Promise<Model>,
+  evaluator: Evaluator,
+  feeds: Feeds,
+): Promise<Map<string, SiteSample>> {
   const model = await load();
   const { sites } = findSites(model);
-  const observed = sites.filter((site) => site.graph === model.graph && !site.bias && !site.input.initializer);
+  const observed = sites.filter(
+    (site) => site.graph === model.graph && !site.bias && !site.input.initializer,
+  );
   for (const site of observed) {
     if (site.input.isGraphInput || model.graph.outputs.includes(site.input)) continue;
     model.graph.addOutput(site.input, site.input.type ?? tensorType(DataType.FLOAT));
@@ -127,17 +142,30 @@ async function recordSiteInputs(load: () => Model | Promise<Model>, evaluator: E
  * largest predicted error (by bisection) until `maxOutputError` holds.
  * `load` must return a fresh copy of the original model each call.
  */
-export async function optimizeModel(load: () => Model | Promise<Model>, options: OptimizeOptions): Promise<OptimizeResult> {
+export async function optimizeModel(
+  load: () => Model | Promise<Model>,
+  options: OptimizeOptions,
+): Promise<OptimizeResult> {
   if (options.maxOutputError !== undefined && !(options.maxOutputError >= 0)) {
-    throw new RewriteError("OPTIONS_INVALID", `max output error must be a number ≥ 0, got ${options.maxOutputError}`);
+    throw new RewriteError(
+      "OPTIONS_INVALID",
+      `max output error must be a number ≥ 0, got ${options.maxOutputError}`,
+    );
   }
   if (options.maxOutputError !== undefined && !options.evaluator) {
-    throw new RewriteError("OPTIONS_INVALID", "a max output error needs an evaluator to measure it");
+    throw new RewriteError(
+      "OPTIONS_INVALID",
+      "a max output error needs an evaluator to measure it",
+    );
   }
   const progress = options.onProgress ?? (() => {});
   let samples: Map<string, SiteSample> | undefined;
   if (options.fit) {
-    if (!options.evaluator || !options.feeds) throw new RewriteError("OPTIONS_INVALID", "fitting needs an evaluator and the inputs the model really sees (feeds)");
+    if (!options.evaluator || !options.feeds)
+      throw new RewriteError(
+        "OPTIONS_INVALID",
+        "fitting needs an evaluator and the inputs the model really sees (feeds)",
+      );
     progress("record site inputs", 0, 1);
     samples = await recordSiteInputs(load, options.evaluator, options.feeds);
     progress("record site inputs", 1, 1);
@@ -153,7 +181,9 @@ export async function optimizeModel(load: () => Model | Promise<Model>, options:
   if (options.evaluator) {
     const evaluator = options.evaluator;
     const feeds = options.feeds ?? randomFeeds(original, { seed: options.seed ?? 1 });
-    const inputs = options.feeds ? (options.feedsSource ?? "given feeds") : `random (seed ${options.seed ?? 1})`;
+    const inputs = options.feeds
+      ? (options.feedsSource ?? "given feeds")
+      : `random (seed ${options.seed ?? 1})`;
     let evaluations = 1;
     progress("verify", 0, 2);
     const reference = await runModel(evaluator, original, feeds, "original");
@@ -211,11 +241,18 @@ export async function optimizeModel(load: () => Model | Promise<Model>, options:
   const rolledBackSet = new Set(rolledBack);
   const sites = siteReports(current.plans, options.target, rolledBackSet, samples);
   const costs = sites.map((site) => [site.costBefore, site.costAfter] as const);
-  const sum = (index: 0 | 1) => (costs.some((pair) => pair[index] === null) ? null : costs.reduce((total, pair) => total + pair[index]!, 0));
+  const sum = (index: 0 | 1) =>
+    costs.some((pair) => pair[index] === null)
+      ? null
+      : costs.reduce((total, pair) => total + pair[index]!, 0);
   const report: RewriteReport = {
     target: options.target.name,
     budget: options.budget ?? defaultBudget,
-    model: { opset: original.opsetVersion("") ?? 0, irVersion: original.irVersion, nodes: [...original.graphs()].reduce((n, g) => n + g.nodes.length, 0) },
+    model: {
+      opset: original.opsetVersion("") ?? 0,
+      irVersion: original.irVersion,
+      nodes: [...original.graphs()].reduce((n, g) => n + g.nodes.length, 0),
+    },
     summary: {
       sites: sites.length + current.alreadyRewritten,
       substituted: sites.filter((site) => site.action === "substitute").length,
@@ -233,5 +270,9 @@ export async function optimizeModel(load: () => Model | Promise<Model>, options:
     nearMisses: current.nearMisses,
     ...(verification ? { verification } : {}),
   };
-  return { model: current.substituted > 0 ? current.model : original, report, changed: current.substituted > 0 };
+  return {
+    model: current.substituted > 0 ? current.model : original,
+    report,
+    changed: current.substituted > 0,
+  };
 }

@@ -19,7 +19,15 @@ import { readFeeds } from "../src/verify/read-feeds.js";
 const dataRoot = "/usr/share/libonnx-testdata/data";
 const suites = ["node", "pytorch-operator", "pytorch-converted"];
 const python = "/usr/bin/python3";
-const checkScript = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "onnx", "test", "fixtures", "check_models.py");
+const checkScript = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "onnx",
+  "test",
+  "fixtures",
+  "check_models.py",
+);
 
 interface BackendTest {
   readonly id: string;
@@ -37,7 +45,8 @@ function activationTests(): BackendTest[] {
       const path = join(root, name, "model.onnx");
       if (!existsSync(path) || !existsSync(join(root, name, "test_data_set_0"))) continue;
       const bytes = readFileSync(path);
-      if (findSites(decodeModel(bytes)).sites.length > 0) tests.push({ id: `${suite}/${name}`, directory: join(root, name), bytes });
+      if (findSites(decodeModel(bytes)).sites.length > 0)
+        tests.push({ id: `${suite}/${name}`, directory: join(root, name), bytes });
     }
   }
   return tests;
@@ -48,7 +57,8 @@ function referenceOutputs(test: BackendTest, model: Model): Map<string, Float64A
   const outputs = new Map<string, Float64Array>();
   model.graph.outputs.forEach((value, index) => {
     const path = join(test.directory, "test_data_set_0", `output_${index}.pb`);
-    if (existsSync(path)) outputs.set(value.name, decodeTensor(readFileSync(path)).toFloat64Array());
+    if (existsSync(path))
+      outputs.set(value.name, decodeTensor(readFileSync(path)).toFloat64Array());
   });
   return outputs;
 }
@@ -80,7 +90,8 @@ describe.skipIf(tests.length === 0)("ONNX backend activation tests × built-in t
         for (const graph of model.graphs())
           for (const node of graph.nodes) {
             const key = node.domain ? `${node.domain}.${node.opType}` : node.opType;
-            if (!target.runs(node.opType, node.domain) && !listed.has(key)) failures.push(`${test.id}: ${key} runs nowhere and is not reported`);
+            if (!target.runs(node.opType, node.domain) && !listed.has(key))
+              failures.push(`${test.id}: ${key} runs nowhere and is not reported`);
           }
         if (report.summary.substituted === 0) continue;
         const path = join(work, `${target.name}-${test.id.replace("/", "-")}.onnx`);
@@ -102,14 +113,18 @@ describe.skipIf(tests.length === 0)("ONNX backend activation tests × built-in t
             const tolerance = predicted + 1e-6 + 1e-5 * Math.abs(expected[i]!);
             const error = Math.abs(Number(actual[i]) - expected[i]!);
             if (!(error <= tolerance)) {
-              failures.push(`${test.id} ${name}[${i}]: |${Number(actual[i])} − ${expected[i]}| = ${error} > ${tolerance} (predicted ${predicted})`);
+              failures.push(
+                `${test.id} ${name}[${i}]: |${Number(actual[i])} − ${expected[i]}| = ${error} > ${tolerance} (predicted ${predicted})`,
+              );
               break;
             }
           }
         }
         compared++;
       }
-      console.log(`${target.name}: ${tests.length} tests, ${substituted} sites substituted, ${compared} rewritten models compared with the references${unrunnable.length ? `; onnxruntime cannot run ${unrunnable.length}: ${unrunnable.join("; ")}` : ""}`);
+      console.log(
+        `${target.name}: ${tests.length} tests, ${substituted} sites substituted, ${compared} rewritten models compared with the references${unrunnable.length ? `; onnxruntime cannot run ${unrunnable.length}: ${unrunnable.join("; ")}` : ""}`,
+      );
       expect(failures).toEqual([]);
     });
   }
@@ -118,10 +133,14 @@ describe.skipIf(tests.length === 0)("ONNX backend activation tests × built-in t
     expect(written.length).toBeGreaterThan(0);
     const list = join(work, "paths.json");
     writeFileSync(list, JSON.stringify(written.map((entry) => entry.path)));
-    const report = JSON.parse(execFileSync(python, [checkScript, list], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 })) as {
+    const report = JSON.parse(
+      execFileSync(python, [checkScript, list], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 }),
+    ) as {
       results: Record<string, string | null>;
     };
-    const rejected = written.filter((entry) => report.results[entry.path] !== null).map((entry) => `${entry.id}: ${report.results[entry.path]}`);
+    const rejected = written
+      .filter((entry) => report.results[entry.path] !== null)
+      .map((entry) => `${entry.id}: ${report.results[entry.path]}`);
     expect(rejected).toEqual([]);
   });
 });

@@ -16,7 +16,12 @@ describe("fit: stand-ins refitted to the inputs a site really sees", () => {
   it("lets squareplus in when its parameter is fitted to the observed range, and measures it", async () => {
     const data = Float32Array.from({ length: 256 }, (_, i) => -1 + (2 * i) / 255); // the site sees [−1, 1]
     const feeds = { x: { type: "float32" as const, dims: [1, 256], data } };
-    const options = { target: builtinTarget("algebraic"), budget: 0.06, evaluator: createOrtNodeEvaluator(), feeds };
+    const options = {
+      target: builtinTarget("algebraic"),
+      budget: 0.06,
+      evaluator: createOrtNodeEvaluator(),
+      feeds,
+    };
     const plain = await optimizeModel(softplusModel, options);
     expect(plain.report.sites[0]!.substitute).toMatch(/^softplus-squaring/); // squareplus{b=4} is 0.307 off at 0
 
@@ -27,13 +32,19 @@ describe("fit: stand-ins refitted to the inputs a site really sees", () => {
     expect(site!.predictedError).toBeLessThanOrEqual(0.06);
     expect(site!.costAfter!).toBeLessThan(plain.report.sites[0]!.costAfter!);
     // measured on the data it was fitted to: within the predicted error
-    expect(fitted.report.verification!.comparison.maxAbsError).toBeLessThanOrEqual(site!.predictedError + 1e-6);
+    expect(fitted.report.verification!.comparison.maxAbsError).toBeLessThanOrEqual(
+      site!.predictedError + 1e-6,
+    );
     expect(fitted.report.verification!.comparison.maxAbsError).toBeGreaterThan(0);
   });
 
   it("needs feeds", async () => {
-    await expect(optimizeModel(softplusModel, { target: builtinTarget("algebraic"), fit: true, evaluator: createOrtNodeEvaluator() })).rejects.toThrow(
-      /fitting needs an evaluator and the inputs/,
-    );
+    await expect(
+      optimizeModel(softplusModel, {
+        target: builtinTarget("algebraic"),
+        fit: true,
+        evaluator: createOrtNodeEvaluator(),
+      }),
+    ).rejects.toThrow(/fitting needs an evaluator and the inputs/);
   });
 });

@@ -25,7 +25,11 @@ describe("optimize: every single-op activation on every built-in target", () => 
     for (const test of singleOpCases) {
       const name = `${test.opType}${test.extraInputs ? `[slope ${test.extraInputs[0]!.dims}]` : ""} on ${target.name}`;
       it(name, async () => {
-        const { model, report, changed } = await optimizeModel(() => singleOpModel(test), { target, evaluator, feeds: feeds() });
+        const { model, report, changed } = await optimizeModel(() => singleOpModel(test), {
+          target,
+          evaluator,
+          feeds: feeds(),
+        });
         expect(report.summary.sites).toBe(1);
         const [site] = report.sites;
         // (a) the result runs on the target, or the report names what it cannot run
@@ -33,14 +37,18 @@ describe("optimize: every single-op activation on every built-in target", () => 
         for (const graph of model.graphs()) {
           for (const node of graph.nodes) {
             const runs = target.runs(node.opType, node.domain);
-            if (!runs) expect(unsupported.has(node.opType), `${node.opType} missing from the report`).toBe(true);
+            if (!runs)
+              expect(unsupported.has(node.opType), `${node.opType} missing from the report`).toBe(
+                true,
+              );
           }
         }
         if (site!.action === "unsupported") expect(unsupported.size).toBeGreaterThan(0);
         else expect(report.unsupportedOps).toEqual([]);
         if (site!.action === "substitute") {
           expect(changed).toBe(true);
-          for (const op of Object.keys(site!.opsAfter)) expect(target.runs(op), `${op} on ${target.name}`).toBe(true);
+          for (const op of Object.keys(site!.opsAfter))
+            expect(target.runs(op), `${op} on ${target.name}`).toBe(true);
           for (const node of model.graph.nodes) expect(node.docString).toMatch(/^rectify: /);
         } else {
           expect(changed).toBe(false);

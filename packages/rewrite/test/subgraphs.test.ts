@@ -29,7 +29,12 @@ function nestedModel(): Model {
   });
   builder.function("local", "Act", ["a"], (body, [a]) => {
     const gate = body.op("Sigmoid", [a!], {}, { name: "fn_sigmoid" });
-    const swished = body.op("Elu", [body.op("Mul", [a!, gate], {}, { name: "fn_mul" })], { alpha: 1 }, { name: "fn_elu" });
+    const swished = body.op(
+      "Elu",
+      [body.op("Mul", [a!, gate], {}, { name: "fn_mul" })],
+      { alpha: 1 },
+      { name: "fn_elu" },
+    );
     return [swished];
   });
   const y = builder.op("Act", [branched], {}, { domain: "local", name: "call_act" });
@@ -41,17 +46,37 @@ describe("sites in subgraphs and functions", () => {
   it("finds them with their locations and rewrites them so onnxruntime computes nearly the same", async () => {
     const { sites } = findSites(nestedModel());
     const where = sites.map((site) => `${site.activation} @ ${site.location}`).sort();
-    expect(where.some((entry) => entry.startsWith("softplus @ main > If") && entry.endsWith("then_branch"))).toBe(true);
-    expect(where.some((entry) => entry.startsWith("tanh @ main > If") && entry.endsWith("else_branch"))).toBe(true);
+    expect(
+      where.some(
+        (entry) => entry.startsWith("softplus @ main > If") && entry.endsWith("then_branch"),
+      ),
+    ).toBe(true);
+    expect(
+      where.some((entry) => entry.startsWith("tanh @ main > If") && entry.endsWith("else_branch")),
+    ).toBe(true);
     expect(where).toContain("elu @ function local.Act");
-    expect(sites.some((site) => site.location === "function local.Act" && (site.activation === "sigmoid" || site.activation === "silu"))).toBe(true);
+    expect(
+      sites.some(
+        (site) =>
+          site.location === "function local.Act" &&
+          (site.activation === "sigmoid" || site.activation === "silu"),
+      ),
+    ).toBe(true);
 
     const evaluator = createOrtNodeEvaluator();
     const target = builtinTarget("algebraic");
     for (const branch of [1, 0]) {
       const data = Float32Array.from({ length: 32 }, (_, i) => (i - 16) / 2);
-      const feeds = { x: { type: "float32" as const, dims: [2, 16], data }, cond: { type: "bool" as const, dims: [], data: Uint8Array.of(branch) } };
-      const { model, report } = await optimizeModel(nestedModel, { target, evaluator, feeds, maxOutputError: 1e-3 });
+      const feeds = {
+        x: { type: "float32" as const, dims: [2, 16], data },
+        cond: { type: "bool" as const, dims: [], data: Uint8Array.of(branch) },
+      };
+      const { model, report } = await optimizeModel(nestedModel, {
+        target,
+        evaluator,
+        feeds,
+        maxOutputError: 1e-3,
+      });
       expect(report.summary.unsupported).toBe(0);
       expect(report.summary.substituted).toBe(report.summary.sites);
       expect(report.verification!.passed).toBe(true);
@@ -59,7 +84,8 @@ describe("sites in subgraphs and functions", () => {
       const functionBody = model.functions[0]!.graph;
       expect(functionBody.nodes.some((node) => node.opType === "Constant")).toBe(true);
       for (const graph of model.graphs())
-        for (const node of graph.nodes) expect(["Softplus", "Tanh", "Sigmoid", "Elu"]).not.toContain(node.opType);
+        for (const node of graph.nodes)
+          expect(["Softplus", "Tanh", "Sigmoid", "Elu"]).not.toContain(node.opType);
       // the function body carries no initializers, and the model encodes
       expect(encodeModel(model).length).toBeGreaterThan(0);
     }

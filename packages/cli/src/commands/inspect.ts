@@ -1,5 +1,12 @@
-import { defaultBudget, findSites, opHistogram, planSites, type TargetProfile, unsupportedOps } from "@rectify/rewrite";
-import { builtinTargets } from "@rectify/rewrite";
+import {
+  builtinTargets,
+  defaultBudget,
+  findSites,
+  opHistogram,
+  planSites,
+  type TargetProfile,
+  unsupportedOps,
+} from "@rectify/rewrite";
 import { loadModelFile, loadTarget } from "../io/load.js";
 import { formatNumber, formatOps, formatTable } from "../output/table.js";
 
@@ -11,10 +18,15 @@ export interface InspectOptions {
 }
 
 /** `rectify inspect <model>`: op histogram, activation sites, and what each target would change. */
-export async function inspectCommand(path: string, options: InspectOptions): Promise<{ output: string; code: number }> {
+export async function inspectCommand(
+  path: string,
+  options: InspectOptions,
+): Promise<{ output: string; code: number }> {
   const model = await loadModelFile(path);
   const budget = options.budget ?? defaultBudget;
-  const targets: TargetProfile[] = options.target?.length ? await Promise.all(options.target.map(loadTarget)) : [...builtinTargets.values()];
+  const targets: TargetProfile[] = options.target?.length
+    ? await Promise.all(options.target.map(loadTarget))
+    : [...builtinTargets.values()];
   const { sites, nearMisses } = findSites(model);
   const ops = opHistogram(model);
   const perTarget = targets.map((target) => {
@@ -29,10 +41,15 @@ export async function inspectCommand(path: string, options: InspectOptions): Pro
         .map((plan) => ({
           site: plan.site.id,
           action: plan.action,
-          ...(plan.chosen ? { substitute: plan.chosen.label, predictedError: plan.chosen.predictedError } : {}),
+          ...(plan.chosen
+            ? { substitute: plan.chosen.label, predictedError: plan.chosen.predictedError }
+            : {}),
           reason: plan.reason,
         })),
-      unsupportedOps: unsupportedOps(model, target).filter((entry) => !sites.some((site) => site.nodes.some((node) => entry.nodes.includes(node.name)))),
+      unsupportedOps: unsupportedOps(model, target).filter(
+        (entry) =>
+          !sites.some((site) => site.nodes.some((node) => entry.nodes.includes(node.name))),
+      ),
     };
   });
   const facts = {
@@ -50,7 +67,12 @@ export async function inspectCommand(path: string, options: InspectOptions): Pro
       nodes: site.nodes.map((node) => node.name),
       location: site.location,
     })),
-    nearMisses: nearMisses.map((miss) => ({ rule: miss.rule, node: miss.node.name, location: miss.location, reason: miss.reason })),
+    nearMisses: nearMisses.map((miss) => ({
+      rule: miss.rule,
+      node: miss.node.name,
+      location: miss.location,
+      reason: miss.reason,
+    })),
     targets: perTarget,
   };
   if (options.json) return { output: JSON.stringify(facts, null, 2), code: 0 };
@@ -63,19 +85,34 @@ export async function inspectCommand(path: string, options: InspectOptions): Pro
     lines.push(
       formatTable(
         ["activation", "rule", "nodes", "location"],
-        sites.map((site) => [idOf(site.activation, site.params), site.rule, site.nodes.map((node) => node.name).join(", "), site.location]),
+        sites.map((site) => [
+          idOf(site.activation, site.params),
+          site.rule,
+          site.nodes.map((node) => node.name).join(", "),
+          site.location,
+        ]),
       ),
     );
   }
   if (nearMisses.length > 0) {
     lines.push("", `near misses (not rewritten): ${nearMisses.length}`);
-    for (const miss of facts.nearMisses) lines.push(`  ${miss.rule} at ${miss.node} (${miss.location}): ${miss.reason}`);
+    for (const miss of facts.nearMisses)
+      lines.push(`  ${miss.rule} at ${miss.node} (${miss.location}): ${miss.reason}`);
   }
-  lines.push("", `what each target would change (budget max |error| ${formatNumber(budget)} per activation):`);
+  lines.push(
+    "",
+    `what each target would change (budget max |error| ${formatNumber(budget)} per activation):`,
+  );
   lines.push(
     formatTable(
       ["target", "substitute", "keep", "cannot run", "other ops it lacks"],
-      perTarget.map((entry) => [entry.target, entry.substitute, entry.keep, entry.unsupported, entry.unsupportedOps.map((op) => `${op.op}×${op.count}`).join(" ") || "—"]),
+      perTarget.map((entry) => [
+        entry.target,
+        entry.substitute,
+        entry.keep,
+        entry.unsupported,
+        entry.unsupportedOps.map((op) => `${op.op}×${op.count}`).join(" ") || "—",
+      ]),
     ),
   );
   for (const entry of perTarget) {
@@ -95,5 +132,7 @@ export async function inspectCommand(path: string, options: InspectOptions): Pro
 /** `name{a=…}` with the given parameters. */
 export function idOf(name: string, params: Readonly<Record<string, number>>): string {
   const entries = Object.entries(params);
-  return entries.length === 0 ? name : `${name}{${entries.map(([key, value]) => `${key}=${Number(value.toPrecision(6))}`).join(",")}}`;
+  return entries.length === 0
+    ? name
+    : `${name}{${entries.map(([key, value]) => `${key}=${Number(value.toPrecision(6))}`).join(",")}}`;
 }

@@ -1,5 +1,11 @@
 import { encodeModel } from "@rectify/onnx";
-import { compareOutputs, type Feeds, RewriteError, randomFeeds, withinLimit } from "@rectify/rewrite";
+import {
+  compareOutputs,
+  type Feeds,
+  RewriteError,
+  randomFeeds,
+  withinLimit,
+} from "@rectify/rewrite";
 import { createOrtNodeEvaluator } from "../evaluator/ort-node.js";
 import { exitCodes } from "../io/cli-error.js";
 import { loadModelFile } from "../io/load.js";
@@ -15,25 +21,54 @@ export interface VerifyOptions {
 }
 
 /** `rectify verify <a> <b>`: run both models on the same inputs and compare every output. */
-export async function verifyCommand(first: string, second: string, options: VerifyOptions): Promise<{ output: string; code: number }> {
+export async function verifyCommand(
+  first: string,
+  second: string,
+  options: VerifyOptions,
+): Promise<{ output: string; code: number }> {
   const a = await loadModelFile(first);
   const b = await loadModelFile(second);
-  const feeds: Feeds = options.inputs?.length ? await readInputFeeds(a, options.inputs) : randomFeeds(a, { seed: options.seed ?? 1 });
+  const feeds: Feeds = options.inputs?.length
+    ? await readInputFeeds(a, options.inputs)
+    : randomFeeds(a, { seed: options.seed ?? 1 });
   const evaluator = createOrtNodeEvaluator();
   const run = async (bytes: Uint8Array, which: string) => {
     try {
       return await evaluator.run(bytes, feeds);
     } catch (error) {
-      throw new RewriteError("EVALUATOR_FAILED", `${evaluator.name} could not run ${which}: ${(error as Error).message}`);
+      throw new RewriteError(
+        "EVALUATOR_FAILED",
+        `${evaluator.name} could not run ${which}: ${(error as Error).message}`,
+      );
     }
   };
-  const comparison = compareOutputs(await run(encodeModel(a), first), await run(encodeModel(b), second));
+  const comparison = compareOutputs(
+    await run(encodeModel(a), first),
+    await run(encodeModel(b), second),
+  );
   const limit = options.maxOutputError;
   const passed = withinLimit(comparison, limit);
   const code = passed ? exitCodes.ok : exitCodes.budgetNotMet;
-  const inputs = options.inputs?.length ? options.inputs.join(", ") : `random (seed ${options.seed ?? 1})`;
+  const inputs = options.inputs?.length
+    ? options.inputs.join(", ")
+    : `random (seed ${options.seed ?? 1})`;
   if (options.json) {
-    return { output: JSON.stringify({ a: first, b: second, evaluator: evaluator.name, inputs, maxOutputError: limit ?? null, passed, comparison }, null, 2), code };
+    return {
+      output: JSON.stringify(
+        {
+          a: first,
+          b: second,
+          evaluator: evaluator.name,
+          inputs,
+          maxOutputError: limit ?? null,
+          passed,
+          comparison,
+        },
+        null,
+        2,
+      ),
+      code,
+    };
   }
   const rows = comparison.outputs.map((output) => [
     output.name,
@@ -43,7 +78,10 @@ export async function verifyCommand(first: string, second: string, options: Veri
     output.cosineSimilarity === null ? "—" : output.cosineSimilarity.toFixed(6),
     output.top1Agreement === null ? "—" : `${(output.top1Agreement * 100).toFixed(1)}%`,
   ]);
-  const verdict = limit === undefined ? "" : `\nlimit max |error| ${formatNumber(limit)}: ${passed ? "met" : "NOT MET"}`;
+  const verdict =
+    limit === undefined
+      ? ""
+      : `\nlimit max |error| ${formatNumber(limit)}: ${passed ? "met" : "NOT MET"}`;
   return {
     output: `${first} vs ${second} on ${evaluator.name}, inputs ${inputs}\n\n${formatTable(["output", "shape", "max |error|", "max rel", "cosine", "top-1 agree"], rows)}${verdict}`,
     code,

@@ -1,4 +1,4 @@
-import type { Evaluator, FeedTensor, Feeds } from "@rectify/rewrite";
+import type { Evaluator, Feeds, FeedTensor } from "@rectify/rewrite";
 
 type OrtModule = typeof import("onnxruntime-node");
 
@@ -20,7 +20,9 @@ export function createOrtNodeEvaluator(): Evaluator {
     name: "onnxruntime-node (cpu)",
     async run(model: Uint8Array, feeds: Feeds) {
       const ort = await loadOrt();
-      const session = await ort.InferenceSession.create(model, { graphOptimizationLevel: "disabled" });
+      const session = await ort.InferenceSession.create(model, {
+        graphOptimizationLevel: "disabled",
+      });
       try {
         const inputs: Record<string, InstanceType<OrtModule["Tensor"]>> = {};
         for (const [name, feed] of Object.entries(feeds)) {
@@ -29,7 +31,11 @@ export function createOrtNodeEvaluator(): Evaluator {
         const results = await session.run(inputs);
         const outputs: Record<string, FeedTensor> = {};
         for (const [name, tensor] of Object.entries(results)) {
-          outputs[name] = { type: tensor.type as FeedTensor["type"], dims: [...tensor.dims], data: tensor.data as FeedTensor["data"] };
+          outputs[name] = {
+            type: tensor.type as FeedTensor["type"],
+            dims: [...tensor.dims],
+            data: tensor.data as FeedTensor["data"],
+          };
         }
         return outputs;
       } finally {

@@ -41,8 +41,14 @@ export function describeFailure(error: unknown): { code: number; message: string
   }
   if (isOnnxError(error)) {
     const where = error.location.file ? ` (${error.location.file})` : "";
-    return { code: error.code === "IO_WRITE" ? exitCodes.runtimeFailure : exitCodes.badInput, message: `${error.message}${where}` };
+    return {
+      code: error.code === "IO_WRITE" ? exitCodes.runtimeFailure : exitCodes.badInput,
+      message: `${error.message}${where}`,
+    };
   }
   const message = error instanceof Error ? error.message : String(error);
-  return { code: exitCodes.internal, message: `internal error: ${message} (run with --debug for the stack trace)` };
+  return {
+    code: exitCodes.internal,
+    message: `internal error: ${message} (run with --debug for the stack trace)`,
+  };
 }

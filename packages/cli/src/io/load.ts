@@ -1,6 +1,11 @@
 import { readFile, stat } from "node:fs/promises";
 import { loadModel, type Model } from "@rectify/onnx";
-import { builtinTarget, builtinTargets, parseTargetProfile, type TargetProfile } from "@rectify/rewrite";
+import {
+  builtinTarget,
+  builtinTargets,
+  parseTargetProfile,
+  type TargetProfile,
+} from "@rectify/rewrite";
 import { CliError, exitCodes } from "./cli-error.js";
 
 /** Loads an ONNX model file with a one-line error for a missing file or a file that is not a model. */
@@ -22,7 +27,8 @@ export async function loadModelFile(path: string): Promise<Model> {
 
 /** A built-in target by name, or a profile JSON file (anything ending in .json or containing a path separator). */
 export async function loadTarget(nameOrPath: string): Promise<TargetProfile> {
-  const isFile = nameOrPath.endsWith(".json") || nameOrPath.includes("/") || nameOrPath.includes("\\");
+  const isFile =
+    nameOrPath.endsWith(".json") || nameOrPath.includes("/") || nameOrPath.includes("\\");
   if (!isFile) {
     if (builtinTargets.has(nameOrPath)) return builtinTarget(nameOrPath);
     throw new CliError(
@@ -40,7 +46,10 @@ export async function loadTarget(nameOrPath: string): Promise<TargetProfile> {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new CliError(`target profile ${nameOrPath} is not valid JSON: ${(error as Error).message}`, exitCodes.badInput);
+    throw new CliError(
+      `target profile ${nameOrPath} is not valid JSON: ${(error as Error).message}`,
+      exitCodes.badInput,
+    );
   }
   return parseTargetProfile(json, nameOrPath);
 }

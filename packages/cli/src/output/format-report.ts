@@ -17,8 +17,14 @@ export function formatReport(report: RewriteReport): string {
         report.sites.map((site) => [
           site.nodes.at(-1) ?? site.id,
           idOf(site.activation, site.params),
-          site.rolledBack ? "rolled back" : site.action === "unsupported" ? "CANNOT RUN" : site.action,
-          site.action === "substitute" ? `${site.substitute} (${formatOps(site.opsAfter)})` : formatOps(site.opsBefore),
+          site.rolledBack
+            ? "rolled back"
+            : site.action === "unsupported"
+              ? "CANNOT RUN"
+              : site.action,
+          site.action === "substitute"
+            ? `${site.substitute} (${formatOps(site.opsAfter)})`
+            : formatOps(site.opsBefore),
           `${formatNumber(site.costBefore)} → ${formatNumber(site.costAfter)}`,
           formatNumber(site.predictedError),
         ]),
@@ -27,7 +33,8 @@ export function formatReport(report: RewriteReport): string {
     const explained = report.sites.filter((site) => site.action !== "keep" || site.rolledBack);
     if (explained.length > 0) {
       lines.push("", "why:");
-      for (const site of explained) lines.push(`  ${site.nodes.at(-1) ?? site.id} (${site.location}): ${site.reason}`);
+      for (const site of explained)
+        lines.push(`  ${site.nodes.at(-1) ?? site.id} (${site.location}): ${site.reason}`);
     }
   }
   lines.push(
@@ -35,7 +42,9 @@ export function formatReport(report: RewriteReport): string {
     `activation cost on ${report.target}: ${formatNumber(report.siteCost.before)} → ${formatNumber(report.siteCost.after)}; largest predicted error per activation ${formatNumber(report.maxPredictedError)}`,
   );
   if (report.unsupportedOps.length > 0) {
-    lines.push(`ops the target still cannot run: ${report.unsupportedOps.map((op) => `${op.op}×${op.count} (${op.nodes.join(", ")})`).join("; ")}`);
+    lines.push(
+      `ops the target still cannot run: ${report.unsupportedOps.map((op) => `${op.op}×${op.count} (${op.nodes.join(", ")})`).join("; ")}`,
+    );
   } else lines.push(`every op of the result runs on ${report.target}`);
   const verification = report.verification;
   if (verification) {
@@ -44,7 +53,8 @@ export function formatReport(report: RewriteReport): string {
       "",
       `verified with ${verification.evaluator} on ${verification.inputs}: max |error| ${formatNumber(c.maxAbsError)}, max rel error ${formatNumber(c.maxRelativeError)}, cosine ${c.minCosineSimilarity === null ? "—" : c.minCosineSimilarity.toFixed(6)}${c.nonFiniteMismatches ? `, ${c.nonFiniteMismatches} NaN/Inf mismatches` : ""}${c.minTop1Agreement === null ? "" : `, top-1 agreement ${(c.minTop1Agreement * 100).toFixed(1)}%`}${verification.maxOutputError !== undefined ? ` (limit ${formatNumber(verification.maxOutputError)}: ${verification.passed ? "met" : "NOT MET"})` : ""}`,
     );
-    if (verification.rolledBack.length > 0) lines.push(`rolled back to meet the limit: ${verification.rolledBack.join(", ")}`);
+    if (verification.rolledBack.length > 0)
+      lines.push(`rolled back to meet the limit: ${verification.rolledBack.join(", ")}`);
   } else lines.push("", "not verified (--no-verify)");
   return lines.join("\n");
 }

@@ -1,16 +1,31 @@
-import { Attribute, AttributeType, DataType, type Graph, type Node, Tensor, tensorTypeInfo, type Value } from "@rectify/onnx";
+import {
+  Attribute,
+  AttributeType,
+  DataType,
+  type Graph,
+  type Node,
+  Tensor,
+  tensorTypeInfo,
+  type Value,
+} from "@rectify/onnx";
 import { RewriteError } from "../errors/rewrite-error.js";
 import type { Site } from "../sites/site.js";
 import type { Program, ProgramOperand, StepAttribute } from "./program.js";
 
 /** Float element types a substitute can be emitted for. */
-const floatTypes = new Set<DataType>([DataType.FLOAT, DataType.DOUBLE, DataType.FLOAT16, DataType.BFLOAT16]);
+const floatTypes = new Set<DataType>([
+  DataType.FLOAT,
+  DataType.DOUBLE,
+  DataType.FLOAT16,
+  DataType.BFLOAT16,
+]);
 
 /** The element type of a site's tensors: declared on the input or output, else float32 (what exporters emit by far the most). */
 export function siteElementType(site: Site): DataType | undefined {
   for (const value of [site.input, site.output]) {
     const info = tensorTypeInfo(value.type);
-    if (info && info.elementType !== DataType.UNDEFINED) return floatTypes.has(info.elementType) ? info.elementType : undefined;
+    if (info && info.elementType !== DataType.UNDEFINED)
+      return floatTypes.has(info.elementType) ? info.elementType : undefined;
   }
   return DataType.FLOAT;
 }
@@ -24,16 +39,29 @@ export class ConstantPool {
   private readonly values = new Map<Graph, Map<string, Value>>();
 
   scalar(graph: Graph, type: DataType, value: number): Value {
-    return this.get(graph, `${type}:${Object.is(value, -0) ? "-0" : value}`, () => Tensor.fromArray(type, [], [value]), nameFor(value));
+    return this.get(
+      graph,
+      `${type}:${Object.is(value, -0) ? "-0" : value}`,
+      () => Tensor.fromArray(type, [], [value]),
+      nameFor(value),
+    );
   }
 
   axes(graph: Graph, axes: readonly number[]): Value {
-    return this.get(graph, `axes:${axes.join(",")}`, () => Tensor.fromArray(DataType.INT64, [axes.length], axes.map(BigInt)), `rectify_axes_${axes.join("_").replaceAll("-", "m")}`);
+    return this.get(
+      graph,
+      `axes:${axes.join(",")}`,
+      () => Tensor.fromArray(DataType.INT64, [axes.length], axes.map(BigInt)),
+      `rectify_axes_${axes.join("_").replaceAll("-", "m")}`,
+    );
   }
 
   private get(graph: Graph, key: string, make: () => Tensor, name: string): Value {
     let perGraph = this.values.get(graph);
-    if (!perGraph) this.values.set(graph, (perGraph = new Map()));
+    if (!perGraph) {
+      perGraph = new Map();
+      this.values.set(graph, perGraph);
+    }
     const existing = perGraph.get(key);
     if (existing) return existing;
     let value: Value;
@@ -72,7 +100,11 @@ function toAttribute(attribute: StepAttribute): Attribute {
     case "float":
       return Attribute.create(attribute.name, AttributeType.FLOAT, attribute.value);
     case "string":
-      return Attribute.create(attribute.name, AttributeType.STRING, new TextEncoder().encode(attribute.value));
+      return Attribute.create(
+        attribute.name,
+        AttributeType.STRING,
+        new TextEncoder().encode(attribute.value),
+      );
   }
 }
 
@@ -82,21 +114,38 @@ function toAttribute(attribute: StepAttribute): Attribute {
  * anchor's output value (name, type and uses stay), and the site's other
  * nodes are removed. Every new node is named `<tag>/<op>` and carries `doc`.
  */
-export function emitProgram(site: Site, program: Program, options: { tag: string; doc: string; constants: ConstantPool }): Node[] {
+export function emitProgram(
+  site: Site,
+  program: Program,
+  options: { tag: string; doc: string; constants: ConstantPool },
+): Node[] {
   const graph = site.graph;
   const type = siteElementType(site);
   if (type === undefined) {
-    throw new RewriteError("MODEL_UNSUPPORTED", `site ${site.id}: only float tensors can be substituted`, { node: site.nodes.at(-1)?.name });
+    throw new RewriteError(
+      "MODEL_UNSUPPORTED",
+      `site ${site.id}: only float tensors can be substituted`,
+      { node: site.nodes.at(-1)?.name },
+    );
   }
   const anchor = site.output.producer;
   if (!anchor || !site.nodes.includes(anchor)) {
-    throw new RewriteError("INTERNAL", `site ${site.id}: its output is not produced by one of its nodes`);
+    throw new RewriteError(
+      "INTERNAL",
+      `site ${site.id}: its output is not produced by one of its nodes`,
+    );
   }
   const created: Node[] = [];
   const nodeName = (opType: string) => `${options.tag}/${opType}`;
   let input: Value = site.input;
   if (site.bias) {
-    const biased = graph.addNode({ opType: "Add", name: nodeName("Add"), inputs: [site.input, site.bias], before: anchor, docString: options.doc });
+    const biased = graph.addNode({
+      opType: "Add",
+      name: nodeName("Add"),
+      inputs: [site.input, site.bias],
+      before: anchor,
+      docString: options.doc,
+    });
     created.push(biased);
     input = biased.outputs[0]!;
   }
@@ -120,7 +169,10 @@ export function emitProgram(site: Site, program: Program, options: { tag: string
   let final = program.result;
   if (final.kind !== "step" || final.index !== steps.length - 1) {
     // The result is the input, a constant or an earlier step: an Identity gives the anchor's output a producer.
-    steps = [...steps, { opType: "Identity", domain: "", inputs: [final], attributes: [], bool: false }];
+    steps = [
+      ...steps,
+      { opType: "Identity", domain: "", inputs: [final], attributes: [], bool: false },
+    ];
     final = { kind: "step", index: steps.length - 1 };
   }
   steps.forEach((step, index) => {
@@ -140,6 +192,7 @@ export function emitProgram(site: Site, program: Program, options: { tag: string
       created.push(graph.replaceNode(anchor, spec));
     }
   });
-  for (const node of [...site.nodes].reverse()) if (node !== anchor) graph.removeNode(node, { force: true });
+  for (const node of [...site.nodes].reverse())
+    if (node !== anchor) graph.removeNode(node, { force: true });
   return created;
 }

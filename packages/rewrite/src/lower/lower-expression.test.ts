@@ -16,7 +16,8 @@ function evaluate(program: Program, x: number): number {
   };
   for (const step of program.steps) {
     const [a, b, c] = step.inputs.map(read) as [number, number, number];
-    const attribute = (name: string) => step.attributes.find((entry) => entry.name === name)?.value as number;
+    const attribute = (name: string) =>
+      step.attributes.find((entry) => entry.name === name)?.value as number;
     const result: Record<string, () => number> = {
       Add: () => a + b,
       Sub: () => a - b,
@@ -31,7 +32,10 @@ function evaluate(program: Program, x: number): number {
       Reciprocal: () => 1 / a,
       Exp: () => Math.exp(a),
       Log: () => Math.log(a),
-      Clip: () => (step.inputs.length === 1 ? Math.min(Math.max(a, attribute("min")), attribute("max")) : Math.min(Math.max(a, b), c)),
+      Clip: () =>
+        step.inputs.length === 1
+          ? Math.min(Math.max(a, attribute("min")), attribute("max"))
+          : Math.min(Math.max(a, b), c),
       Less: () => (a < b ? 1 : 0),
       Greater: () => (a > b ? 1 : 0),
       Where: () => (a ? b : c),
@@ -48,7 +52,8 @@ describe("lowerExpression", () => {
     const squareplus = instantiate(getActivation("squareplus"), { b: 4 });
     const program = lowerExpression(squareplus.expression, allowAll);
     expect(programOpCounts(program)).toEqual({ Clip: 1, Mul: 2, Add: 2, Sqrt: 1, Max: 1 });
-    for (const x of [-30, -1, 0, 0.5, 3, 1e6]) expect(evaluate(program, x)).toBeCloseTo(squareplus.f(x), 9);
+    for (const x of [-30, -1, 0, 0.5, 3, 1e6])
+      expect(evaluate(program, x)).toBeCloseTo(squareplus.f(x), 9);
   });
 
   it("rewrites missing ops into the piecewise-linear target's ops and keeps the values", () => {
@@ -68,19 +73,26 @@ describe("lowerExpression", () => {
   });
 
   it("builds Max and Min from Relu when a target lacks them", () => {
-    const policy = { opset: 17, allows: (op: string) => ["Relu", "Add", "Sub", "Mul"].includes(op) };
+    const policy = {
+      opset: 17,
+      allows: (op: string) => ["Relu", "Add", "Sub", "Mul"].includes(op),
+    };
     const x = Expr.input();
     const program = lowerExpression(x.max(x.mul(0.25)).min(3), policy);
     expect(Object.keys(programOpCounts(program)).sort()).toEqual(["Add", "Mul", "Relu", "Sub"]);
-    for (const x0 of [-8, -1, 0, 2, 3, 10]) expect(evaluate(program, x0)).toBeCloseTo(Math.min(Math.max(x0, x0 / 4), 3), 12);
+    for (const x0 of [-8, -1, 0, 2, 3, 10])
+      expect(evaluate(program, x0)).toBeCloseTo(Math.min(Math.max(x0, x0 / 4), 3), 12);
   });
 
   it("refuses, naming the op, when nothing allowed can compute it", () => {
     const target = builtinTarget("piecewise-linear");
     const squareplus = instantiate(getActivation("squareplus"), { b: 4 });
-    expect(() => lowerExpression(squareplus.expression, { opset: 17, allows: (op) => target.allowsInSubstitute(op) })).toThrow(
-      new LoweringRefusal("the target does not allow Sqrt in substitutes"),
-    );
+    expect(() =>
+      lowerExpression(squareplus.expression, {
+        opset: 17,
+        allows: (op) => target.allowsInSubstitute(op),
+      }),
+    ).toThrow(new LoweringRefusal("the target does not allow Sqrt in substitutes"));
   });
 
   it("writes Clip bounds as attributes before opset 11 and as inputs from 11", () => {
@@ -99,7 +111,9 @@ describe("lowerExpression", () => {
 
   it("names the opset when an op is too new for the graph", () => {
     const expression = Expr.input().max(0.5);
-    expect(() => lowerExpression(expression, { opset: 7, allows: (op) => op === "Max" })).toThrow(/Max needs opset 8 \(the graph uses 7\)/);
+    expect(() => lowerExpression(expression, { opset: 7, allows: (op) => op === "Max" })).toThrow(
+      /Max needs opset 8 \(the graph uses 7\)/,
+    );
     // With Relu, Add and Sub at hand, opset 7 gets max(x, c) = x + relu(c − x) instead.
     const fallback = lowerExpression(expression, { opset: 7, allows: () => true });
     expect(programOpCounts(fallback)).toEqual({ Sub: 1, Relu: 1, Add: 1 });
@@ -126,7 +140,10 @@ describe("lowerExpression", () => {
     expect(reduceSum.inputs[1]).toEqual({ kind: "axes", axes: [-1] });
     expect(reduceMax13.attributes.find((a) => a.name === "axes")?.value).toEqual([-1]);
     const at18 = lowerExpression(softmax.expression, { opset: 18, allows: () => true, axis: 1 });
-    expect(at18.steps.find((s) => s.opType === "ReduceMax")!.inputs[1]).toEqual({ kind: "axes", axes: [1] });
+    expect(at18.steps.find((s) => s.opType === "ReduceMax")!.inputs[1]).toEqual({
+      kind: "axes",
+      axes: [1],
+    });
     expect(() => lowerExpression(softmax.expression, allowAll)).toThrow(/needs the site's axis/);
   });
 });

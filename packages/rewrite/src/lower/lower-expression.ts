@@ -34,7 +34,20 @@ const minimumOpset: Partial<Record<string, number>> = {
   Clip: 6,
 };
 
-const unary = new Set(["Neg", "Abs", "Sqrt", "Reciprocal", "Exp", "Log", "Erf", "Tanh", "Sigmoid", "Relu", "Sign", "Floor"]);
+const unary = new Set([
+  "Neg",
+  "Abs",
+  "Sqrt",
+  "Reciprocal",
+  "Exp",
+  "Log",
+  "Erf",
+  "Tanh",
+  "Sigmoid",
+  "Relu",
+  "Sign",
+  "Floor",
+]);
 const comparisons = new Set(["Less", "Greater", "GreaterOrEqual"]);
 
 /**
@@ -44,13 +57,24 @@ const comparisons = new Set(["Less", "Greater", "GreaterOrEqual"]);
  * Min(Max(x, lo), hi), Max/Min via Relu, Div by a constant → Mul). Throws
  * LoweringRefusal naming the op that cannot be had.
  */
-export function lowerExpression(root: Expr, policy: LoweringPolicy, input: ProgramOperand = { kind: "input" }): Program {
+export function lowerExpression(
+  root: Expr,
+  policy: LoweringPolicy,
+  input: ProgramOperand = { kind: "input" },
+): Program {
   const lowering = new Lowering(policy);
   const lowered = new Map<Expr, ProgramOperand>();
   for (const node of expressionNodes(root)) {
     if (node.op === "Input") lowered.set(node, input);
     else if (node.op === "Constant") lowered.set(node, { kind: "constant", value: node.value });
-    else lowered.set(node, lowering.op(node.op, node.inputs.map((operand) => lowered.get(operand)!)));
+    else
+      lowered.set(
+        node,
+        lowering.op(
+          node.op,
+          node.inputs.map((operand) => lowered.get(operand)!),
+        ),
+      );
   }
   return lowering.builder.finish(lowering.numeric(lowered.get(root)!));
 }
@@ -76,14 +100,26 @@ class Lowering {
   /** A bool operand as a number of the site's type (comparisons used in arithmetic). */
   numeric(operand: ProgramOperand): ProgramOperand {
     if (!this.builder.isBool(operand)) return operand;
-    if (this.can("Where")) return this.builder.add("Where", [operand, { kind: "constant", value: 1 }, { kind: "constant", value: 0 }]);
+    if (this.can("Where"))
+      return this.builder.add("Where", [
+        operand,
+        { kind: "constant", value: 1 },
+        { kind: "constant", value: 0 },
+      ]);
     this.refuse("Where", "to turn a comparison into a number");
   }
 
   op(op: PrimitiveOp, operands: ProgramOperand[]): ProgramOperand {
-    if (operands.every((operand) => operand.kind === "constant") && op !== "ReduceMax" && op !== "ReduceSum") {
+    if (
+      operands.every((operand) => operand.kind === "constant") &&
+      op !== "ReduceMax" &&
+      op !== "ReduceSum"
+    ) {
       const [a, b, c] = operands.map((operand) => (operand as { value: number }).value);
-      return { kind: "constant", value: applyOp(op, a ?? Number.NaN, b ?? Number.NaN, c ?? Number.NaN) };
+      return {
+        kind: "constant",
+        value: applyOp(op, a ?? Number.NaN, b ?? Number.NaN, c ?? Number.NaN),
+      };
     }
     if (op === "Where") return this.where(operands);
     const values = operands.map((operand) => this.numeric(operand));
@@ -115,7 +151,8 @@ class Lowering {
       case "Clip":
         return this.clip(values[0]!, values[1]!, values[2]!);
       case "Pow":
-        if (values[1]!.kind === "constant" && values[1]!.value === 2) return this.binary("Mul", values[0]!, values[0]!);
+        if (values[1]!.kind === "constant" && values[1]!.value === 2)
+          return this.binary("Mul", values[0]!, values[0]!);
         return this.binary("Pow", values[0]!, values[1]!);
       case "ReduceMax":
       case "ReduceSum":
@@ -149,7 +186,8 @@ class Lowering {
   private div(a: ProgramOperand, b: ProgramOperand): ProgramOperand {
     if (this.can("Div")) return this.builder.add("Div", [a, b]);
     // Dividing by a constant is multiplying by its reciprocal (one rounding more, ≤ 1 ulp).
-    if (b.kind === "constant") return this.binary("Mul", a, { kind: "constant", value: 1 / b.value });
+    if (b.kind === "constant")
+      return this.binary("Mul", a, { kind: "constant", value: 1 / b.value });
     if (this.can("Reciprocal")) return this.binary("Mul", a, this.builder.add("Reciprocal", [b]));
     this.refuse("Div");
   }
@@ -162,7 +200,8 @@ class Lowering {
   private maxMin(op: "Max" | "Min", a: ProgramOperand, b: ProgramOperand): ProgramOperand {
     if (this.can(op)) return this.builder.add(op, [a, b]);
     const zero = (operand: ProgramOperand) => operand.kind === "constant" && operand.value === 0;
-    if (op === "Max" && (zero(a) || zero(b)) && this.can("Relu")) return this.builder.add("Relu", [zero(a) ? b : a]);
+    if (op === "Max" && (zero(a) || zero(b)) && this.can("Relu"))
+      return this.builder.add("Relu", [zero(a) ? b : a]);
     if (this.can("Relu")) {
       // max(a, b) = a + relu(b − a); min(a, b) = a − relu(a − b)
       if (op === "Max") return this.binary("Add", a, this.builder.add("Relu", [this.sub(b, a)]));
@@ -192,11 +231,15 @@ class Lowering {
   private where(operands: ProgramOperand[]): ProgramOperand {
     if (!this.can("Where")) this.refuse("Where");
     let [condition, a, b] = operands as [ProgramOperand, ProgramOperand, ProgramOperand];
-    if (condition.kind === "constant") return condition.value !== 0 ? this.numeric(a) : this.numeric(b);
+    if (condition.kind === "constant")
+      return condition.value !== 0 ? this.numeric(a) : this.numeric(b);
     if (!this.builder.isBool(condition)) {
       // A numeric condition is true where it is non-zero.
       if (!this.can("Cast")) this.refuse("Cast", "for a numeric Where condition");
-      condition = this.builder.add("Cast", [condition], { attributes: [{ name: "to", type: "int", value: 9 }], bool: true });
+      condition = this.builder.add("Cast", [condition], {
+        attributes: [{ name: "to", type: "int", value: 9 }],
+        bool: true,
+      });
     }
     return this.builder.add("Where", [condition, this.numeric(a), this.numeric(b)]);
   }
@@ -208,7 +251,10 @@ class Lowering {
     const keepdims = { name: "keepdims", type: "int", value: 1 } as const;
     // Axes moved from an attribute to an input: ReduceSum at opset 13, ReduceMax at 18.
     const axesAsInput = this.policy.opset >= (op === "ReduceSum" ? 13 : 18);
-    if (axesAsInput) return this.builder.add(op, [x, { kind: "axes", axes: [axis] }], { attributes: [keepdims] });
-    return this.builder.add(op, [x], { attributes: [{ name: "axes", type: "ints", value: [axis] }, keepdims] });
+    if (axesAsInput)
+      return this.builder.add(op, [x, { kind: "axes", axes: [axis] }], { attributes: [keepdims] });
+    return this.builder.add(op, [x], {
+      attributes: [{ name: "axes", type: "ints", value: [axis] }, keepdims],
+    });
   }
 }

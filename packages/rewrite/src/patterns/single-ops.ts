@@ -2,14 +2,17 @@ import type { Node } from "@rectify/onnx";
 import { floatAttribute, scalarConstant } from "./match.js";
 import type { MatchContext, PatternMatch, SiteRule } from "./rule.js";
 
-/** ONNX's default Selu constants (float32 values, as the spec writes them). */
-const seluAlpha = 1.67326319217681884765625;
-const seluGamma = 1.05070102214813232421875;
+/** ONNX's default Selu constants: the float32 values nearest α and λ of the SELU paper. */
+const seluAlpha = Math.fround(1.6732632423543772);
+const seluGamma = Math.fround(1.0507009873554805);
 
 /** One single-op rule: the op's activation and its parameters read from attributes/inputs. */
 function singleOp(
   opType: string,
-  read: (node: Node, context: MatchContext) => Omit<PatternMatch, "output" | "nodes"> | string | undefined,
+  read: (
+    node: Node,
+    context: MatchContext,
+  ) => Omit<PatternMatch, "output" | "nodes"> | string | undefined,
   domain = "",
 ): SiteRule {
   const name = domain ? `${domain}.${opType}` : opType;
@@ -31,7 +34,10 @@ function singleOp(
 /** Clip's bounds: attributes before opset 11, optional constant inputs from 11 on. */
 function clipBounds(node: Node, opset: number): [number, number] | string {
   if (opset < 11) {
-    return [floatAttribute(node, "min", -3.4028234663852886e38), floatAttribute(node, "max", 3.4028234663852886e38)];
+    return [
+      floatAttribute(node, "min", -3.4028234663852886e38),
+      floatAttribute(node, "max", 3.4028234663852886e38),
+    ];
   }
   const [, minInput, maxInput] = node.inputs;
   const lo = minInput ? scalarConstant(minInput) : Number.NEGATIVE_INFINITY;
@@ -62,7 +68,10 @@ export const singleOpRules: readonly SiteRule[] = [
   })),
   singleOp("Selu", (node) => ({
     activation: "selu",
-    params: { alpha: floatAttribute(node, "alpha", seluAlpha), gamma: floatAttribute(node, "gamma", seluGamma) },
+    params: {
+      alpha: floatAttribute(node, "alpha", seluAlpha),
+      gamma: floatAttribute(node, "gamma", seluGamma),
+    },
     input: node.inputs[0]!,
   })),
   singleOp("Celu", (node) => ({
@@ -78,12 +87,20 @@ export const singleOpRules: readonly SiteRule[] = [
     params: { alpha: floatAttribute(node, "alpha", 0.2), beta: floatAttribute(node, "beta", 0.5) },
     input: node.inputs[0]!,
   })),
-  singleOp("HardSwish", (node) => ({ activation: "hard-swish", params: {}, input: node.inputs[0]! })),
+  singleOp("HardSwish", (node) => ({
+    activation: "hard-swish",
+    params: {},
+    input: node.inputs[0]!,
+  })),
   singleOp("Tanh", (node) => ({ activation: "tanh", params: {}, input: node.inputs[0]! })),
   singleOp("Gelu", (node) => {
     const mode = node.getString("approximate", "none");
     if (mode !== "none" && mode !== "tanh") return `Gelu approximate="${mode}" is not an ONNX mode`;
-    return { activation: mode === "tanh" ? "gelu-tanh" : "gelu", params: {}, input: node.inputs[0]! };
+    return {
+      activation: mode === "tanh" ? "gelu-tanh" : "gelu",
+      params: {},
+      input: node.inputs[0]!,
+    };
   }),
   singleOp("Mish", (node) => ({ activation: "mish", params: {}, input: node.inputs[0]! })),
   singleOp("ThresholdedRelu", (node) => ({
@@ -102,7 +119,11 @@ export const singleOpRules: readonly SiteRule[] = [
   }),
   singleOp("Softmax", (node, context) => softmaxLike(node, context, "softmax")),
   singleOp("LogSoftmax", (node, context) => softmaxLike(node, context, "log-softmax")),
-  singleOp("Gelu", (node) => ({ activation: "gelu", params: {}, input: node.inputs[0]! }), "com.microsoft"),
+  singleOp(
+    "Gelu",
+    (node) => ({ activation: "gelu", params: {}, input: node.inputs[0]! }),
+    "com.microsoft",
+  ),
   singleOp(
     "FastGelu",
     (node) => ({ activation: "gelu-tanh", params: {}, input: node.inputs[0]!, ...bias(node) }),
@@ -110,7 +131,11 @@ export const singleOpRules: readonly SiteRule[] = [
   ),
   singleOp(
     "QuickGelu",
-    (node) => ({ activation: "silu", params: { beta: floatAttribute(node, "alpha", 1.702) }, input: node.inputs[0]! }),
+    (node) => ({
+      activation: "silu",
+      params: { beta: floatAttribute(node, "alpha", 1.702) },
+      input: node.inputs[0]!,
+    }),
     "com.microsoft",
   ),
   singleOp(
@@ -134,7 +159,11 @@ function bias(node: Node): { bias?: NonNullable<Node["inputs"][number]> } {
  * normalise along `axis` (default −1). The site records the axis; lowering
  * rejects the pre-13 form unless the axis is the last one.
  */
-function softmaxLike(node: Node, context: MatchContext, activation: string): Omit<PatternMatch, "output" | "nodes"> {
+function softmaxLike(
+  node: Node,
+  context: MatchContext,
+  activation: string,
+): Omit<PatternMatch, "output" | "nodes"> {
   const axis = node.getInt("axis", context.opset >= 13 ? -1 : 1)!;
   return { activation, params: {}, input: node.inputs[0]!, axis };
 }

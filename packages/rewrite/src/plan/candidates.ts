@@ -2,11 +2,11 @@ import {
   type Activation,
   type ApproximationDefinition,
   approximationsFor,
-  instantiateEntry,
   Expr,
   expressionNodes,
   getActivation,
   instantiate,
+  instantiateEntry,
   type Parameters,
 } from "@rectify/kernels";
 import type { Site } from "../sites/site.js";
@@ -25,7 +25,11 @@ export interface SiteOption {
   /** The activation computed (exact or approximating), with its parameters. */
   readonly activation?: Activation;
   /** For natives: the op and its attributes. */
-  readonly native?: { readonly opType: string; readonly since: number; readonly attributes: Readonly<Record<string, number | string>> };
+  readonly native?: {
+    readonly opType: string;
+    readonly since: number;
+    readonly attributes: Readonly<Record<string, number | string>>;
+  };
   /** The expression to lower (exact and approximation options). */
   readonly expression?: Expr;
   /** Max |error| over the input domain in float64 (∞ when unbounded), 0 for exact options. */
@@ -47,7 +51,11 @@ function withArgument(root: Expr, argument: Expr): Expr {
   for (const node of expressionNodes(root)) {
     if (node.op === "Input") rebuilt.set(node, argument);
     else if (node.op === "Constant") rebuilt.set(node, node);
-    else rebuilt.set(node, Expr.apply(node.op, ...node.inputs.map((operand) => rebuilt.get(operand)!)));
+    else
+      rebuilt.set(
+        node,
+        Expr.apply(node.op, ...node.inputs.map((operand) => rebuilt.get(operand)!)),
+      );
   }
   return rebuilt.get(root)!;
 }
@@ -129,14 +137,27 @@ function computeOptions(name: string, params: Parameters): SiteOption[] {
     argMaxAbsError: Number.NaN,
   });
   // Stand-ins listed for a close relative also serve (GELU's for the tanh form), measured against this activation.
-  const entries = [...approximationsFor(name), ...(relatives[name] ?? []).flatMap((relative) => approximationsFor(relative).map((entry) => ({ ...entry, exact: name })))];
+  const entries = [
+    ...approximationsFor(name),
+    ...(relatives[name] ?? []).flatMap((relative) =>
+      approximationsFor(relative).map((entry) => ({ ...entry, exact: name })),
+    ),
+  ];
   const seen = new Set<string>();
   for (const entry of entries) {
     if (entry.domain) continue; // building blocks on a sub-domain (exp on (−∞, 0]), not stand-ins over ℝ
-    const forSite: ApproximationDefinition = { ...entry, exactParams: params, params: inheritParameters(entry) };
+    const forSite: ApproximationDefinition = {
+      ...entry,
+      exactParams: params,
+      params: inheritParameters(entry),
+    };
     let row: Measured;
     try {
-      row = measureApproximation(forSite, exact.params, instantiateEntry(forSite).approximation.params);
+      row = measureApproximation(
+        forSite,
+        exact.params,
+        instantiateEntry(forSite).approximation.params,
+      );
     } catch {
       continue; // parameters outside what the form accepts (e.g. a derived parameter out of range)
     }
@@ -163,7 +184,9 @@ function computeOptions(name: string, params: Parameters): SiteOption[] {
  * exact activation's (ELU's alpha in elu-squaring, SiLU's beta) follow the
  * site, then the entry's own settings (n, degree, …) apply on top.
  */
-function inheritParameters(entry: ApproximationDefinition): (exact: Parameters) => Partial<Parameters> {
+function inheritParameters(
+  entry: ApproximationDefinition,
+): (exact: Parameters) => Partial<Parameters> {
   const names = new Set(getActivation(entry.approximation).parameters.map((spec) => spec.name));
   return (exact) => {
     const inherited: Record<string, number> = {};

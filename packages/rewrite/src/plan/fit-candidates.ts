@@ -1,4 +1,10 @@
-import { fitToSample, instantiate, instantiateEntry, getActivation, measureError } from "@rectify/kernels";
+import {
+  fitToSample,
+  getActivation,
+  instantiate,
+  instantiateEntry,
+  measureError,
+} from "@rectify/kernels";
 import type { Site } from "../sites/site.js";
 import { type SiteOption, siteOptions } from "./candidates.js";
 
@@ -37,10 +43,14 @@ export function siteSample(data: ArrayLike<number>): SiteSample | undefined {
 export function fittedOptions(site: Site, sample: SiteSample): SiteOption[] {
   const fitted: SiteOption[] = [];
   const span = Math.max(sample.max - sample.min, 1e-6);
-  const domain: [number, number] = [sample.min - observedRangeMargin * span, sample.max + observedRangeMargin * span];
+  const domain: [number, number] = [
+    sample.min - observedRangeMargin * span,
+    sample.max + observedRangeMargin * span,
+  ];
   for (const option of siteOptions(site)) {
     const entry = option.entry;
-    if (option.kind !== "approximation" || !entry?.fittable?.length || option.activation?.reduces) continue;
+    if (option.kind !== "approximation" || !entry?.fittable?.length || option.activation?.reduces)
+      continue;
     let result: ReturnType<typeof fitToSample>;
     try {
       result = fitToSample(entry, sample.values, { objective: "max" });
@@ -56,7 +66,9 @@ export function fittedOptions(site: Site, sample: SiteSample): SiteOption[] {
       const error = Math.abs(approximation.compiled.evaluate32(x) - exact.f(x));
       if (!(error <= float32)) float32 = error;
     }
-    const shown = Object.entries(result.fitted).map(([name, value]) => `${name}=${Number(value.toPrecision(4))}`);
+    const shown = Object.entries(result.fitted).map(
+      ([name, value]) => `${name}=${Number(value.toPrecision(4))}`,
+    );
     fitted.push({
       ...option,
       label: `${entry.approximation}{${shown.join(",")}} fitted on [${domain[0].toPrecision(3)}, ${domain[1].toPrecision(3)}]`,

@@ -13,15 +13,26 @@ export interface Measured {
 }
 
 /** JSON has no ∞ or NaN: the snapshot writes them as strings. */
-type Stored = Omit<Measured, "maxAbsError" | "maxAbsErrorFloat32" | "meanAbsErrorNormal" | "argMaxAbsError"> &
-  Record<"maxAbsError" | "maxAbsErrorFloat32" | "meanAbsErrorNormal" | "argMaxAbsError", number | string>;
+type Stored = Omit<
+  Measured,
+  "maxAbsError" | "maxAbsErrorFloat32" | "meanAbsErrorNormal" | "argMaxAbsError"
+> &
+  Record<
+    "maxAbsError" | "maxAbsErrorFloat32" | "meanAbsErrorNormal" | "argMaxAbsError",
+    number | string
+  >;
 
 const stored = snapshot as Record<string, Stored>;
 const memo = new Map<string, Measured>();
 let useSnapshot = true;
 
 /** Key of a pair: the exact activation and approximation names with their resolved parameters. */
-export function pairKey(exact: string, exactParams: Parameters, approximation: string, params: Parameters): string {
+export function pairKey(
+  exact: string,
+  exactParams: Parameters,
+  approximation: string,
+  params: Parameters,
+): string {
   return `${exact}${JSON.stringify(exactParams)} → ${approximation}${JSON.stringify(params)}`;
 }
 
@@ -48,7 +59,11 @@ export function storable(measured: Measured): Stored {
  * scripts/measure-catalog.ts writes with this same engine (a test keeps it
  * fresh); others are measured on first use and kept for the process.
  */
-export function measureApproximation(entry: ApproximationDefinition, exactParams: Parameters, resolvedParams: Parameters): Measured {
+export function measureApproximation(
+  entry: ApproximationDefinition,
+  exactParams: Parameters,
+  resolvedParams: Parameters,
+): Measured {
   const key = pairKey(entry.exact, exactParams, entry.approximation, resolvedParams);
   const known = memo.get(key);
   if (known) return known;
@@ -69,7 +84,9 @@ export function measureApproximation(entry: ApproximationDefinition, exactParams
       label: row.approximation,
       params: row.params,
       maxAbsError: row.maxAbsErrorUnbounded ? Number.POSITIVE_INFINITY : row.maxAbsError,
-      maxAbsErrorFloat32: Number.isNaN(row.maxAbsErrorFloat32) ? row.maxAbsError : row.maxAbsErrorFloat32,
+      maxAbsErrorFloat32: Number.isNaN(row.maxAbsErrorFloat32)
+        ? row.maxAbsError
+        : row.maxAbsErrorFloat32,
       meanAbsErrorNormal: row.meanAbsErrorNormal,
       argMaxAbsError: row.argMaxAbsError,
     };
@@ -86,5 +103,9 @@ export function ignoreMeasuredSnapshot(): void {
 
 /** Every pair measured so far in this process, keyed as in the snapshot. */
 export function measuredPairs(): Record<string, Stored> {
-  return Object.fromEntries([...memo].sort((a, b) => a[0].localeCompare(b[0])).map(([key, value]) => [key, storable(value)]));
+  return Object.fromEntries(
+    [...memo]
+      .sort((a, b) => a[0].localeCompare(b[0]))
+      .map(([key, value]) => [key, storable(value)]),
+  );
 }

@@ -8,7 +8,9 @@ const composedActivations = ["log-softmax"];
 /** Default parameters rounded to float32, as a model's attributes hold them. */
 function float32Defaults(name: string): Record<string, number> {
   const definition = exactActivations.find((entry) => entry.name === name);
-  return Object.fromEntries((definition?.parameters ?? []).map((spec) => [spec.name, Math.fround(spec.default)]));
+  return Object.fromEntries(
+    (definition?.parameters ?? []).map((spec) => [spec.name, Math.fround(spec.default)]),
+  );
 }
 
 /** Measures, without the snapshot, every stand-in of every activation at float32-rounded defaults (what measured-catalog.json holds). */

@@ -1,7 +1,7 @@
 import { RewriteError } from "../errors/rewrite-error.js";
+import { siteElementType } from "../lower/emit-program.js";
 import { LoweringRefusal, lowerExpression } from "../lower/lower-expression.js";
 import { type Program, ProgramBuilder, programOpCounts } from "../lower/program.js";
-import { siteElementType } from "../lower/emit-program.js";
 import type { Site } from "../sites/site.js";
 import type { TargetProfile } from "../targets/profile.js";
 import { type SiteOption, siteOptions } from "./candidates.js";
@@ -65,7 +65,10 @@ function splitKey(key: string): [string, string] {
 }
 
 /** Sum of profile costs of an op histogram (undefined if the target lacks one of the ops). */
-export function histogramCost(ops: Readonly<Record<string, number>>, target: TargetProfile): number | undefined {
+export function histogramCost(
+  ops: Readonly<Record<string, number>>,
+  target: TargetProfile,
+): number | undefined {
   let total = 0;
   for (const [key, count] of Object.entries(ops)) {
     const [opType, domain] = splitKey(key);
@@ -88,7 +91,8 @@ function siteOps(site: Site): Record<string, number> {
 /** A native op as a program: the op with its attributes (Clip's bounds as inputs from opset 11). */
 function nativeProgram(option: SiteOption, site: Site): Program | string {
   const native = option.native!;
-  if (site.opset < native.since) return `${native.opType} needs opset ${native.since} (the graph uses ${site.opset})`;
+  if (site.opset < native.since)
+    return `${native.opType} needs opset ${native.since} (the graph uses ${site.opset})`;
   const builder = new ProgramBuilder();
   const attributes = Object.entries(native.attributes).map(([name, value]) =>
     typeof value === "string"
@@ -96,10 +100,16 @@ function nativeProgram(option: SiteOption, site: Site): Program | string {
       : ({ name, type: "float", value } as const),
   );
   if (site.axis !== undefined && (native.opType === "Softmax" || native.opType === "LogSoftmax")) {
-    return builder.finish(builder.add(native.opType, [{ kind: "input" }], { attributes: [{ name: "axis", type: "int", value: site.axis }] }));
+    return builder.finish(
+      builder.add(native.opType, [{ kind: "input" }], {
+        attributes: [{ name: "axis", type: "int", value: site.axis }],
+      }),
+    );
   }
   if (site.slope && native.opType === "PRelu") {
-    return builder.finish(builder.add("PRelu", [{ kind: "input" }, { kind: "value", value: site.slope }]));
+    return builder.finish(
+      builder.add("PRelu", [{ kind: "input" }, { kind: "value", value: site.slope }]),
+    );
   }
   if (native.opType === "PRelu") {
     return `PRelu with a scalar slope needs a slope tensor; the substitute keeps the original node instead`;
@@ -119,20 +129,40 @@ function candidatesFor(
   const rejected: Rejection[] = [];
   const keepOps = siteOps(site);
   const keepCost = histogramCost(keepOps, target);
-  if (keepCost !== undefined) admissible.push({ kind: "keep", label: "keep", ops: keepOps, cost: keepCost, predictedError: 0 });
+  if (keepCost !== undefined)
+    admissible.push({
+      kind: "keep",
+      label: "keep",
+      ops: keepOps,
+      cost: keepCost,
+      predictedError: 0,
+    });
   if (siteElementType(site) === undefined) {
     rejected.push({ label: "any substitute", reason: "the site's tensors are not floating point" });
     return { admissible, rejected };
   }
-  const options = sample ? [...siteOptions(site), ...fittedOptions(site, sample)] : siteOptions(site);
-  if (options.length === 0) rejected.push({ label: "any substitute", reason: `@rectify/kernels has no definition of ${site.activation}` });
+  const options = sample
+    ? [...siteOptions(site), ...fittedOptions(site, sample)]
+    : siteOptions(site);
+  if (options.length === 0)
+    rejected.push({
+      label: "any substitute",
+      reason: `@rectify/kernels has no definition of ${site.activation}`,
+    });
   const reduces = site.activation === "softmax" || site.activation === "log-softmax";
   if (reduces && site.opset < 13 && site.axis !== -1 && !lastAxis(site)) {
-    rejected.push({ label: "any substitute", reason: `opset ${site.opset} ${site.rule} flattens the input at axis ${site.axis}; only the last axis can be substituted` });
+    rejected.push({
+      label: "any substitute",
+      reason: `opset ${site.opset} ${site.rule} flattens the input at axis ${site.axis}; only the last axis can be substituted`,
+    });
     return { admissible, rejected };
   }
   for (const option of options) {
-    if (site.slope && option.kind === "approximation" && option.activation?.definition.name === "max-leaky") {
+    if (
+      site.slope &&
+      option.kind === "approximation" &&
+      option.activation?.definition.name === "max-leaky"
+    ) {
       const program = slopeMaxLeaky(site, target);
       if (typeof program === "string") rejected.push({ label: option.label, reason: program });
       else consider(option, program);
@@ -152,9 +182,25 @@ function candidatesFor(
       program = lowerWith(option, site, (op) => target.allowsInSubstitute(op));
       const native = option.activation?.definition.onnx;
       // An approximation that is itself an ONNX op (HardSwish for SiLU, HardSigmoid for sigmoid) can be that one node.
-      if (option.kind === "approximation" && native && native.opType !== "Clip" && target.allowsInSubstitute(native.opType)) {
-        const single = nativeProgram({ ...option, native: { opType: native.opType, since: native.since, attributes: native.attributes?.(option.activation!.params) ?? {} } }, site);
-        if (typeof single !== "string") consider({ ...option, label: `${option.label} as ${native.opType}` }, single);
+      if (
+        option.kind === "approximation" &&
+        native &&
+        native.opType !== "Clip" &&
+        target.allowsInSubstitute(native.opType)
+      ) {
+        const single = nativeProgram(
+          {
+            ...option,
+            native: {
+              opType: native.opType,
+              since: native.since,
+              attributes: native.attributes?.(option.activation!.params) ?? {},
+            },
+          },
+          site,
+        );
+        if (typeof single !== "string")
+          consider({ ...option, label: `${option.label} as ${native.opType}` }, single);
       }
     }
     if (typeof program === "string") rejected.push({ label: option.label, reason: program });
@@ -170,15 +216,29 @@ function candidatesFor(
     if (cost === undefined) {
       rejected.push({ label: option.label, reason: "uses ops the target does not run" });
     } else if (!(predictedError <= budget)) {
-      rejected.push({ label: option.label, reason: `max |error| ${formatError(predictedError)} exceeds the budget ${formatError(budget)}`, cost, predictedError });
+      rejected.push({
+        label: option.label,
+        reason: `max |error| ${formatError(predictedError)} exceeds the budget ${formatError(budget)}`,
+        cost,
+        predictedError,
+      });
     } else {
-      admissible.push({ kind: option.kind, label: option.label, option, program, ops, cost, predictedError });
+      admissible.push({
+        kind: option.kind,
+        label: option.label,
+        option,
+        program,
+        ops,
+        cost,
+        predictedError,
+      });
     }
   }
 }
 
 function lastAxis(site: Site): boolean {
-  const shape = site.input.type?.value.case === "tensorType" ? site.input.type.value.value.shape : undefined;
+  const shape =
+    site.input.type?.value.case === "tensorType" ? site.input.type.value.value.shape : undefined;
   return shape !== undefined && site.axis === shape.dim.length - 1;
 }
 
@@ -188,9 +248,17 @@ function sameAsSite(program: Program, keepOps: Record<string, number>): boolean 
   return keys.length === Object.keys(keepOps).length && keys.every((op) => ops[op] === keepOps[op]);
 }
 
-function lowerWith(option: SiteOption, site: Site, allows: (op: string) => boolean): Program | string {
+function lowerWith(
+  option: SiteOption,
+  site: Site,
+  allows: (op: string) => boolean,
+): Program | string {
   try {
-    return lowerExpression(option.expression!, { opset: site.opset, allows, ...(site.axis !== undefined ? { axis: site.axis } : {}) });
+    return lowerExpression(option.expression!, {
+      opset: site.opset,
+      allows,
+      ...(site.axis !== undefined ? { axis: site.axis } : {}),
+    });
   } catch (error) {
     if (error instanceof LoweringRefusal) return error.message;
     throw error;
@@ -200,21 +268,42 @@ function lowerWith(option: SiteOption, site: Site, allows: (op: string) => boole
 /** PRelu with a slope tensor whose every value is ≤ 1: max(x, slope·x). */
 function slopeMaxLeaky(site: Site, target: TargetProfile): Program | string {
   const slope = site.slope!;
-  const values = slope.initializer && !slope.isGraphInput ? slope.initializer.toFloat64Array() : undefined;
-  if (!values) return "PRelu's slope is not a constant, so max(x, slope·x) cannot be shown to equal it";
-  if (values.some((a) => !(a <= 1))) return "PRelu's slope has values above 1, where max(x, slope·x) differs";
-  if (!target.allowsInSubstitute("Mul") || !target.allowsInSubstitute("Max")) return "the target does not allow Mul and Max in substitutes";
+  const values =
+    slope.initializer && !slope.isGraphInput ? slope.initializer.toFloat64Array() : undefined;
+  if (!values)
+    return "PRelu's slope is not a constant, so max(x, slope·x) cannot be shown to equal it";
+  if (values.some((a) => !(a <= 1)))
+    return "PRelu's slope has values above 1, where max(x, slope·x) differs";
+  if (!target.allowsInSubstitute("Mul") || !target.allowsInSubstitute("Max"))
+    return "the target does not allow Mul and Max in substitutes";
   if (site.opset < 8) return `Max needs opset 8 (the graph uses ${site.opset})`;
   const builder = new ProgramBuilder();
   const scaled = builder.add("Mul", [{ kind: "input" }, { kind: "value", value: slope }]);
   return builder.finish(builder.add("Max", [{ kind: "input" }, scaled]));
 }
 
+/** One sentence on why no candidate was admissible: the closest one over budget, else the first refusal. */
+function whyNothingFits(rejected: readonly Rejection[], budget: number): string {
+  const overBudget = rejected
+    .filter((r) => r.predictedError !== undefined)
+    .sort((a, b) => a.predictedError! - b.predictedError!);
+  const closest = overBudget[0];
+  if (closest) {
+    return `the most accurate stand-in it can run, ${closest.label}, is off by up to ${formatError(closest.predictedError!)} > budget ${formatError(budget)} (raise --budget to accept it)`;
+  }
+  const first = rejected[0];
+  return first
+    ? `no stand-in fits: ${first.label}: ${first.reason}${rejected.length > 1 ? ` (and ${rejected.length - 1} more refused)` : ""}`
+    : "no stand-in is known";
+}
+
 /** Formats an error for messages: 3 significant digits. */
 export function formatError(value: number): string {
   if (value === Number.POSITIVE_INFINITY) return "∞";
   if (value === 0) return "0";
-  return value.toPrecision(3);
+  return value >= 1e-3 && value < 1e4
+    ? String(Number(value.toPrecision(3)))
+    : value.toExponential(2);
 }
 
 /**
@@ -222,19 +311,38 @@ export function formatError(value: number): string {
  * predicted error fits the budget (ties: smaller error, then keep). A site the
  * target cannot run and that has no admissible substitute is `unsupported`.
  */
-export function planSites(sites: readonly Site[], target: TargetProfile, options: PlanOptions = {}): SitePlan[] {
+export function planSites(
+  sites: readonly Site[],
+  target: TargetProfile,
+  options: PlanOptions = {},
+): SitePlan[] {
   const budget = options.budget ?? defaultBudget;
   if (!(budget >= 0) || !Number.isFinite(budget)) {
     throw new RewriteError("OPTIONS_INVALID", `budget must be a finite number ≥ 0, got ${budget}`);
   }
   return sites.map((site) => {
-    const { admissible, rejected } = candidatesFor(site, target, budget, options.samples?.get(site.id));
+    const { admissible, rejected } = candidatesFor(
+      site,
+      target,
+      budget,
+      options.samples?.get(site.id),
+    );
     const keep = admissible.find((candidate) => candidate.kind === "keep");
     const originalCost = keep?.cost;
     if (options.exclude?.has(site.id)) {
-      if (keep) return { site, action: "keep", chosen: keep, originalCost, reason: "rolled back to the original after verification", rejected };
+      if (keep)
+        return {
+          site,
+          action: "keep",
+          chosen: keep,
+          originalCost,
+          reason: "rolled back to the original after verification",
+          rejected,
+        };
       // The target cannot run the original: fall back to the most accurate substitute instead of the cheapest.
-      const accurate = [...admissible].sort((a, b) => a.predictedError - b.predictedError || a.cost - b.cost)[0];
+      const accurate = [...admissible].sort(
+        (a, b) => a.predictedError - b.predictedError || a.cost - b.cost,
+      )[0];
       if (accurate) {
         return {
           site,
@@ -244,24 +352,54 @@ export function planSites(sites: readonly Site[], target: TargetProfile, options
           rejected,
         };
       }
-      return { site, action: "unsupported", reason: "rolled back after verification; the target cannot run it", rejected };
+      return {
+        site,
+        action: "unsupported",
+        reason: "rolled back after verification; the target cannot run it",
+        rejected,
+      };
     }
     const order = (a: Candidate, b: Candidate) =>
-      a.cost - b.cost || a.predictedError - b.predictedError || (a.kind === "keep" ? -1 : b.kind === "keep" ? 1 : 0);
+      a.cost - b.cost ||
+      a.predictedError - b.predictedError ||
+      (a.kind === "keep" ? -1 : b.kind === "keep" ? 1 : 0);
     const best = [...admissible].sort(order)[0];
     const others = admissible
       .filter((candidate) => candidate !== best && candidate.kind !== "keep")
-      .map((candidate) => ({ label: candidate.label, reason: `costs ${candidate.cost} vs ${best!.cost}`, cost: candidate.cost, predictedError: candidate.predictedError }));
+      .map((candidate) => ({
+        label: candidate.label,
+        reason: `costs ${candidate.cost} vs ${best!.cost}`,
+        cost: candidate.cost,
+        predictedError: candidate.predictedError,
+      }));
     if (!best) {
-      const why = rejected.map((r) => `${r.label}: ${r.reason}`).join("; ");
-      return { site, action: "unsupported", reason: `the target does not run ${Object.keys(siteOps(site)).join(", ")} and no substitute fits (${why || "none known"})`, rejected };
+      return {
+        site,
+        action: "unsupported",
+        reason: `the target does not run ${Object.keys(siteOps(site)).join(", ")}; ${whyNothingFits(rejected, budget)}`,
+        rejected,
+      };
     }
     if (best.kind === "keep") {
-      return { site, action: "keep", chosen: best, originalCost, reason: `the target runs it natively (cost ${best.cost}); no cheaper substitute within budget`, rejected: [...rejected, ...others] };
+      return {
+        site,
+        action: "keep",
+        chosen: best,
+        originalCost,
+        reason: `the target runs it natively (cost ${best.cost}); no cheaper substitute within budget`,
+        rejected: [...rejected, ...others],
+      };
     }
     const reason = keep
       ? `cheaper than the original (cost ${best.cost} vs ${keep.cost}) with max |error| ${formatError(best.predictedError)} ≤ ${formatError(budget)}`
       : `the target does not run ${Object.keys(siteOps(site)).join(", ")}; cheapest substitute within budget (max |error| ${formatError(best.predictedError)})`;
-    return { site, action: "substitute", chosen: best, originalCost, reason, rejected: [...rejected, ...others] };
+    return {
+      site,
+      action: "substitute",
+      chosen: best,
+      originalCost,
+      reason,
+      rejected: [...rejected, ...others],
+    };
   });
 }

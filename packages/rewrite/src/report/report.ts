@@ -1,7 +1,7 @@
 import type { Parameters } from "@rectify/kernels";
 import type { Model } from "@rectify/onnx";
-import { type Rejection, type SitePlan, histogramCost } from "../plan/planner.js";
 import type { SiteSample } from "../plan/fit-candidates.js";
+import { histogramCost, type Rejection, type SitePlan } from "../plan/planner.js";
 import type { NearMiss } from "../sites/site.js";
 import type { TargetProfile } from "../targets/profile.js";
 import type { ComparisonSummary } from "../verify/compare.js";
@@ -86,11 +86,14 @@ export function opHistogram(model: Model): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const graph of model.graphs()) {
     for (const node of graph.nodes) {
-      const key = node.domain && node.domain !== "ai.onnx" ? `${node.domain}.${node.opType}` : node.opType;
+      const key =
+        node.domain && node.domain !== "ai.onnx" ? `${node.domain}.${node.opType}` : node.opType;
       counts[key] = (counts[key] ?? 0) + 1;
     }
   }
-  return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
+  return Object.fromEntries(
+    Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
+  );
 }
 
 /** Ops of the model the target does not run, with where (first five nodes each). */
@@ -99,7 +102,8 @@ export function unsupportedOps(model: Model, target: TargetProfile): Unsupported
   for (const graph of model.graphs()) {
     for (const node of graph.nodes) {
       if (target.runs(node.opType, node.domain)) continue;
-      const key = node.domain && node.domain !== "ai.onnx" ? `${node.domain}.${node.opType}` : node.opType;
+      const key =
+        node.domain && node.domain !== "ai.onnx" ? `${node.domain}.${node.opType}` : node.opType;
       const entry = found.get(key) ?? { count: 0, nodes: [] };
       entry.count++;
       if (entry.nodes.length < 5) entry.nodes.push(node.name || `#${node.index}`);
@@ -120,7 +124,8 @@ export function siteReports(
     const { site } = plan;
     const opsBefore: Record<string, number> = {};
     for (const node of site.nodes) {
-      const key = node.domain && node.domain !== "ai.onnx" ? `${node.domain}.${node.opType}` : node.opType;
+      const key =
+        node.domain && node.domain !== "ai.onnx" ? `${node.domain}.${node.opType}` : node.opType;
       opsBefore[key] = (opsBefore[key] ?? 0) + 1;
     }
     const opsAfter = plan.action === "substitute" ? plan.chosen!.ops : opsBefore;
@@ -142,12 +147,19 @@ export function siteReports(
       reason: plan.reason,
       rejected: plan.rejected,
       rolledBack: rolledBack.has(site.id),
-      ...(sample ? { observed: { count: sample.values.length, min: sample.min, max: sample.max } } : {}),
+      ...(sample
+        ? { observed: { count: sample.values.length, min: sample.min, max: sample.max } }
+        : {}),
     };
   });
 }
 
 /** Converts near misses to their JSON form. */
 export function nearMissReports(misses: readonly NearMiss[]): RewriteReport["nearMisses"] {
-  return misses.map((miss) => ({ rule: miss.rule, node: miss.node.name || miss.node.describe(), location: miss.location, reason: miss.reason }));
+  return misses.map((miss) => ({
+    rule: miss.rule,
+    node: miss.node.name || miss.node.describe(),
+    location: miss.location,
+    reason: miss.reason,
+  }));
 }

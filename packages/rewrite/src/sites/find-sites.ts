@@ -28,12 +28,15 @@ export function graphScopes(model: Model): GraphScope[] {
     }
   };
   visit(model.graph, "main", modelOpset);
-  for (const fn of model.functions) visit(fn.graph, `function ${fn.domain}.${fn.name}`, fn.opsetVersion("") ?? modelOpset);
+  for (const fn of model.functions)
+    visit(fn.graph, `function ${fn.domain}.${fn.name}`, fn.opsetVersion("") ?? modelOpset);
   return scopes;
 }
 
 /** All rules, largest patterns first so that they claim the ops inside them. */
-export const siteRules: readonly SiteRule[] = [...patternRules, ...singleOpRules].sort((a, b) => b.size - a.size);
+export const siteRules: readonly SiteRule[] = [...patternRules, ...singleOpRules].sort(
+  (a, b) => b.size - a.size,
+);
 
 /** What `findSites` returns: the sites and the rules that nearly matched (with why not). */
 export interface SiteSearch {
@@ -50,7 +53,8 @@ export function findSites(model: Model, rules: readonly SiteRule[] = siteRules):
     const claimed = new Set<object>();
     for (const rule of rules) {
       for (const node of scope.graph.nodes) {
-        if (claimed.has(node) || node.domain !== rule.domain || !rule.anchors.includes(node.opType)) continue;
+        if (claimed.has(node) || node.domain !== rule.domain || !rule.anchors.includes(node.opType))
+          continue;
         const result = rule.match(node, context);
         if (result === undefined) continue;
         if (typeof result === "string") {

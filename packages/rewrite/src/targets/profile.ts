@@ -8,11 +8,9 @@ import { RewriteError } from "../errors/rewrite-error.js";
  * this folder; users pass their own file in the same format.
  */
 
-const opName = z
-  .string()
-  .regex(/^([a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*\.)?[A-Z][A-Za-z0-9]*$/, {
-    message: 'an op type such as "Sqrt", or "com.microsoft.FastGelu" for another domain',
-  });
+const opName = z.string().regex(/^([a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*\.)?[A-Z][A-Za-z0-9]*$/, {
+  message: 'an op type such as "Sqrt", or "com.microsoft.FastGelu" for another domain',
+});
 
 const opEntry = z.union([
   z.number().positive().finite(),
@@ -78,35 +76,51 @@ export function parseTargetProfile(json: unknown, source = "profile"): TargetPro
       const path = issue.path.map(String).join(".") || "(top level)";
       return `${path}: ${issue.message}`;
     });
-    const more = parsed.error.issues.length > 5 ? ` (and ${parsed.error.issues.length - 5} more)` : "";
-    throw new RewriteError("TARGET_INVALID", `${source} is not a valid target profile: ${problems.join("; ")}${more}`, {
-      file: source,
-      path: parsed.error.issues[0]?.path.map(String).join("."),
-    });
+    const more =
+      parsed.error.issues.length > 5 ? ` (and ${parsed.error.issues.length - 5} more)` : "";
+    throw new RewriteError(
+      "TARGET_INVALID",
+      `${source} is not a valid target profile: ${problems.join("; ")}${more}`,
+      {
+        file: source,
+        path: parsed.error.issues[0]?.path.map(String).join("."),
+      },
+    );
   }
   const data = parsed.data;
   const costs = new Map<string, number>();
-  for (const [op, entry] of Object.entries(data.ops)) costs.set(op, typeof entry === "number" ? entry : entry.cost);
+  for (const [op, entry] of Object.entries(data.ops))
+    costs.set(op, typeof entry === "number" ? entry : entry.cost);
   const unsupported = new Set(data.unsupported);
   for (const op of unsupported) {
     if (costs.has(op))
-      throw new RewriteError("TARGET_INVALID", `${source}: ${op} is both in "ops" and in "unsupported"`, {
-        file: source,
-        path: `ops.${op}`,
-      });
+      throw new RewriteError(
+        "TARGET_INVALID",
+        `${source}: ${op} is both in "ops" and in "unsupported"`,
+        {
+          file: source,
+          path: `ops.${op}`,
+        },
+      );
   }
   const substitute = data.substituteOps ? new Set(data.substituteOps) : undefined;
   const runs = (opType: string, domain = "") => {
+    // onnxruntime (and every runtime we know) turns Constant nodes into initializers when it loads a model: no device runs them.
+    if (opType === "Constant" && (domain === "" || domain === "ai.onnx")) return true;
     const key = qualified(opType, domain);
     if (costs.has(key)) return true;
     return data.runsUnlistedOps && !unsupported.has(key);
   };
   for (const op of substitute ?? []) {
     if (!runs(op))
-      throw new RewriteError("TARGET_INVALID", `${source}: substituteOps lists ${op}, which the target does not run`, {
-        file: source,
-        path: "substituteOps",
-      });
+      throw new RewriteError(
+        "TARGET_INVALID",
+        `${source}: substituteOps lists ${op}, which the target does not run`,
+        {
+          file: source,
+          path: "substituteOps",
+        },
+      );
   }
   return {
     name: data.name,
