@@ -60,6 +60,13 @@ export interface OptimizeResult {
 
 interface Attempt {
   readonly model: Model;
+  /** Facts about the model as loaded, taken before the plan was applied. */
+  readonly before: {
+    readonly ops: Record<string, number>;
+    readonly opset: number;
+    readonly irVersion: number;
+    readonly nodes: number;
+  };
   readonly plans: SitePlan[];
   readonly substituted: number;
   readonly alreadyRewritten: number;
@@ -74,6 +81,13 @@ async function attempt(
   samples?: ReadonlyMap<string, SiteSample>,
 ): Promise<Attempt> {
   const model = await load();
+  const ops = opHistogram(model);
+  const before = {
+    ops,
+    opset: model.opsetVersion("") ?? 0,
+    irVersion: model.irVersion,
+    nodes: Object.values(ops).reduce((total, count) => total + count, 0),
+  };
   const search = findSites(model);
   const fresh = search.sites.filter((site) => !madeByRectify(site.nodes));
   const plans = planSites(fresh, options.target, {
@@ -84,6 +98,7 @@ async function attempt(
   const substituted = applyPlan(model, plans);
   return {
     model,
+    before,
     plans,
     substituted,
     alreadyRewritten: search.sites.length - fresh.length,
@@ -173,13 +188,14 @@ export async function optimizeModel(
   progress("plan", 0, 1);
   let current = await attempt(load, options, new Set(), samples);
   progress("plan", 1, 1);
-  const original = await load();
-  const opsBefore = opHistogram(original);
+  const opsBefore = current.before.ops;
   let rolledBack: string[] = [];
   let verification: VerificationReport | undefined;
 
   if (options.evaluator) {
     const evaluator = options.evaluator;
+    // A pristine copy for the reference run (only verification needs one: the model is loaded once otherwise).
+    const original = await load();
     const feeds = options.feeds ?? randomFeeds(original, { seed: options.seed ?? 1 });
     const inputs = options.feeds
       ? (options.feedsSource ?? "given feeds")
@@ -249,9 +265,9 @@ export async function optimizeModel(
     target: options.target.name,
     budget: options.budget ?? defaultBudget,
     model: {
-      opset: original.opsetVersion("") ?? 0,
-      irVersion: original.irVersion,
-      nodes: [...original.graphs()].reduce((n, g) => n + g.nodes.length, 0),
+      opset: current.before.opset,
+      irVersion: current.before.irVersion,
+      nodes: current.before.nodes,
     },
     summary: {
       sites: sites.length + current.alreadyRewritten,
@@ -271,7 +287,8 @@ export async function optimizeModel(
     ...(verification ? { verification } : {}),
   };
   return {
-    model: current.substituted > 0 ? current.model : original,
+    // With nothing substituted, applyPlan left the model as it was loaded.
+    model: current.model,
     report,
     changed: current.substituted > 0,
   };

@@ -14,11 +14,12 @@ import type { SiteRule } from "./rule.js";
 const erfGate: GateReader = {
   isGate: (value) => {
     const add = producedBy(value, "Add");
-    return add !== undefined && add.inputs.some((input) => producedBy(input, "Erf"));
+    return add?.inputs.some((input) => producedBy(input, "Erf") !== undefined) === true;
   },
   read(gate, x) {
     const add = gate.producer!;
-    const [erfValue, one] = commutedOperands(add, (value) => producedBy(value, "Erf") !== undefined) ?? [];
+    const [erfValue, one] =
+      commutedOperands(add, (value) => producedBy(value, "Erf") !== undefined) ?? [];
     const offset = oneElementConstant(one);
     const erf = producedBy(erfValue, "Erf");
     const argument: Value | null | undefined = erf?.inputs[0];
@@ -27,7 +28,11 @@ const erfGate: GateReader = {
     if (!hasFactors(scaled, new Map([[x, 1]]))) return undefined;
     if (!matchesConstant(offset, 1)) return wrongConstant("the constant added to Erf", offset, 1);
     if (!matchesConstant(scaled.coefficient, inverseSqrt2))
-      return wrongConstant("Erf's argument as a multiple of x (x/√2)", scaled.coefficient, inverseSqrt2);
+      return wrongConstant(
+        "Erf's argument as a multiple of x (x/√2)",
+        scaled.coefficient,
+        inverseSqrt2,
+      );
     return { activation: "gelu", params: {}, nodes: [add, erf, ...scaled.nodes], coefficient: 0.5 };
   },
 };

@@ -1,9 +1,9 @@
 import type { Parameters } from "@rectify/kernels";
 import type { Node, Value } from "@rectify/onnx";
-import { escapingValue } from "./match.js";
 import { matchesConstant, oneElementConstant, wrongConstant } from "./pattern-constants.js";
 import { flattenProduct, hasFactors, type Product } from "./product.js";
 import type { MatchContext, PatternMatch } from "./rule.js";
+import { containmentProblem } from "./self-contained.js";
 
 /** What a gate reader found: the activation c·x·g(x) computes and the nodes computing g from x. */
 export interface GateMatch {
@@ -29,6 +29,8 @@ const candidateLimit = 24;
  * Matches y = c · x · g(x) at `anchor` (a Mul or Div): finds a factor the
  * reader calls a gate, then tries the values the gate reads, nearest first,
  * as x, and accepts the first for which the product is exactly c · x · gate.
+ * Constant nodes never join the match's nodes: they may be shared, and the
+ * ones left unread go with a dead-node pass.
  */
 export function matchGatedProduct(
   anchor: Node,
@@ -58,11 +60,15 @@ export function matchGatedProduct(
       if (!matchesConstant(product.coefficient, found.coefficient)) {
         // A Mul/Div inside the tree that already has the right constant is the site; this node only rescales it.
         if (!innerProductFits(product, expected, found.coefficient))
-          nearMiss ??= wrongConstant("the product's constant factor", product.coefficient, found.coefficient);
+          nearMiss ??= wrongConstant(
+            "the product's constant factor",
+            product.coefficient,
+            found.coefficient,
+          );
         continue;
       }
       const nodes = [...new Set([...product.nodes, ...found.nodes])];
-      const escaping = escapingValue(nodes, output);
+      const escaping = containmentProblem(nodes, anchor, output);
       if (escaping) {
         nearMiss ??= escaping;
         continue;
@@ -96,7 +102,11 @@ function upstreamValues(gate: Value): Value[] {
 }
 
 /** Whether a node inside the product tree computes x · gate with the expected constant. */
-function innerProductFits(product: Product, expected: ReadonlyMap<Value, number>, coefficient: number): boolean {
+function innerProductFits(
+  product: Product,
+  expected: ReadonlyMap<Value, number>,
+  coefficient: number,
+): boolean {
   return product.nodes.slice(1).some((node) => {
     const value = node.outputs[0];
     if (!value) return false;
@@ -106,7 +116,7 @@ function innerProductFits(product: Product, expected: ReadonlyMap<Value, number>
 }
 
 /** True when a Mul or Div by a constant reads `value`, so `value` is not the top of its product. */
-export function scaledByConstant(value: Value): boolean {
+function scaledByConstant(value: Value): boolean {
   return value.uses.some(({ node, index }) => {
     if (node.domain !== "" || node.inputs.length !== 2) return false;
     const other = node.inputs[1 - index];

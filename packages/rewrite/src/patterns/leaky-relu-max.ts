@@ -1,7 +1,7 @@
-import { escapingValue } from "./match.js";
 import { formatConstant } from "./pattern-constants.js";
 import { flattenProduct, hasFactors } from "./product.js";
 import type { PatternMatch, SiteRule } from "./rule.js";
+import { containmentProblem } from "./self-contained.js";
 
 /** Leaky ReLU written as Max(x, α·x) for 0 ≤ α < 1 (either order of the Max and of the Mul, or x/k). */
 export const leakyReluMaxRule: SiteRule = {
@@ -26,12 +26,18 @@ export const leakyReluMaxRule: SiteRule = {
         continue;
       }
       const nodes = [node, ...product.nodes];
-      const escaping = escapingValue(nodes, output);
+      const escaping = containmentProblem(nodes, node, output);
       if (escaping) {
         nearMiss ??= escaping;
         continue;
       }
-      const match: PatternMatch = { activation: "leaky-relu", params: { alpha }, input: x, output, nodes };
+      const match: PatternMatch = {
+        activation: "leaky-relu",
+        params: { alpha },
+        input: x,
+        output,
+        nodes,
+      };
       return match;
     }
     return nearMiss;

@@ -11,6 +11,8 @@ export const constantTolerance = 1e-4;
 
 /** True when `a` and `b` agree to within the constant tolerance (relative, with an absolute floor near 0). */
 export function nearlyEqual(a: number, b: number, tolerance = constantTolerance): boolean {
+  // ∞ ≤ tolerance·∞ would hold: non-finite constants never match.
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return false;
   return Math.abs(a - b) <= tolerance * Math.max(1, Math.abs(a), Math.abs(b));
 }
 

@@ -68,7 +68,7 @@ export function hasFactors(product: Product, expected: ReadonlyMap<Value, number
 /** The Mul/Div/Pow node computing `value` that the flattener follows, if any. */
 function expandable(value: Value): Node | undefined {
   const node = producedBy(value, "Mul", "Div", "Pow");
-  if (!node || node.inputs.length !== 2 || !node.inputs[0] || !node.inputs[1]) return undefined;
+  if (node?.inputs.length !== 2 || !node.inputs[0] || !node.inputs[1]) return undefined;
   if (node.opType !== "Pow") return node;
   const exponent = oneElementConstant(node.inputs[1]);
   const integral = exponent !== undefined && Number.isInteger(exponent) && exponent !== 0;

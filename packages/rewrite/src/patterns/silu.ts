@@ -17,7 +17,12 @@ const sigmoidGate: GateReader = {
     const beta = scaled.coefficient;
     if (!Number.isFinite(beta) || beta <= 0)
       return `Sigmoid reads β·x with β = ${formatConstant(beta)}; silu needs a finite β > 0`;
-    return { activation: "silu", params: { beta }, nodes: [sigmoid, ...scaled.nodes], coefficient: 1 };
+    return {
+      activation: "silu",
+      params: { beta },
+      nodes: [sigmoid, ...scaled.nodes],
+      coefficient: 1,
+    };
   },
 };
 

@@ -115,6 +115,8 @@ function computeOptions(name: string, params: Parameters): SiteOption[] {
       kind: "native",
       label: `${definition.onnx.opType} (opset ${definition.onnx.since})`,
       activation: exact,
+      // The expression too: a native op whose ONNX form needs lowering (Clip for ReLU6) is lowered from it.
+      expression: exact.expression,
       native: {
         opType: definition.onnx.opType,
         since: definition.onnx.since,
