@@ -65,14 +65,17 @@ describe("rectify CLI", () => {
     expect(text.stdout).toContain("softplus");
     const facts = JSON.parse((await cli("inspect", examplePath, "--json")).stdout) as {
       sites: { activation: string; nodes: string[] }[];
-      targets: { target: string; substitute: number; unsupported: number }[];
+      targets: { target: string; substitute: number; unsupported: number; changes: { substitute?: string }[] }[];
     };
     const activations = facts.sites.map((site) => site.activation);
-    for (const activation of ["softplus", "sigmoid", "tanh", "elu", "leaky-relu", "softmax"])
+    for (const activation of ["gelu", "silu", "softplus", "mish", "elu", "leaky-relu", "softmax"])
       expect(activations).toContain(activation);
     const algebraic = facts.targets.find((entry) => entry.target === "algebraic")!;
     expect(algebraic.substitute).toBeGreaterThan(4);
-    expect(facts.targets.find((entry) => entry.target === "ort-cpu")!.substitute).toBe(0);
+    // On onnxruntime's CPU everything runs; the only changes are exact rewrites that its measured costs favour (Softplus → max(x,0) + log(1 + e^−|x|)).
+    const cpu = facts.targets.find((entry) => entry.target === "ort-cpu")!;
+    expect(cpu.unsupported).toBe(0);
+    for (const change of cpu.changes) expect(change.substitute).toMatch(/\(exact expression\)$/);
   });
 
   it("optimize: writes a valid rewritten model and a JSON report; doing it again changes nothing", async () => {
@@ -96,7 +99,7 @@ describe("rectify CLI", () => {
     const ops = new Set(
       [...rewritten.graphs()].flatMap((graph) => graph.nodes.map((node) => node.opType)),
     );
-    for (const op of ["Softplus", "Sigmoid", "Tanh", "Elu", "Softmax"])
+    for (const op of ["Erf", "Softplus", "Sigmoid", "Tanh", "Elu", "Softmax"])
       expect(ops.has(op), op).toBe(false);
     const report = JSON.parse(readFileSync(reportPath, "utf8")) as {
       summary: { substituted: number };
