@@ -1,7 +1,7 @@
 // `rectify inspect` and `rectify optimize --no-verify` on a ~100 MB model, side by
 // side with the floor (read + decodeModel + encodeModel); target ≤ 1.5× the floor.
 // One process, cases interleaved over rounds, median of --repeat after a warm-up.
-//   pnpm --filter @rectify/cli bench [--json] [--repeat 7] [--layers 24] [--keep] [--relu6]
+//   pnpm --filter @rectify/cli bench [--json] [--repeat 7] [--layers 24] [--keep]
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -36,7 +36,6 @@ const { values: args } = parseArgs({
     repeat: { type: "string", default: "7" },
     layers: { type: "string", default: "24" },
     keep: { type: "boolean", default: false },
-    relu6: { type: "boolean", default: false },
   },
 });
 const limit = 1.5;
@@ -79,9 +78,9 @@ async function buildModel(path: string, layers: number): Promise<number> {
     },
     (x) => mul(x, op("HardSigmoid", [x], { alpha: 1 / 6, beta: 0.5 })), // HardSwish, ONNX's body
   ];
-  // x·relu6(x+3)/6 (tf2onnx's HardSwish): opt-in, as planSites throws on Clip(0, 6) sites today.
+  // x·relu6(x+3)/6, tf2onnx's HardSwish
   const relu6 = (x: Value) => op("Clip", [add(x, c(3)), c(0), c(6)]);
-  if (args.relu6) acts.push((x) => op("Div", [mul(x, relu6(x)), c(6)]));
+  acts.push((x) => op("Div", [mul(x, relu6(x)), c(6)]));
   let h = b.input("x", DataType.FLOAT, ["batch", 1024]);
   for (let i = 0; i < layers; i++) {
     const w = b.randomInitializer(`l${i}.w`, [1024, 1024], { uniform: [-1 / 32, 1 / 32] });

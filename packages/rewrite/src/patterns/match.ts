@@ -124,7 +124,8 @@ export function commutedOperands(
 /** Reads a FLOAT attribute or returns `fallback`, tolerating an INT written by some exporters. */
 export function floatAttribute(node: Node, name: string, fallback: number): number {
   const attribute = node.attribute(name);
-  if (!attribute) return fallback;
+  // ONNX attribute defaults are float32 values, like attributes written in a file.
+  if (!attribute) return Math.fround(fallback);
   if (attribute.type === AttributeType.INT) return Number(attribute.proto.i);
   return attribute.proto.f;
 }

@@ -10,7 +10,7 @@ import {
   type Parameters,
 } from "@rectify/kernels";
 import type { Site } from "../sites/site.js";
-import { type Measured, measureApproximation } from "./measure.js";
+import { type Measured, measureApproximation, measureExactExpression } from "./measure.js";
 
 /**
  * The ways a site can be computed, before the target is consulted: the exact
@@ -134,7 +134,9 @@ function computeOptions(name: string, params: Parameters): SiteOption[] {
     activation: exact,
     expression: exact.expression,
     maxAbsError: 0,
-    maxAbsErrorFloat32: exact.reduces ? 0 : float32SelfError(exact),
+    maxAbsErrorFloat32: exact.reduces
+      ? 0
+      : measureExactExpression(name, exact.params, () => float32SelfError(exact)),
     meanAbsErrorNormal: 0,
     argMaxAbsError: Number.NaN,
   });

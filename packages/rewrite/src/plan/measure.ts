@@ -95,6 +95,31 @@ export function measureApproximation(
   return measured;
 }
 
+/**
+ * How far an exact activation's own expression evaluated in float32 is from
+ * its float64 f (on [−32, 32]): snapshot first, else measured by `compute`.
+ */
+export function measureExactExpression(
+  name: string,
+  params: Parameters,
+  compute: () => number,
+): number {
+  const key = `${name}${JSON.stringify(params)} (exact expression)`;
+  const known = memo.get(key);
+  if (known) return known.maxAbsErrorFloat32;
+  const saved = useSnapshot ? stored[key] : undefined;
+  const value = saved ? revive(saved.maxAbsErrorFloat32) : compute();
+  memo.set(key, {
+    label: `${name} (exact expression)`,
+    params,
+    maxAbsError: 0,
+    maxAbsErrorFloat32: value,
+    meanAbsErrorNormal: 0,
+    argMaxAbsError: Number.NaN,
+  });
+  return value;
+}
+
 /** Measures everything anew from here on (the snapshot writer and its freshness test). */
 export function ignoreMeasuredSnapshot(): void {
   useSnapshot = false;

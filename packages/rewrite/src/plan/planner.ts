@@ -282,6 +282,14 @@ function slopeMaxLeaky(site: Site, target: TargetProfile): Program | string {
   return builder.finish(builder.add("Max", [{ kind: "input" }, scaled]));
 }
 
+/** The site's ops the target does not run. */
+function missingOps(site: Site, target: TargetProfile): string[] {
+  return Object.keys(siteOps(site)).filter((key) => {
+    const [opType, domain] = splitKey(key);
+    return !target.runs(opType, domain);
+  });
+}
+
 /** One sentence on why no candidate was admissible: the closest one over budget, else the first refusal. */
 function whyNothingFits(rejected: readonly Rejection[], budget: number): string {
   const overBudget = rejected
@@ -376,7 +384,7 @@ export function planSites(
       return {
         site,
         action: "unsupported",
-        reason: `the target does not run ${Object.keys(siteOps(site)).join(", ")}; ${whyNothingFits(rejected, budget)}`,
+        reason: `the target does not run ${missingOps(site, target).join(", ")}; ${whyNothingFits(rejected, budget)}`,
         rejected,
       };
     }
@@ -392,7 +400,7 @@ export function planSites(
     }
     const reason = keep
       ? `cheaper than the original (cost ${best.cost} vs ${keep.cost}) with max |error| ${formatError(best.predictedError)} ≤ ${formatError(budget)}`
-      : `the target does not run ${Object.keys(siteOps(site)).join(", ")}; cheapest substitute within budget (max |error| ${formatError(best.predictedError)})`;
+      : `the target does not run ${missingOps(site, target).join(", ")}; cheapest substitute within budget (max |error| ${formatError(best.predictedError)})`;
     return {
       site,
       action: "substitute",
