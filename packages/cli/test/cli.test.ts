@@ -65,7 +65,12 @@ describe("rectify CLI", () => {
     expect(text.stdout).toContain("softplus");
     const facts = JSON.parse((await cli("inspect", examplePath, "--json")).stdout) as {
       sites: { activation: string; nodes: string[] }[];
-      targets: { target: string; substitute: number; unsupported: number; changes: { substitute?: string }[] }[];
+      targets: {
+        target: string;
+        substitute: number;
+        unsupported: number;
+        changes: { substitute?: string }[];
+      }[];
     };
     const activations = facts.sites.map((site) => site.activation);
     for (const activation of ["gelu", "silu", "softplus", "mish", "elu", "leaky-relu", "softmax"])

@@ -19,7 +19,8 @@ const path = join(
 const text = `${JSON.stringify(measuredCatalog(), null, 2)}\n`;
 if (process.argv.includes("--check")) {
   // Compared as data: biome may lay the JSON out differently.
-  const fresh = JSON.stringify(JSON.parse(readFileSync(path, "utf8"))) === JSON.stringify(JSON.parse(text));
+  const fresh =
+    JSON.stringify(JSON.parse(readFileSync(path, "utf8"))) === JSON.stringify(JSON.parse(text));
   console.log(
     fresh
       ? "measured-catalog.json is up to date"

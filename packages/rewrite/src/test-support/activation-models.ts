@@ -32,7 +32,13 @@ export const singleOpCases: readonly SingleOpCase[] = [
   { opType: "Gelu", attributes: { approximate: "tanh" }, opset: 20 },
   { opType: "Mish", opset: 18 },
   { opType: "ThresholdedRelu", attributes: { alpha: 0.5 } },
-  { opType: "Clip", extraInputs: [{ dims: [], values: [0] }, { dims: [], values: [6] }] },
+  {
+    opType: "Clip",
+    extraInputs: [
+      { dims: [], values: [0] },
+      { dims: [], values: [6] },
+    ],
+  },
   { opType: "Clip", attributes: { min: 0, max: 6 }, opset: 10 },
   { opType: "Softmax", attributes: { axis: -1 } },
   { opType: "LogSoftmax", attributes: { axis: -1 } },
