@@ -125,6 +125,8 @@ function candidatesFor(
   budget: number,
   sample?: SiteSample,
 ): { admissible: Candidate[]; rejected: Rejection[] } {
+  // What runs can depend on the opset (a provider without the newest version's kernel).
+  target = target.atOpset(site.opset);
   const admissible: Candidate[] = [];
   const rejected: Rejection[] = [];
   const keepOps = siteOps(site);

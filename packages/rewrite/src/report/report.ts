@@ -2,6 +2,7 @@ import type { Parameters } from "@rectify/kernels";
 import type { Model } from "@rectify/onnx";
 import type { SiteSample } from "../plan/fit-candidates.js";
 import { histogramCost, type Rejection, type SitePlan } from "../plan/planner.js";
+import { graphScopes } from "../sites/find-sites.js";
 import type { NearMiss } from "../sites/site.js";
 import type { TargetProfile } from "../targets/profile.js";
 import type { ComparisonSummary } from "../verify/compare.js";
@@ -99,9 +100,10 @@ export function opHistogram(model: Model): Record<string, number> {
 /** Ops of the model the target does not run, with where (first five nodes each). */
 export function unsupportedOps(model: Model, target: TargetProfile): UnsupportedOp[] {
   const found = new Map<string, { count: number; nodes: string[] }>();
-  for (const graph of model.graphs()) {
+  for (const { graph, opset } of graphScopes(model)) {
+    const here = target.atOpset(opset);
     for (const node of graph.nodes) {
-      if (target.runs(node.opType, node.domain)) continue;
+      if (here.runs(node.opType, node.domain)) continue;
       const key =
         node.domain && node.domain !== "ai.onnx" ? `${node.domain}.${node.opType}` : node.opType;
       const entry = found.get(key) ?? { count: 0, nodes: [] };
@@ -141,8 +143,8 @@ export function siteReports(
       ...(plan.action === "substitute" ? { substitute: plan.chosen!.label } : {}),
       opsBefore,
       opsAfter,
-      costBefore: histogramCost(opsBefore, target) ?? null,
-      costAfter: histogramCost(opsAfter, target) ?? null,
+      costBefore: histogramCost(opsBefore, target.atOpset(site.opset)) ?? null,
+      costAfter: histogramCost(opsAfter, target.atOpset(site.opset)) ?? null,
       predictedError: plan.action === "substitute" ? plan.chosen!.predictedError : 0,
       reason: plan.reason,
       rejected: plan.rejected,

@@ -17,9 +17,20 @@ const opEntry = z.union([
   z
     .object({
       cost: z.number().positive().finite(),
+      /** The op runs only from this opset on (a provider with kernels for some opset versions only). */
+      minOpset: z.number().int().min(1).optional(),
+      /** …and only up to this opset (a provider that lacks the newest version's kernel). */
+      maxOpset: z.number().int().min(1).optional(),
       note: z.string().optional(),
     })
-    .strict(),
+    .strict()
+    .refine(
+      (entry) =>
+        entry.minOpset === undefined ||
+        entry.maxOpset === undefined ||
+        entry.minOpset <= entry.maxOpset,
+      { message: "minOpset must not exceed maxOpset" },
+    ),
 ]);
 
 /** The JSON format of a profile (what `rectify optimize --target profile.json` reads). */
@@ -59,6 +70,8 @@ export interface TargetProfile {
   cost(opType: string, domain?: string): number | undefined;
   /** The profile as JSON (what `rectify targets --json` prints). */
   toJSON(): TargetProfileInput;
+  /** The same profile for graphs of one opset: ops whose minOpset/maxOpset exclude it do not run. */
+  atOpset(opset: number): TargetProfile;
 }
 
 function qualified(opType: string, domain = ""): string {
@@ -89,8 +102,16 @@ export function parseTargetProfile(json: unknown, source = "profile"): TargetPro
   }
   const data = parsed.data;
   const costs = new Map<string, number>();
-  for (const [op, entry] of Object.entries(data.ops))
+  const opsetRanges = new Map<string, [number, number]>();
+  for (const [op, entry] of Object.entries(data.ops)) {
     costs.set(op, typeof entry === "number" ? entry : entry.cost);
+    if (
+      typeof entry !== "number" &&
+      (entry.minOpset !== undefined || entry.maxOpset !== undefined)
+    ) {
+      opsetRanges.set(op, [entry.minOpset ?? 1, entry.maxOpset ?? Number.POSITIVE_INFINITY]);
+    }
+  }
   const unsupported = new Set(data.unsupported);
   for (const op of unsupported) {
     if (costs.has(op))
@@ -104,13 +125,18 @@ export function parseTargetProfile(json: unknown, source = "profile"): TargetPro
       );
   }
   const substitute = data.substituteOps ? new Set(data.substituteOps) : undefined;
-  const runs = (opType: string, domain = "") => {
-    // onnxruntime (and every runtime we know) turns Constant nodes into initializers when it loads a model: no device runs them.
-    if (opType === "Constant" && (domain === "" || domain === "ai.onnx")) return true;
-    const key = qualified(opType, domain);
-    if (costs.has(key)) return true;
-    return data.runsUnlistedOps && !unsupported.has(key);
-  };
+  const runsAt =
+    (opset: number | undefined) =>
+    (opType: string, domain = "") => {
+      // onnxruntime (and every runtime we know) turns Constant nodes into initializers when it loads a model: no device runs them.
+      if (opType === "Constant" && (domain === "" || domain === "ai.onnx")) return true;
+      const key = qualified(opType, domain);
+      const range = opsetRanges.get(key);
+      if (range && opset !== undefined && (opset < range[0] || opset > range[1])) return false;
+      if (costs.has(key)) return true;
+      return data.runsUnlistedOps && !unsupported.has(key);
+    };
+  const runs = runsAt(undefined);
   for (const op of substitute ?? []) {
     if (!runs(op))
       throw new RewriteError(
@@ -122,17 +148,22 @@ export function parseTargetProfile(json: unknown, source = "profile"): TargetPro
         },
       );
   }
-  return {
-    name: data.name,
-    description: data.description,
-    notes: data.notes ?? [],
-    runs,
-    allowsInSubstitute: (opType, domain = "") =>
-      runs(opType, domain) && (!substitute || substitute.has(qualified(opType, domain))),
-    cost: (opType, domain = "") => {
-      if (!runs(opType, domain)) return undefined;
-      return costs.get(qualified(opType, domain)) ?? data.defaultCost;
-    },
-    toJSON: () => structuredClone(json as TargetProfileInput),
+  const view = (opset: number | undefined): TargetProfile => {
+    const runsHere = runsAt(opset);
+    return {
+      name: data.name,
+      description: data.description,
+      notes: data.notes ?? [],
+      runs: runsHere,
+      allowsInSubstitute: (opType, domain = "") =>
+        runsHere(opType, domain) && (!substitute || substitute.has(qualified(opType, domain))),
+      cost: (opType, domain = "") => {
+        if (!runsHere(opType, domain)) return undefined;
+        return costs.get(qualified(opType, domain)) ?? data.defaultCost;
+      },
+      toJSON: () => structuredClone(json as TargetProfileInput),
+      atOpset: (other) => view(other),
+    };
   };
+  return view(undefined);
 }

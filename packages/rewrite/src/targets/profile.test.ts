@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { isRewriteError } from "../errors/rewrite-error.js";
+import { builtinTarget, builtinTargets } from "./index.js";
+import { parseTargetProfile } from "./profile.js";
+
+const minimal = {
+  name: "my-npu",
+  description: "test device",
+  runsUnlistedOps: false,
+  ops: { Add: 1, Mul: 2 },
+};
+
+describe("target profiles", () => {
+  it("parses the built-ins, which keep their names and JSON", () => {
+    expect([...builtinTargets.keys()]).toEqual([
+      "ort-cpu",
+      "ort-wasm",
+      "ort-webgpu",
+      "webnn",
+      "algebraic",
+      "piecewise-linear",
+    ]);
+    for (const profile of builtinTargets.values())
+      expect(parseTargetProfile(profile.toJSON()).name).toBe(profile.name);
+  });
+
+  it("answers what runs, what a substitute may use, and what it costs", () => {
+    const algebraic = builtinTarget("algebraic");
+    expect(algebraic.runs("Exp")).toBe(false);
+    expect(algebraic.runs("MatMul")).toBe(true); // unlisted ops run on a general device
+    expect(algebraic.allowsInSubstitute("Sqrt")).toBe(true);
+    expect(algebraic.allowsInSubstitute("MatMul")).toBe(false); // runs, but substitutes are limited to substituteOps
+    expect(algebraic.cost("Div")).toBe(2);
+    expect(algebraic.cost("Exp")).toBeUndefined();
+    const npu = parseTargetProfile(minimal);
+    expect(npu.runs("Sub")).toBe(false);
+    expect(npu.runs("Constant")).toBe(true); // folded into initializers by every runtime
+    expect(npu.cost("Mul")).toBe(2);
+    expect(npu.runs("FastGelu", "com.microsoft")).toBe(false);
+  });
+
+  it("honours per-op opset ranges (WebGPU has no opset-22 Elu kernel)", () => {
+    const webgpu = builtinTarget("ort-webgpu");
+    expect(webgpu.atOpset(17).runs("Elu")).toBe(true);
+    expect(webgpu.atOpset(22).runs("Elu")).toBe(false);
+    expect(webgpu.atOpset(13).runs("HardSwish")).toBe(false);
+    expect(webgpu.atOpset(17).runs("Gelu")).toBe(false);
+    expect(webgpu.atOpset(20).runs("Gelu")).toBe(true);
+    const ranged = parseTargetProfile({
+      ...minimal,
+      ops: { Add: { cost: 1, minOpset: 11, maxOpset: 13 } },
+    });
+    expect([10, 11, 13, 14].map((opset) => ranged.atOpset(opset).runs("Add"))).toEqual([
+      false,
+      true,
+      true,
+      false,
+    ]);
+  });
+
+  it("rejects malformed profiles naming the JSON path", () => {
+    const cases: [unknown, RegExp][] = [
+      [{ ...minimal, name: "My NPU" }, /name: kebab-case/],
+      [{ ...minimal, runsUnlistedOps: "yes" }, /runsUnlistedOps: /],
+      [{ ...minimal, ops: { Sqrt: -1 } }, /ops\.Sqrt/],
+      [{ ...minimal, ops: { sqrt: 1 } }, /ops\.sqrt/],
+      [
+        { ...minimal, ops: { Add: { cost: 1, minOpset: 14, maxOpset: 13 } } },
+        /minOpset must not exceed maxOpset/,
+      ],
+      [{ ...minimal, colour: "red" }, /colour|unrecognized/i],
+      [
+        { ...minimal, substituteOps: ["Sqrt"] },
+        /substituteOps lists Sqrt, which the target does not run/,
+      ],
+      [
+        { ...minimal, runsUnlistedOps: true, unsupported: ["Add"] },
+        /Add is both in "ops" and in "unsupported"/,
+      ],
+      ["not an object", /not a valid target profile/],
+    ];
+    for (const [json, message] of cases) {
+      let caught: unknown;
+      try {
+        parseTargetProfile(json, "my-npu.json");
+      } catch (error) {
+        caught = error;
+      }
+      expect(isRewriteError(caught, "TARGET_INVALID"), String(message)).toBe(true);
+      expect((caught as Error).message).toMatch(message);
+      expect((caught as Error).message).toContain("my-npu.json");
+    }
+  });
+
+  it("names the built-ins when a target is unknown", () => {
+    expect(() => builtinTarget("quantum")).toThrow(
+      /unknown target "quantum"; built-in targets: ort-cpu, ort-wasm/,
+    );
+  });
+});
