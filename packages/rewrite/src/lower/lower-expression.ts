@@ -92,7 +92,7 @@ class Lowering {
     const since = minimumOpset[opType];
     const reason =
       since !== undefined && this.policy.opset < since && this.policy.allows(opType)
-        ? `${opType} needs opset ${since} (the graph uses ${this.policy.opset})`
+        ? `${opType} needs opset ${since} (the graph uses ${this.policy.opset}${this.policy.opset < 7 ? "; onnxruntime runs nothing older than opset 7: upgrade the model first, e.g. with onnx.version_converter" : ""})`
         : `the target does not allow ${opType} in substitutes`;
     throw new LoweringRefusal(why ? `${reason} (${why})` : reason);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RewriteError } from "../errors/rewrite-error.js";
+import { errorOf } from "../test-support/error-of.js";
 import { compareOutputs, defaultRelativeFloor } from "./compare.js";
 import type { FeedTensor } from "./evaluator.js";
 
@@ -13,16 +13,6 @@ const f64 = (dims: number[], values: number[]): FeedTensor => ({
   dims,
   data: new Float64Array(values),
 });
-
-function errorOf(run: () => unknown): RewriteError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof RewriteError) return error;
-    throw new Error(`expected a RewriteError, got ${String(error)}`);
-  }
-  throw new Error("expected a RewriteError, nothing was thrown");
-}
 
 describe("compareOutputs", () => {
   it("reports zero error and full agreement for identical outputs", () => {

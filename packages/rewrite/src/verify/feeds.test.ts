@@ -1,6 +1,6 @@
 import { DataType, ModelBuilder, sequenceType, Tensor, tensorType } from "@rectify/onnx";
 import { describe, expect, it } from "vitest";
-import { RewriteError } from "../errors/rewrite-error.js";
+import { errorOf } from "../test-support/error-of.js";
 import type { FeedTensor } from "./evaluator.js";
 import {
   allocateFeedData,
@@ -15,16 +15,6 @@ import {
   isFeedType,
   isFloatFeedType,
 } from "./feeds.js";
-
-function errorOf(run: () => unknown): RewriteError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof RewriteError) return error;
-    throw new Error(`expected a RewriteError, got ${String(error)}`);
-  }
-  throw new Error("expected a RewriteError, nothing was thrown");
-}
 
 describe("feed types", () => {
   it("maps every FeedType to its ONNX data type and back", () => {

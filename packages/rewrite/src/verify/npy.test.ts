@@ -1,6 +1,7 @@
 import { SeededRandom } from "@rectify/onnx";
 import { describe, expect, it } from "vitest";
 import { isRewriteError, RewriteError } from "../errors/rewrite-error.js";
+import { errorOf } from "../test-support/error-of.js";
 import { parseNpy } from "./npy.js";
 
 /** Bytes of a .npy file laid out as numpy.save writes them (header padded with spaces to 64 bytes, ending in "\n"). */
@@ -60,16 +61,6 @@ const setters = {
   i8: (v: DataView, o: number, x: bigint, le: boolean) => v.setBigInt64(o, x, le),
   u8: (v: DataView, o: number, x: bigint, le: boolean) => v.setBigUint64(o, x, le),
 } as const;
-
-function errorOf(run: () => unknown): RewriteError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof RewriteError) return error;
-    throw new Error(`expected a RewriteError, got ${String(error)}`);
-  }
-  throw new Error("expected a RewriteError, nothing was thrown");
-}
 
 describe("parseNpy", () => {
   const cases: {

@@ -7,19 +7,9 @@ import {
   tensorType,
 } from "@rectify/onnx";
 import { describe, expect, it } from "vitest";
-import { RewriteError } from "../errors/rewrite-error.js";
+import { errorOf } from "../test-support/error-of.js";
 import { checkFeedTensor, declaredInputs } from "./feeds.js";
 import { concreteDims, randomFeeds } from "./random-feeds.js";
-
-function errorOf(run: () => unknown): RewriteError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof RewriteError) return error;
-    throw new Error(`expected a RewriteError, got ${String(error)}`);
-  }
-  throw new Error("expected a RewriteError, nothing was thrown");
-}
 
 function mean(values: ArrayLike<number>): number {
   let sum = 0;
