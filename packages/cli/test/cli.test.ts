@@ -222,4 +222,43 @@ describe("rectify CLI", () => {
     expect(strict.code).toBe(exitCodes.budgetNotMet);
     expect((JSON.parse(strict.stdout) as { passed: boolean }).passed).toBe(false);
   });
+
+  it("takes verification inputs from files and fits stand-ins to them", async () => {
+    const inputs = join(folder, "features.json");
+    const rows = Array.from({ length: 4 }, (_, r) => Array.from({ length: 32 }, (_, c) => Math.sin(r * 32 + c)));
+    writeFileSync(inputs, JSON.stringify({ features: rows }));
+    const verified = await cli("verify", examplePath, examplePath, "--inputs", inputs, "--json");
+    expect(verified.code).toBe(0);
+    const facts = JSON.parse(verified.stdout) as { inputs: string; comparison: { maxAbsError: number; outputs: { dims: number[] }[] } };
+    expect(facts.inputs).toBe(inputs);
+    expect(facts.comparison.maxAbsError).toBe(0);
+    expect(facts.comparison.outputs[0]!.dims).toEqual([4, 10]);
+
+    const fitted = await cli("optimize", examplePath, "--target", "algebraic", "--budget", "0.05", "--inputs", inputs, "--fit", "--json");
+    expect(fitted.code).toBe(0);
+    const report = JSON.parse(fitted.stdout) as { sites: { observed?: { count: number } }[]; verification: { inputs: string; passed: boolean } };
+    expect(report.verification.inputs).toBe(inputs);
+    expect(report.sites.some((site) => (site.observed?.count ?? 0) > 0)).toBe(true);
+
+    const noInputs = await cli("optimize", examplePath, "--target", "algebraic", "--fit");
+    expect(noInputs.code).toBe(exitCodes.badInput);
+    expect(noInputs.stderr).toMatch(/--fit needs --inputs/);
+    const badInputs = join(folder, "bad.json");
+    writeFileSync(badInputs, JSON.stringify({ features: [[1, 2, 3]] }));
+    const rejected = await cli("verify", examplePath, examplePath, "--inputs", badInputs);
+    expect(rejected.code).toBe(exitCodes.badInput);
+    expect(rejected.stderr).toMatch(/features/);
+  });
+
+  it("--help lists the commands and each command's examples", async () => {
+    const top = await cli("--help");
+    expect(top.code).toBe(0);
+    for (const command of ["inspect", "optimize", "verify", "targets", "approximations"]) expect(top.stdout).toContain(command);
+    expect(top.stdout).toMatch(/Exit codes: 0 ok/);
+    const optimize = await cli("optimize", "--help");
+    expect(optimize.code).toBe(0);
+    expect(optimize.stdout).toMatch(/Examples:\n\s+rectify optimize model\.onnx --target algebraic/);
+    const unknown = await cli("frobnicate");
+    expect(unknown.code).toBe(exitCodes.badInput);
+  });
 });
