@@ -1,4 +1,4 @@
-import { encodeModel } from "@rectify/onnx";
+import { DataType, encodeModel, ModelBuilder } from "@rectify/onnx";
 import { describe, expect, it } from "vitest";
 import { optimizeModel } from "../src/optimize.js";
 import { builtinTargets } from "../src/targets/index.js";
@@ -64,4 +64,21 @@ describe("optimize: every single-op activation on every built-in target", () => 
       });
     }
   }
+});
+
+describe("16-bit float sites", () => {
+  it("are only given native ops: stand-in errors are not measured in float16", async () => {
+    const build = () => {
+      const builder = new ModelBuilder({ opset: 17 });
+      const x = builder.input("x", DataType.FLOAT16, [2, 8]);
+      builder.output(builder.op("Sigmoid", [x]), DataType.FLOAT16, [2, 8], "y");
+      return builder.build();
+    };
+    const { report, changed } = await optimizeModel(build, {
+      target: builtinTargets.get("algebraic")!,
+    });
+    expect(changed).toBe(false);
+    expect(report.sites[0]!.action).toBe("unsupported");
+    expect(report.sites[0]!.rejected.some((r) => /16-bit float tensors/.test(r.reason))).toBe(true);
+  });
 });

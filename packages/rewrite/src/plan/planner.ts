@@ -1,3 +1,4 @@
+import { DataType } from "@rectify/onnx";
 import { RewriteError } from "../errors/rewrite-error.js";
 import { siteElementType } from "../lower/emit-program.js";
 import { LoweringRefusal, lowerExpression } from "../lower/lower-expression.js";
@@ -139,10 +140,14 @@ function candidatesFor(
       cost: keepCost,
       predictedError: 0,
     });
-  if (siteElementType(site) === undefined) {
+  const elementType = siteElementType(site);
+  if (elementType === undefined) {
     rejected.push({ label: "any substitute", reason: "the site's tensors are not floating point" });
     return { admissible, rejected };
   }
+  // Errors are measured in float64 and float32; 16-bit floats underflow constants such as 2⁻¹⁰⁰ and round
+  // far more, so only the native op (exact by definition) is offered there.
+  const halfPrecision = elementType === DataType.FLOAT16 || elementType === DataType.BFLOAT16;
   const options = sample
     ? [...siteOptions(site), ...fittedOptions(site, sample)]
     : siteOptions(site);
@@ -160,6 +165,13 @@ function candidatesFor(
     return { admissible, rejected };
   }
   for (const option of options) {
+    if (halfPrecision && option.kind !== "native") {
+      rejected.push({
+        label: option.label,
+        reason: "16-bit float tensors: stand-in errors are measured for float32 and float64 only",
+      });
+      continue;
+    }
     if (
       site.slope &&
       option.kind === "approximation" &&
