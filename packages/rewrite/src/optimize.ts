@@ -89,7 +89,13 @@ async function attempt(
     nodes: Object.values(ops).reduce((total, count) => total + count, 0),
   };
   const search = findSites(model);
-  const fresh = search.sites.filter((site) => !madeByRectify(site.nodes));
+  // A substitute an earlier rewrite made stays as it is when this target runs it (rewriting twice changes
+  // nothing); otherwise its activation is planned again for this target.
+  const fresh = search.sites.filter((site) => {
+    if (!madeByRectify(site.nodes)) return true;
+    const here = options.target.atOpset(site.opset);
+    return !site.nodes.every((node) => here.runs(node.opType, node.domain));
+  });
   const plans = planSites(fresh, options.target, {
     budget: options.budget ?? defaultBudget,
     exclude,

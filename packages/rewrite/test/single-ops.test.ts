@@ -1,4 +1,4 @@
-import { DataType, encodeModel, ModelBuilder } from "@rectify/onnx";
+import { DataType, decodeModel, encodeModel, ModelBuilder } from "@rectify/onnx";
 import { describe, expect, it } from "vitest";
 import { optimizeModel } from "../src/optimize.js";
 import { builtinTargets } from "../src/targets/index.js";
@@ -80,5 +80,49 @@ describe("16-bit float sites", () => {
     expect(changed).toBe(false);
     expect(report.sites[0]!.action).toBe("unsupported");
     expect(report.sites[0]!.rejected.some((r) => /16-bit float tensors/.test(r.reason))).toBe(true);
+  });
+});
+
+describe("re-targeting a rewritten model", () => {
+  it("plans an earlier substitute again when the new target cannot run it, and leaves it when it can", async () => {
+    const build = () => {
+      const builder = new ModelBuilder({ opset: 17 });
+      const x = builder.input("x", DataType.FLOAT, [4, 8]);
+      builder.output(
+        builder.op("Softplus", [builder.op("Softplus", [x])]),
+        DataType.FLOAT,
+        [4, 8],
+        "y",
+      );
+      return builder.build();
+    };
+    const evaluator = createOrtNodeEvaluator();
+    const wasm = builtinTargets.get("ort-wasm")!;
+    const algebraic = builtinTargets.get("algebraic")!;
+    // ort-wasm: Softplus → the exact expression, which uses Exp and Log
+    const first = await optimizeModel(build, { target: wasm });
+    expect(first.report.sites.map((site) => site.substitute)).toEqual([
+      "softplus (exact expression)",
+      "softplus (exact expression)",
+    ]);
+    const ops = new Set(first.model.graph.nodes.map((node) => node.opType));
+    expect(ops.has("Exp") && ops.has("Log")).toBe(true);
+    // the same target again: nothing to do
+    const again = await optimizeModel(() => first.model, { target: wasm });
+    expect(again.changed).toBe(false);
+    expect(again.report.summary.alreadyRewritten).toBe(2);
+    // algebraic cannot run Exp/Log: both substitutes are read back as softplus sites and planned anew
+    const bytes = encodeModel(first.model);
+    const second = await optimizeModel(() => decodeModel(bytes), {
+      target: algebraic,
+      evaluator,
+      feeds: feeds(),
+    });
+    expect(second.report.sites.map((site) => [site.activation, site.rule, site.action])).toEqual([
+      ["softplus", "rectify-substitute", "substitute"],
+      ["softplus", "rectify-substitute", "substitute"],
+    ]);
+    expect(second.report.unsupportedOps).toEqual([]);
+    expect(second.report.verification!.comparison.maxAbsError).toBeLessThan(1e-3);
   });
 });

@@ -30,7 +30,7 @@ export interface PatternMatch {
 export interface SiteRule {
   /** The rule name reported for its sites (`erf-gelu`, or the op type for single ops). */
   readonly name: string;
-  /** Op types an anchor may have. */
+  /** Op types an anchor may have (`["*"]`: any). */
   readonly anchors: readonly string[];
   /** Domain of the anchor op ("" is ONNX's default domain). */
   readonly domain: string;

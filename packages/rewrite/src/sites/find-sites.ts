@@ -1,5 +1,6 @@
 import type { Graph, Model } from "@rectify/onnx";
 import { patternRules } from "../patterns/index.js";
+import { rectifyMadeRule } from "../patterns/rectify-made.js";
 import type { MatchContext, SiteRule } from "../patterns/rule.js";
 import { singleOpRules } from "../patterns/single-ops.js";
 import type { NearMiss, Site } from "./site.js";
@@ -34,9 +35,11 @@ export function graphScopes(model: Model): GraphScope[] {
 }
 
 /** All rules, largest patterns first so that they claim the ops inside them. */
-export const siteRules: readonly SiteRule[] = [...patternRules, ...singleOpRules].sort(
-  (a, b) => b.size - a.size,
-);
+export const siteRules: readonly SiteRule[] = [
+  rectifyMadeRule,
+  ...patternRules,
+  ...singleOpRules,
+].sort((a, b) => b.size - a.size);
 
 /** What `findSites` returns: the sites and the rules that nearly matched (with why not). */
 export interface SiteSearch {
@@ -53,7 +56,11 @@ export function findSites(model: Model, rules: readonly SiteRule[] = siteRules):
     const claimed = new Set<object>();
     for (const rule of rules) {
       for (const node of scope.graph.nodes) {
-        if (claimed.has(node) || node.domain !== rule.domain || !rule.anchors.includes(node.opType))
+        if (
+          claimed.has(node) ||
+          node.domain !== rule.domain ||
+          !(rule.anchors.includes(node.opType) || rule.anchors[0] === "*")
+        )
           continue;
         const result = rule.match(node, context);
         if (result === undefined) continue;
