@@ -77,7 +77,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   program
     .command("optimize")
     .description(
-      "substitute activations for a target within an error budget, verify on onnxruntime-node, write the result atomically",
+      "substitute activations for a target within an error budget, verify on onnxruntime (@rectify/runtime), write the result atomically",
     )
     .argument("[model]", "an .onnx file (or --example)")
     .requiredOption(
@@ -103,6 +103,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       "verification inputs: .npy / .pb TensorProto / .json files, or a test_data_set directory (default: seeded random)",
     )
     .option("--seed <n>", "seed of the random verification inputs", integer)
+    .option("--provider <cpu|wasm>", "where verification runs (a @rectify/runtime provider)", "cpu")
     .option(
       "--fit",
       "refit stand-in parameters to the inputs each site sees when the model runs on --inputs",
@@ -140,6 +141,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       nonNegativeNumber,
     )
     .option("--seed <n>", "seed of the random inputs", integer)
+    .option("--provider <cpu|wasm>", "where both models run (a @rectify/runtime provider)", "cpu")
     .option("--json", "machine-readable output")
     .addHelpText(
       "after",

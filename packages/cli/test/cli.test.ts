@@ -98,7 +98,7 @@ describe("rectify CLI", () => {
     );
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("verified with onnxruntime-node");
+    expect(result.stdout).toContain("verified with @rectify/runtime cpu");
     const rewritten = decodeModel(readFileSync(output));
     expect(validateModel(rewritten)).toEqual([]);
     const ops = new Set(
@@ -218,6 +218,9 @@ describe("rectify CLI", () => {
     const result = await cli("verify", examplePath, output, "--max-output-error", "1e-3");
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/probabilities\s+1×10/);
+    const onWasm = await cli("verify", examplePath, output, "--provider", "wasm", "--json");
+    expect(onWasm.code).toBe(0);
+    expect((JSON.parse(onWasm.stdout) as { evaluator: string }).evaluator).toContain("wasm");
     const strict = await cli("verify", examplePath, output, "--max-output-error", "1e-9", "--json");
     expect(strict.code).toBe(exitCodes.budgetNotMet);
     expect((JSON.parse(strict.stdout) as { passed: boolean }).passed).toBe(false);
@@ -225,18 +228,37 @@ describe("rectify CLI", () => {
 
   it("takes verification inputs from files and fits stand-ins to them", async () => {
     const inputs = join(folder, "features.json");
-    const rows = Array.from({ length: 4 }, (_, r) => Array.from({ length: 32 }, (_, c) => Math.sin(r * 32 + c)));
+    const rows = Array.from({ length: 4 }, (_, r) =>
+      Array.from({ length: 32 }, (_, c) => Math.sin(r * 32 + c)),
+    );
     writeFileSync(inputs, JSON.stringify({ features: rows }));
     const verified = await cli("verify", examplePath, examplePath, "--inputs", inputs, "--json");
     expect(verified.code).toBe(0);
-    const facts = JSON.parse(verified.stdout) as { inputs: string; comparison: { maxAbsError: number; outputs: { dims: number[] }[] } };
+    const facts = JSON.parse(verified.stdout) as {
+      inputs: string;
+      comparison: { maxAbsError: number; outputs: { dims: number[] }[] };
+    };
     expect(facts.inputs).toBe(inputs);
     expect(facts.comparison.maxAbsError).toBe(0);
     expect(facts.comparison.outputs[0]!.dims).toEqual([4, 10]);
 
-    const fitted = await cli("optimize", examplePath, "--target", "algebraic", "--budget", "0.05", "--inputs", inputs, "--fit", "--json");
+    const fitted = await cli(
+      "optimize",
+      examplePath,
+      "--target",
+      "algebraic",
+      "--budget",
+      "0.05",
+      "--inputs",
+      inputs,
+      "--fit",
+      "--json",
+    );
     expect(fitted.code).toBe(0);
-    const report = JSON.parse(fitted.stdout) as { sites: { observed?: { count: number } }[]; verification: { inputs: string; passed: boolean } };
+    const report = JSON.parse(fitted.stdout) as {
+      sites: { observed?: { count: number } }[];
+      verification: { inputs: string; passed: boolean };
+    };
     expect(report.verification.inputs).toBe(inputs);
     expect(report.sites.some((site) => (site.observed?.count ?? 0) > 0)).toBe(true);
 
@@ -253,11 +275,14 @@ describe("rectify CLI", () => {
   it("--help lists the commands and each command's examples", async () => {
     const top = await cli("--help");
     expect(top.code).toBe(0);
-    for (const command of ["inspect", "optimize", "verify", "targets", "approximations"]) expect(top.stdout).toContain(command);
+    for (const command of ["inspect", "optimize", "verify", "targets", "approximations"])
+      expect(top.stdout).toContain(command);
     expect(top.stdout).toMatch(/Exit codes: 0 ok/);
     const optimize = await cli("optimize", "--help");
     expect(optimize.code).toBe(0);
-    expect(optimize.stdout).toMatch(/Examples:\n\s+rectify optimize model\.onnx --target algebraic/);
+    expect(optimize.stdout).toMatch(
+      /Examples:\n\s+rectify optimize model\.onnx --target algebraic/,
+    );
     const unknown = await cli("frobnicate");
     expect(unknown.code).toBe(exitCodes.badInput);
   });

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { type Model, saveModel } from "@rectify/onnx";
 import { type Feeds, optimizeModel, type RewriteReport } from "@rectify/rewrite";
-import { createOrtNodeEvaluator } from "../evaluator/ort-node.js";
+import { createVerifier } from "../evaluator/verifier.js";
 import { buildExampleModel } from "../example/example-model.js";
 import { CliError, exitCodes } from "../io/cli-error.js";
 import { loadModelFile, loadTarget } from "../io/load.js";
@@ -13,6 +13,8 @@ import { progressReporter } from "../output/progress.js";
 /** Options of `rectify optimize`. */
 export interface OptimizeCommandOptions {
   readonly target: string;
+  /** Runtime provider verification runs on (cpu: onnxruntime-node, wasm: onnxruntime-web). */
+  readonly provider?: string;
   readonly output?: string;
   readonly budget?: number;
   readonly maxOutputError?: number;
@@ -69,7 +71,7 @@ export async function optimizeCommand(
     result = await optimizeModel(load, {
       target,
       ...(options.budget !== undefined ? { budget: options.budget } : {}),
-      ...(verify ? { evaluator: createOrtNodeEvaluator() } : {}),
+      ...(verify ? { evaluator: createVerifier(options.provider) } : {}),
       ...(feeds ? { feeds, feedsSource: options.inputs!.join(", ") } : {}),
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
       ...(options.maxOutputError !== undefined ? { maxOutputError: options.maxOutputError } : {}),

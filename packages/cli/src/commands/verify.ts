@@ -6,7 +6,7 @@ import {
   randomFeeds,
   withinLimit,
 } from "@rectify/rewrite";
-import { createOrtNodeEvaluator } from "../evaluator/ort-node.js";
+import { createVerifier } from "../evaluator/verifier.js";
 import { exitCodes } from "../io/cli-error.js";
 import { loadModelFile } from "../io/load.js";
 import { readInputFeeds } from "../io/read-inputs.js";
@@ -14,6 +14,8 @@ import { formatNumber, formatTable } from "../output/table.js";
 
 /** Options of `rectify verify`. */
 export interface VerifyOptions {
+  /** Runtime provider that runs both models (cpu: onnxruntime-node, wasm: onnxruntime-web). */
+  readonly provider?: string;
   readonly inputs?: string[];
   readonly maxOutputError?: number;
   readonly seed?: number;
@@ -31,7 +33,7 @@ export async function verifyCommand(
   const feeds: Feeds = options.inputs?.length
     ? await readInputFeeds(a, options.inputs)
     : randomFeeds(a, { seed: options.seed ?? 1 });
-  const evaluator = createOrtNodeEvaluator();
+  const evaluator = createVerifier(options.provider);
   const run = async (bytes: Uint8Array, which: string) => {
     try {
       return await evaluator.run(bytes, feeds);

@@ -1,5 +1,6 @@
 import { isOnnxError } from "@rectify/onnx";
 import { isRewriteError } from "@rectify/rewrite";
+import { isRuntimeError } from "@rectify/runtime";
 
 /** Exit codes of every rectify command. */
 export const exitCodes = {
@@ -38,6 +39,13 @@ export function describeFailure(error: unknown): { code: number; message: string
             ? exitCodes.internal
             : exitCodes.badInput;
     return { code, message: error.message };
+  }
+  if (isRuntimeError(error)) {
+    const bad =
+      error.code === "PROVIDER_UNKNOWN" ||
+      error.code === "INPUT_INVALID" ||
+      error.code === "MODEL_INVALID";
+    return { code: bad ? exitCodes.badInput : exitCodes.runtimeFailure, message: error.message };
   }
   if (isOnnxError(error)) {
     const where = error.location.file ? ` (${error.location.file})` : "";

@@ -1,0 +1,35 @@
+import type { Feeds, FeedTensor } from "@rectify/rewrite";
+
+/** Whether a provider can run here, and if not, why. */
+export type Availability =
+  | { readonly available: true }
+  | { readonly available: false; readonly reason: string };
+
+/** A session of one onnxruntime backend: what @rectify/runtime's sessions wrap. */
+export interface BackendSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Feeds): Promise<Record<string, FeedTensor>>;
+  release(): Promise<void>;
+}
+
+/** Options a provider passes on to onnxruntime. */
+export interface BackendOptions {
+  /** Intra-op threads (cpu) or WASM threads; onnxruntime's default when omitted. */
+  readonly threads?: number;
+}
+
+/**
+ * An execution provider rectify can run models on: a name, a priority
+ * (higher is tried first), the target profile its native op set is described
+ * by, an availability check and a session factory. Register more with
+ * `registerProvider`, as onnxruntime's registerBackend does.
+ */
+export interface ExecutionProvider {
+  readonly name: string;
+  readonly priority: number;
+  /** The @rectify/rewrite target profile of what this provider runs natively. */
+  readonly target: string;
+  availability(): Promise<Availability>;
+  createSession(model: Uint8Array, options: BackendOptions): Promise<BackendSession>;
+}

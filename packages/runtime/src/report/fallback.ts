@@ -1,0 +1,34 @@
+import type { Model } from "@rectify/onnx";
+import { builtinTarget, type UnsupportedOp, unsupportedOps } from "@rectify/rewrite";
+import type { ExecutionProvider } from "../providers/provider.js";
+
+/** Which nodes a provider would not run natively (they fall back to the CPU), by op. */
+export interface FallbackReport {
+  readonly provider: string;
+  readonly target: string;
+  /** Ops of the model as given that the provider lacks, with counts and node names. */
+  readonly before: readonly UnsupportedOp[];
+  /** The same after rewrite-on-load (absent when nothing was rewritten). */
+  readonly after?: readonly UnsupportedOp[];
+  /** Nodes that would fall back, after rewriting when there was one. */
+  readonly fallbackNodes: number;
+}
+
+/** The fallback report of a model on a provider, from the provider's target profile; `rewritten` adds the after-rewrite side. */
+export function fallbackReport(
+  model: Model,
+  provider: Pick<ExecutionProvider, "name" | "target">,
+  rewritten?: Model,
+): FallbackReport {
+  const target = builtinTarget(provider.target);
+  const before = unsupportedOps(model, target);
+  const after = rewritten ? unsupportedOps(rewritten, target) : undefined;
+  const final = after ?? before;
+  return {
+    provider: provider.name,
+    target: target.name,
+    before,
+    ...(after ? { after } : {}),
+    fallbackNodes: final.reduce((total, op) => total + op.count, 0),
+  };
+}

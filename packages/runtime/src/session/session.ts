@@ -1,0 +1,139 @@
+import { decodeModel, encodeModel, Model } from "@rectify/onnx";
+import {
+  builtinTarget,
+  declaredInputs,
+  type Feeds,
+  type FeedTensor,
+  type InputDeclaration,
+  optimizeModel,
+  type RewriteReport,
+  randomFeeds,
+} from "@rectify/rewrite";
+import { RuntimeError } from "../errors.js";
+import type { BackendSession, ExecutionProvider } from "../providers/provider.js";
+import { chooseProvider } from "../providers/registry.js";
+import { type FallbackReport, fallbackReport } from "../report/fallback.js";
+import { validateFeeds } from "./validate-feeds.js";
+
+/** Where a model comes from: a path (Node) or URL, its bytes, or an @rectify/onnx model. */
+export type ModelSource = string | URL | Uint8Array | ArrayBuffer | Model;
+
+/** Options of createSession. */
+export interface SessionOptions {
+  /** Providers to try in order (default: every registered one by priority: Node cpu → wasm → webgpu, browsers webgpu → wasm). */
+  readonly providers?: readonly string[];
+  /** Rewrite for the chosen provider's target profile first, so nothing falls back to the CPU; `budget` is max |error| per activation. */
+  readonly rewrite?: false | { readonly budget?: number };
+  /** Threads (cpu intra-op, wasm). */
+  readonly threads?: number;
+  /** Warm-up runs on seeded random inputs before the session is returned (default 0). */
+  readonly warmup?: number;
+}
+
+/** How a model source becomes bytes on this platform (Node reads paths; browsers fetch). */
+export type SourceLoader = (source: string | URL) => Promise<Uint8Array | Model>;
+
+/**
+ * A model ready to run on one provider: validated inputs, per-run timing,
+ * what rewrite-on-load changed and what still falls back, and dispose().
+ */
+export class Session {
+  /** Milliseconds of each run so far, oldest first (the last 1000). */
+  readonly timings: number[] = [];
+  private backend: BackendSession | undefined;
+
+  /** @internal use createSession */
+  constructor(
+    backend: BackendSession,
+    readonly provider: string,
+    readonly inputs: readonly InputDeclaration[],
+    readonly outputNames: readonly string[],
+    readonly fallback: FallbackReport,
+    readonly rewrite: RewriteReport | undefined,
+  ) {
+    this.backend = backend;
+  }
+
+  /** Runs the model; feeds are checked against the declared inputs first. */
+  async run(feeds: Feeds): Promise<Record<string, FeedTensor>> {
+    const backend = this.backend;
+    if (!backend) throw new RuntimeError("DISPOSED", "this session was disposed; create a new one");
+    validateFeeds(this.inputs, feeds);
+    const start = performance.now();
+    const outputs = await backend.run(feeds);
+    this.timings.push(performance.now() - start);
+    if (this.timings.length > 1000) this.timings.shift();
+    return outputs;
+  }
+
+  /** Milliseconds of the last run (NaN before the first). */
+  get lastRunMilliseconds(): number {
+    return this.timings.at(-1) ?? Number.NaN;
+  }
+
+  /** Frees the native and GPU memory of the session; later runs throw DISPOSED. Safe to call twice. */
+  async dispose(): Promise<void> {
+    const backend = this.backend;
+    this.backend = undefined;
+    await backend?.release();
+  }
+}
+
+async function toModelAndBytes(
+  source: ModelSource,
+  load: SourceLoader,
+): Promise<{ model: Model; bytes: Uint8Array }> {
+  let value: Uint8Array | Model;
+  if (typeof source === "string" || source instanceof URL) value = await load(source);
+  else if (source instanceof ArrayBuffer) value = new Uint8Array(source);
+  else value = source;
+  try {
+    if (value instanceof Model) return { model: value, bytes: encodeModel(value) };
+    return { model: decodeModel(value), bytes: value };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new RuntimeError("MODEL_INVALID", `not a readable ONNX model: ${message}`, {
+      cause: error,
+    });
+  }
+}
+
+/** @internal createSession with the platform's source loader (the package entry points bind it). */
+export async function createSessionWith(
+  load: SourceLoader,
+  source: ModelSource,
+  options: SessionOptions = {},
+): Promise<Session> {
+  const { model, bytes } = await toModelAndBytes(source, load);
+  const provider: ExecutionProvider = await chooseProvider(options.providers);
+  let runBytes = bytes;
+  let report: RewriteReport | undefined;
+  let rewritten: Model | undefined;
+  if (options.rewrite) {
+    const result = await optimizeModel(() => decodeModel(bytes), {
+      target: builtinTarget(provider.target),
+      ...(options.rewrite.budget !== undefined ? { budget: options.rewrite.budget } : {}),
+    });
+    report = result.report;
+    if (result.changed) {
+      rewritten = result.model;
+      runBytes = encodeModel(result.model);
+    }
+  }
+  const backend = await provider.createSession(
+    runBytes,
+    options.threads !== undefined ? { threads: options.threads } : {},
+  );
+  const inputs = declaredInputs(rewritten ?? model);
+  const session = new Session(
+    backend,
+    provider.name,
+    inputs,
+    backend.outputNames,
+    fallbackReport(model, provider, rewritten),
+    report,
+  );
+  for (let i = 0; i < (options.warmup ?? 0); i++)
+    await session.run(randomFeeds(rewritten ?? model, { seed: i + 1 }));
+  return session;
+}

@@ -1,0 +1,63 @@
+import type { Feeds, InputDeclaration } from "@rectify/rewrite";
+import { RuntimeError } from "../errors.js";
+
+function expectedShape(declaration: InputDeclaration): string {
+  if (!declaration.shape) return "any shape";
+  return `[${declaration.shape.map((dim) => (typeof dim === "number" ? String(dim) : (dim ?? "?"))).join(", ")}]`;
+}
+
+/**
+ * Checks feeds against the model's declared inputs before onnxruntime sees
+ * them: every required input given, no unknown names, element types, ranks
+ * and static dims. INPUT_INVALID names the input and what was expected.
+ */
+export function validateFeeds(declarations: readonly InputDeclaration[], feeds: Feeds): void {
+  const known = new Set(declarations.map((declaration) => declaration.name));
+  for (const name of Object.keys(feeds)) {
+    if (!known.has(name)) {
+      throw new RuntimeError(
+        "INPUT_INVALID",
+        `the model has no input "${name}"; its inputs: ${[...known].join(", ") || "none"}`,
+      );
+    }
+  }
+  for (const declaration of declarations) {
+    const feed = feeds[declaration.name];
+    if (!feed) {
+      if (declaration.optional) continue;
+      throw new RuntimeError(
+        "INPUT_INVALID",
+        `input "${declaration.name}" is missing: expected ${declaration.type} ${expectedShape(declaration)}`,
+      );
+    }
+    if (feed.type !== declaration.type) {
+      throw new RuntimeError(
+        "INPUT_INVALID",
+        `input "${declaration.name}" is ${feed.type}, expected ${declaration.type} ${expectedShape(declaration)}`,
+      );
+    }
+    const count = feed.dims.reduce((product, dim) => product * dim, 1);
+    if (feed.data.length !== count) {
+      throw new RuntimeError(
+        "INPUT_INVALID",
+        `input "${declaration.name}" has ${feed.data.length} elements but dims [${feed.dims.join(", ")}] need ${count}`,
+      );
+    }
+    const shape = declaration.shape;
+    if (!shape) continue;
+    if (feed.dims.length !== shape.length) {
+      throw new RuntimeError(
+        "INPUT_INVALID",
+        `input "${declaration.name}" has rank ${feed.dims.length} ([${feed.dims.join(", ")}]), expected ${expectedShape(declaration)}`,
+      );
+    }
+    shape.forEach((dim, axis) => {
+      if (typeof dim === "number" && feed.dims[axis] !== dim) {
+        throw new RuntimeError(
+          "INPUT_INVALID",
+          `input "${declaration.name}" has dims [${feed.dims.join(", ")}], expected ${expectedShape(declaration)} (axis ${axis} must be ${dim})`,
+        );
+      }
+    });
+  }
+}

@@ -1,0 +1,165 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { DataType, encodeModel, type Model, ModelBuilder, saveModel } from "@rectify/onnx";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  chooseProvider,
+  createEvaluator,
+  createSession,
+  isRuntimeError,
+  registeredProviders,
+  tensor,
+} from "../src/index.node.js";
+
+const folder = mkdtempSync(join(tmpdir(), "rectify-runtime-"));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+/** x [batch, 8] → Softplus → Mul 2 → y. */
+function softplusModel(): Model {
+  const builder = new ModelBuilder({ opset: 17 });
+  const x = builder.input("x", DataType.FLOAT, ["batch", 8]);
+  const y = builder.op("Mul", [
+    builder.op("Softplus", [x], {}, { name: "softplus" }),
+    builder.scalar(2, DataType.FLOAT, "two"),
+  ]);
+  builder.output(y, DataType.FLOAT, ["batch", 8], "y");
+  return builder.build();
+}
+
+const input = Float32Array.from({ length: 16 }, (_, i) => (i - 8) / 2);
+const expected = Array.from(input, (x) => 2 * Math.log1p(Math.exp(x)));
+
+function expectClose(actual: ArrayLike<number>, wanted: readonly number[], tolerance: number) {
+  expect(actual.length).toBe(wanted.length);
+  for (let i = 0; i < wanted.length; i++)
+    expect(Math.abs(actual[i]! - wanted[i]!)).toBeLessThanOrEqual(tolerance);
+}
+
+describe("providers in Node", () => {
+  it("registers cpu, wasm and webgpu, by priority, and picks cpu first", async () => {
+    expect(registeredProviders().map((provider) => provider.name)).toEqual([
+      "cpu",
+      "wasm",
+      "webgpu",
+    ]);
+    expect((await chooseProvider()).name).toBe("cpu");
+  });
+
+  it("says why webgpu is not available when no adapter is found, or runs on it", async () => {
+    const webgpu = registeredProviders().find((provider) => provider.name === "webgpu")!;
+    const availability = await webgpu.availability();
+    if (!availability.available) {
+      expect(availability.reason).toMatch(/webgpu/i);
+      await expect(chooseProvider(["webgpu"])).rejects.toThrow(
+        /no execution provider is available here \(webgpu: /,
+      );
+    } else {
+      const session = await createSession(softplusModel(), { providers: ["webgpu"] });
+      expectClose(
+        (await session.run({ x: tensor(input, [2, 8]) })).y!.data as Float32Array,
+        expected,
+        1e-4,
+      );
+      await session.dispose();
+    }
+  });
+
+  it("rejects unknown providers by name", async () => {
+    await expect(createSession(softplusModel(), { providers: ["tpu"] })).rejects.toThrow(
+      /unknown provider "tpu"; registered here: cpu, wasm, webgpu/,
+    );
+  });
+});
+
+describe.each(["cpu", "wasm"])("sessions on %s", (provider) => {
+  it("run a model from a path, a file URL, bytes and an @rectify/onnx model, with the same outputs", async () => {
+    const path = join(folder, `softplus-${provider}.onnx`);
+    await saveModel(softplusModel(), path);
+    for (const source of [
+      path,
+      pathToFileURL(path),
+      encodeModel(softplusModel()),
+      softplusModel(),
+    ]) {
+      const session = await createSession(source, { providers: [provider] });
+      expect(session.provider).toBe(provider);
+      expect(session.inputs.map((declaration) => declaration.name)).toEqual(["x"]);
+      const outputs = await session.run({ x: tensor(input, [2, 8]) });
+      expectClose(outputs.y!.data as Float32Array, expected, 1e-5);
+      expect(outputs.y!.dims).toEqual([2, 8]);
+      expect(session.lastRunMilliseconds).toBeGreaterThan(0);
+      await session.dispose();
+      await session.dispose();
+      await expect(session.run({ x: tensor(input, [2, 8]) })).rejects.toThrow(/disposed/);
+    }
+  });
+
+  it("validate inputs against the declared ones, naming the input and the expected shape", async () => {
+    const session = await createSession(softplusModel(), { providers: [provider], warmup: 2 });
+    expect(session.timings).toHaveLength(2);
+    const cases: [Record<string, ReturnType<typeof tensor>>, RegExp][] = [
+      [{}, /input "x" is missing: expected float32 \[batch, 8\]/],
+      [
+        { x: tensor(input, [2, 8]), z: tensor(input, [2, 8]) },
+        /the model has no input "z"; its inputs: x/,
+      ],
+      [
+        { x: tensor(Float64Array.from(input), [2, 8]) },
+        /input "x" is float64, expected float32 \[batch, 8\]/,
+      ],
+      [
+        { x: tensor(input, [16]) },
+        /input "x" has rank 1 \(\[16\]\), expected float32 \[batch, 8\]|rank 1/,
+      ],
+      [
+        { x: tensor(input, [4, 4]) },
+        /input "x" has dims \[4, 4\], expected \[batch, 8\] \(axis 1 must be 8\)/,
+      ],
+    ];
+    for (const [feeds, message] of cases) {
+      const error = await session.run(feeds).catch((caught: unknown) => caught);
+      expect(isRuntimeError(error, "INPUT_INVALID"), String(message)).toBe(true);
+      expect((error as Error).message).toMatch(message);
+    }
+    await session.dispose();
+  });
+
+  it("rewrite on load for the provider's profile, and say what was rewritten and what falls back", async () => {
+    const session = await createSession(softplusModel(), {
+      providers: [provider],
+      rewrite: { budget: 1e-3 },
+    });
+    expect(session.rewrite).toBeDefined();
+    expect(session.fallback.before).toEqual([]);
+    const outputs = await session.run({ x: tensor(input, [2, 8]) });
+    expectClose(
+      outputs.y!.data as Float32Array,
+      expected,
+      2 * (session.rewrite!.maxPredictedError + 1e-5),
+    );
+    await session.dispose();
+  });
+
+  it("implement the rewriter's Evaluator", async () => {
+    const evaluator = createEvaluator({ provider });
+    expect(evaluator.name).toContain(provider);
+    const outputs = await evaluator.run(encodeModel(softplusModel()), { x: tensor(input, [2, 8]) });
+    expectClose(outputs.y!.data as Float32Array, expected, 1e-5);
+  });
+});
+
+describe("malformed models", () => {
+  it("get a MODEL_INVALID error, not a crash", async () => {
+    const error = await createSession(Uint8Array.of(1, 2, 3, 4), { providers: ["cpu"] }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(isRuntimeError(error, "MODEL_INVALID")).toBe(true);
+    const missing = await createSession(join(folder, "missing.onnx")).catch(
+      (caught: unknown) => caught,
+    );
+    expect(isRuntimeError(missing, "MODEL_INVALID")).toBe(true);
+    expect((missing as Error).message).toContain("missing.onnx");
+  });
+});
