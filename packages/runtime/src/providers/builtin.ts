@@ -14,10 +14,21 @@ export const wasmProvider = ortProvider({
   load: loadOrtWeb,
   sessionOptions: (options, ort) => {
     const env = (ort as unknown as { env?: { wasm?: { numThreads?: number } } }).env;
-    if (options.threads !== undefined && env?.wasm) env.wasm.numThreads = options.threads;
+    if (options.threads !== undefined && env?.wasm) env.wasm.numThreads = wasmThreads(options.threads);
     return {};
   },
 });
+
+/**
+ * WASM threads need SharedArrayBuffer, which a browser grants only to
+ * cross-origin isolated pages (COOP/COEP headers); elsewhere asking for more
+ * than one thread would make onnxruntime-web fail, so it gets one.
+ */
+export function wasmThreads(requested: number): number {
+  const scope = globalThis as { crossOriginIsolated?: boolean; window?: unknown };
+  const browserWithoutIsolation = scope.window !== undefined && scope.crossOriginIsolated === false;
+  return browserWithoutIsolation || typeof SharedArrayBuffer === "undefined" ? 1 : requested;
+}
 
 /** A WebGPU adapter can be had (navigator.gpu exists and requestAdapter gives one). */
 export async function webGpuAdapterAvailability(): Promise<Availability> {
