@@ -1,5 +1,5 @@
 import { RuntimeError } from "./errors.js";
-import { wasmProvider, webGpuAdapterAvailability } from "./providers/builtin.js";
+import { loadOrtWeb, wasmProvider, webGpuAdapterAvailability } from "./providers/builtin.js";
 import { lazyPackage } from "./providers/load-package.js";
 import { ortProvider } from "./providers/ort-provider.js";
 import { registerProvider } from "./providers/registry.js";
@@ -25,6 +25,20 @@ registerProvider(
     check: () => webGpuAdapterAvailability(),
   }),
 );
+// onnxruntime-web's main build (the package's "." export, as the wasm provider
+// loads it) carries the older JS WebGPU provider, JSEP. It lacks some kernels
+// the C++ one has (Softplus among them), whose nodes silently run on the CPU;
+// rewrite-on-load for the shared ort-webgpu profile replaces them.
+registerProvider(
+  ortProvider({
+    name: "webgpu-jsep",
+    priority: 75,
+    target: "ort-webgpu",
+    executionProvider: "webgpu",
+    load: loadOrtWeb,
+    check: () => webGpuAdapterAvailability(),
+  }),
+);
 registerProvider(wasmProvider);
 
 async function fetchSource(source: string | URL): Promise<Uint8Array> {
@@ -37,7 +51,7 @@ async function fetchSource(source: string | URL): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-/** Creates a session in a browser: webgpu when an adapter exists, else wasm. */
+/** Creates a session in a browser: webgpu (then webgpu-jsep) when an adapter exists, else wasm. */
 export function createSession(source: ModelSource, options?: SessionOptions): Promise<Session> {
   return createSessionWith(fetchSource, source, options);
 }

@@ -14,7 +14,8 @@ export const wasmProvider = ortProvider({
   load: loadOrtWeb,
   sessionOptions: (options, ort) => {
     const env = (ort as unknown as { env?: { wasm?: { numThreads?: number } } }).env;
-    if (options.threads !== undefined && env?.wasm) env.wasm.numThreads = wasmThreads(options.threads);
+    if (options.threads !== undefined && env?.wasm)
+      env.wasm.numThreads = wasmThreads(options.threads);
     return {};
   },
 });

@@ -22,6 +22,9 @@ export interface OrtProviderSpec {
   readonly sessionOptions?: (options: BackendOptions, ort: OrtModule) => Record<string, unknown>;
 }
 
+/** onnxruntime's CPU provider under its names in onnxruntime-node and -web: nothing falls back from it, and disabling CPU fallback there would reject every model. */
+const cpuExecutionProviders = new Set(["cpu", "wasm"]);
+
 /** An ExecutionProvider over one onnxruntime package and execution provider. */
 export function ortProvider(spec: OrtProviderSpec): ExecutionProvider {
   let availability: Promise<Availability> | undefined;
@@ -51,6 +54,9 @@ export function ortProvider(spec: OrtProviderSpec): ExecutionProvider {
         session = await ort.InferenceSession.create(model, {
           executionProviders: [spec.executionProvider],
           ...spec.sessionOptions?.(options, ort),
+          ...(options.disableCpuFallback && !cpuExecutionProviders.has(spec.executionProvider)
+            ? { extra: { session: { disable_cpu_ep_fallback: "1" } } }
+            : {}),
         });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);

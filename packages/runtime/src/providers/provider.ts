@@ -17,6 +17,13 @@ export interface BackendSession {
 export interface BackendOptions {
   /** Intra-op threads (cpu) or WASM threads; onnxruntime's default when omitted. */
   readonly threads?: number;
+  /**
+   * Fail session creation when onnxruntime would place any node on its CPU
+   * provider (its `session.disable_cpu_ep_fallback` option), so a session that
+   * exists runs wholly on the chosen (GPU) provider. The cpu and wasm providers
+   * are onnxruntime's CPU provider themselves and ignore it.
+   */
+  readonly disableCpuFallback?: boolean;
 }
 
 /**

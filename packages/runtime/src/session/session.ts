@@ -26,6 +26,8 @@ export interface SessionOptions {
   readonly rewrite?: false | { readonly budget?: number };
   /** Threads (cpu intra-op, wasm). */
   readonly threads?: number;
+  /** Fail creation when onnxruntime would run any node on its CPU provider instead of the chosen GPU provider (see BackendOptions). */
+  readonly disableCpuFallback?: boolean;
   /** Warm-up runs on seeded random inputs before the session is returned (default 0). */
   readonly warmup?: number;
 }
@@ -120,10 +122,10 @@ export async function createSessionWith(
       runBytes = encodeModel(result.model);
     }
   }
-  const backend = await provider.createSession(
-    runBytes,
-    options.threads !== undefined ? { threads: options.threads } : {},
-  );
+  const backend = await provider.createSession(runBytes, {
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    ...(options.disableCpuFallback ? { disableCpuFallback: true } : {}),
+  });
   const inputs = declaredInputs(rewritten ?? model);
   const session = new Session(
     backend,

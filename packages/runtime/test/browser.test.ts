@@ -1,0 +1,224 @@
+// @rectify/runtime in a real browser: Debian's Chromium (headless, SwiftShader
+// WebGPU, no GPU needed) driven with playwright-core, on a cross-origin
+// isolated page served from 127.0.0.1 (test/browser/harness.ts) that runs the
+// package's browser entry with onnxruntime-web's own dist files.
+//
+// Agreement. Each model (built with @rectify/onnx's ModelBuilder from fixed
+// seeds) runs on seeded inputs in the page on wasm, webgpu (the C++ WebGPU
+// provider) and webgpu-jsep (the older JS one), and in Node on onnxruntime-node's
+// CPU provider. Every output element must satisfy
+//   |browser − node| ≤ 1e-5 + 1e-4·|node|
+// (float32 kernels that sum or approximate in another order; measured on
+// SwiftShader: at most 2e-6, about one float32 step of the largest outputs;
+// the suite logs the largest difference per provider and model).
+//
+// JSEP Softplus. onnxruntime-web's JSEP build has no Softplus kernel, so such a
+// node silently runs on the CPU. The suite proves it with onnxruntime's own
+// check: session option session.disable_cpu_ep_fallback (the runtime's
+// `disableCpuFallback`) makes session creation fail whenever a node is placed
+// on the CPU provider. With rewrite-on-load the same model creates fine with
+// that check on, and its outputs stay within the rewrite budget of
+// onnxruntime-node's output for the original model.
+import { encodeModel, type Model } from "@rectify/onnx";
+import { type Feeds, randomFeeds } from "@rectify/rewrite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSession } from "../src/index.node.js";
+import {
+  chromiumInstalled,
+  chromiumPath,
+  openRuntimePage,
+  type RuntimePage,
+} from "./browser/harness.js";
+import { convModel, mlpModel, softplusDenseModel } from "./browser/models.js";
+import type { PlainTensor, RunRequest, RunResult } from "./browser/page.js";
+
+const models: Record<string, () => Model> = {
+  mlp: mlpModel,
+  conv: convModel,
+  "softplus-dense": softplusDenseModel,
+};
+/** How far a browser output may be from onnxruntime-node's (see the top of the file). */
+const tolerance = (want: number) => 1e-5 + 1e-4 * Math.abs(want);
+const budget = 1e-3;
+/** ORT's warning when a session places nodes outside the requested provider. */
+const placementWarning = /Some nodes were not assigned to the preferred execution providers/;
+/** ORT's error when such a session is created with CPU fallback disabled. */
+const fallbackRefused =
+  /assigned to the default CPU EP, but fallback to CPU EP has been explicitly disabled/;
+
+interface Reference {
+  readonly feeds: Record<string, PlainTensor>;
+  readonly outputs: Record<string, PlainTensor>;
+}
+
+function plain(feeds: Feeds): Record<string, PlainTensor> {
+  return Object.fromEntries(
+    Object.entries(feeds).map(([name, feed]) => [
+      name,
+      { dims: [...feed.dims], data: Array.from(feed.data as Float32Array) },
+    ]),
+  );
+}
+
+/** onnxruntime-node's CPU outputs for a model on seeded inputs, through the runtime's Node entry. */
+async function nodeReference(model: Model, seed: number): Promise<Reference> {
+  const feeds = randomFeeds(model, { seed, dynamicDims: { batch: 4 } });
+  const session = await createSession(model, { providers: ["cpu"] });
+  try {
+    return { feeds: plain(feeds), outputs: plain(await session.run(feeds)) };
+  } finally {
+    await session.dispose();
+  }
+}
+
+/** Largest |got − want| over every output, after checking names, dims and the tolerance per element. */
+function agreement(result: RunResult, reference: Reference, tolerance: (want: number) => number) {
+  expect(result.error).toBeUndefined();
+  expect(Object.keys(result.outputs!).sort()).toEqual(Object.keys(reference.outputs).sort());
+  let largest = 0;
+  const outside: string[] = [];
+  for (const [name, want] of Object.entries(reference.outputs)) {
+    const got = result.outputs![name]!;
+    expect(got.dims).toEqual(want.dims);
+    want.data.forEach((value, i) => {
+      const difference = Math.abs(got.data[i]! - value);
+      largest = Math.max(largest, Number.isNaN(difference) ? Infinity : difference);
+      if (!(difference <= tolerance(value)))
+        outside.push(`${name}[${i}] = ${got.data[i]}, onnxruntime-node ${value}`);
+    });
+  }
+  expect(outside.slice(0, 5)).toEqual([]);
+  return largest;
+}
+
+const suiteTitle = chromiumInstalled
+  ? "@rectify/runtime in headless Chromium"
+  : `@rectify/runtime in headless Chromium (skipped: no browser at ${chromiumPath}; install Debian's "chromium" package or set CHROMIUM_PATH)`;
+if (!chromiumInstalled)
+  console.warn(`browser suite skipped: ${chromiumPath} is missing (install Debian's "chromium")`);
+
+describe.skipIf(!chromiumInstalled)(suiteTitle, () => {
+  let runtimePage: RuntimePage;
+  const references = new Map<string, Reference>();
+  const measured: string[] = [];
+
+  /** Runs a request in the page; the page's console lines it caused come back too. */
+  async function run(request: RunRequest) {
+    const start = runtimePage.log.length;
+    const result = await runtimePage.call("run", request);
+    return { result, log: runtimePage.log.slice(start).join("\n") };
+  }
+
+  beforeAll(async () => {
+    const bytes = new Map(
+      Object.entries(models).map(([name, build]) => [name, encodeModel(build())]),
+    );
+    runtimePage = await openRuntimePage(bytes);
+    for (const [name, build] of Object.entries(models))
+      references.set(name, await nodeReference(build(), 7));
+  });
+
+  afterAll(async () => {
+    if (measured.length > 0)
+      console.log(`max |browser − onnxruntime-node|:\n${measured.join("\n")}`);
+    await runtimePage?.close();
+  });
+
+  it("serves a cross-origin isolated page with a WebGPU adapter, and picks webgpu, then webgpu-jsep, then wasm", async () => {
+    expect(await runtimePage.call("crossOriginIsolated")).toBe(true);
+    const adapter = await runtimePage.call("adapter");
+    expect(adapter, adapter.description).toMatchObject({ available: true });
+    expect(await runtimePage.call("providers")).toEqual([
+      { name: "webgpu", target: "ort-webgpu", available: true },
+      { name: "webgpu-jsep", target: "ort-webgpu", available: true },
+      { name: "wasm", target: "ort-wasm", available: true },
+    ]);
+    expect(await runtimePage.call("chosen")).toBe("webgpu");
+    // No providers option: the page's order decides, and the session says where it ran.
+    const { result } = await run({
+      model: "/models/conv.onnx",
+      feeds: references.get("conv")!.feeds,
+    });
+    expect(result.provider).toBe("webgpu");
+    agreement(result, references.get("conv")!, tolerance);
+  });
+
+  it("runs wasm on two threads: onnxruntime-web starts a worker from its own dist file", async () => {
+    // The first wasm session initialises onnxruntime-web's main build, with the threads asked for.
+    const { result } = await run({
+      model: "/models/mlp.onnx",
+      providers: ["wasm"],
+      feeds: references.get("mlp")!.feeds,
+      threads: 2,
+    });
+    expect(result.provider).toBe("wasm");
+    agreement(result, references.get("mlp")!, tolerance);
+    const mainBuild = runtimePage.importMap["onnxruntime-web"];
+    expect(runtimePage.workers.map((url) => new URL(url).pathname)).toContain(mainBuild);
+  });
+
+  describe.each(["wasm", "webgpu", "webgpu-jsep"])("on %s", (provider) => {
+    it.each(Object.keys(models))(
+      "runs %s with outputs that agree with onnxruntime-node's",
+      async (name) => {
+        const reference = references.get(name)!;
+        // On the C++ WebGPU provider every node of these models has a GPU kernel:
+        // creating the session with CPU fallback refused proves nothing ran on the
+        // CPU. wasm is onnxruntime's CPU provider itself, which ignores the option.
+        // JSEP has no Softplus kernel (mlp and softplus-dense): it is left out there.
+        const { result } = await run({
+          model: `/models/${name}.onnx`,
+          providers: [provider],
+          feeds: reference.feeds,
+          disableCpuFallback: provider !== "webgpu-jsep",
+        });
+        expect(result.error).toBeUndefined();
+        expect(result.provider).toBe(provider);
+        const largest = agreement(result, reference, tolerance);
+        measured.push(`  ${provider.padEnd(12)} ${name.padEnd(15)} ${largest.toExponential(2)}`);
+      },
+    );
+  });
+
+  it("JSEP: Softplus falls back to the CPU; after rewrite-on-load no node does, within the budget", async () => {
+    const reference = references.get("softplus-dense")!;
+    const request = {
+      model: "/models/softplus-dense.onnx",
+      providers: ["webgpu-jsep"],
+      feeds: reference.feeds,
+    };
+
+    // As loaded: onnxruntime places a node on its CPU provider (and warns) …
+    const loaded = await run(request);
+    expect(loaded.result.provider).toBe("webgpu-jsep");
+    expect(loaded.result.fallback!.before).toEqual([
+      { op: "Softplus", count: 1, nodes: ["softplus"] },
+    ]);
+    expect(loaded.result.fallback!.fallbackNodes).toBe(1);
+    expect(loaded.log).toMatch(placementWarning);
+    // … which refusing CPU fallback turns into a creation error.
+    const refused = await run({ ...request, disableCpuFallback: true });
+    expect(refused.result.error?.code).toBe("MODEL_INVALID");
+    expect(refused.result.error?.message).toMatch(fallbackRefused);
+
+    // Rewritten on load: every node on the JSEP WebGPU provider, CPU fallback refused.
+    const rewritten = await run({ ...request, rewrite: { budget }, disableCpuFallback: true });
+    expect(rewritten.result.error).toBeUndefined();
+    expect(rewritten.result.provider).toBe("webgpu-jsep");
+    expect(rewritten.log).not.toMatch(placementWarning);
+    expect(rewritten.result.fallback).toMatchObject({
+      provider: "webgpu-jsep",
+      target: "ort-webgpu",
+      before: [{ op: "Softplus", count: 1 }],
+      after: [],
+      fallbackNodes: 0,
+    });
+    expect(rewritten.result.rewrite!.substituted).toBe(1);
+    expect(rewritten.result.rewrite!.opsAfter).not.toHaveProperty("Softplus");
+    expect(rewritten.result.rewrite!.maxPredictedError).toBeLessThanOrEqual(budget);
+    const largest = agreement(rewritten.result, reference, () => budget);
+    measured.push(
+      `  webgpu-jsep  softplus-dense rewritten (budget ${budget}) ${largest.toExponential(2)}`,
+    );
+  });
+});
