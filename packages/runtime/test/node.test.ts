@@ -12,6 +12,7 @@ import {
   registeredProviders,
   tensor,
 } from "../src/index.node.js";
+import { lazyPackage } from "../src/providers/load-package.js";
 
 const folder = mkdtempSync(join(tmpdir(), "rectify-runtime-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -161,5 +162,17 @@ describe("malformed models", () => {
     );
     expect(isRuntimeError(missing, "MODEL_INVALID")).toBe(true);
     expect((missing as Error).message).toContain("missing.onnx");
+  });
+});
+
+describe("missing onnxruntime packages", () => {
+  it("name the package to install", async () => {
+    // A real failed import of a package that is not installed, through the same loader the providers use.
+    const load = lazyPackage("onnxruntime-bogus", () => import(["onnxruntime", "bogus"].join("-")));
+    const error = await load().catch((caught: unknown) => caught);
+    expect(isRuntimeError(error, "PACKAGE_MISSING")).toBe(true);
+    expect((error as Error).message).toBe(
+      "onnxruntime-bogus is not installed (or failed to load): install it with `npm install onnxruntime-bogus`",
+    );
   });
 });
