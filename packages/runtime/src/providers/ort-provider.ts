@@ -69,16 +69,19 @@ export function ortProvider(spec: OrtProviderSpec): ExecutionProvider {
       return {
         inputNames: session.inputNames,
         outputNames: session.outputNames,
-        async run(feeds) {
-          try {
-            return await runOrtSession(ort, session, feeds);
-          } catch (error) {
+        run(feeds) {
+          const fail = (error: unknown): never => {
             const message = error instanceof Error ? error.message : String(error);
             throw new RuntimeError(
               "RUN_FAILED",
               `onnxruntime (${spec.name}) failed to run: ${message}`,
               { cause: error },
             );
+          };
+          try {
+            return runOrtSession(ort, session, feeds).catch(fail);
+          } catch (error) {
+            return Promise.reject(fail(error));
           }
         },
         release: () => session.release(),

@@ -13,7 +13,7 @@ import { RuntimeError } from "../errors.js";
 import type { BackendSession, ExecutionProvider } from "../providers/provider.js";
 import { chooseProvider } from "../providers/registry.js";
 import { type FallbackReport, fallbackReport } from "../report/fallback.js";
-import { validateFeeds } from "./validate-feeds.js";
+import { feedValidator } from "./validate-feeds.js";
 
 /** Where a model comes from: a path (Node) or URL, its bytes, or an @rectify/onnx model. */
 export type ModelSource = string | URL | Uint8Array | ArrayBuffer | Model;
@@ -40,9 +40,10 @@ export type SourceLoader = (source: string | URL) => Promise<Uint8Array | Model>
  * what rewrite-on-load changed and what still falls back, and dispose().
  */
 export class Session {
-  /** Milliseconds of each run so far, oldest first (the last 1000). */
+  /** Milliseconds of each run so far, oldest first (at least the last 1000). */
   readonly timings: number[] = [];
   private backend: BackendSession | undefined;
+  private readonly validate: (feeds: Feeds) => void;
 
   /** @internal use createSession */
   constructor(
@@ -54,18 +55,29 @@ export class Session {
     readonly rewrite: RewriteReport | undefined,
   ) {
     this.backend = backend;
+    this.validate = feedValidator(inputs);
   }
 
   /** Runs the model; feeds are checked against the declared inputs first. */
-  async run(feeds: Feeds): Promise<Record<string, FeedTensor>> {
+  run(feeds: Feeds): Promise<Record<string, FeedTensor>> {
     const backend = this.backend;
-    if (!backend) throw new RuntimeError("DISPOSED", "this session was disposed; create a new one");
-    validateFeeds(this.inputs, feeds);
+    if (!backend)
+      return Promise.reject(
+        new RuntimeError("DISPOSED", "this session was disposed; create a new one"),
+      );
+    try {
+      this.validate(feeds);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const start = performance.now();
-    const outputs = await backend.run(feeds);
-    this.timings.push(performance.now() - start);
-    if (this.timings.length > 1000) this.timings.shift();
-    return outputs;
+    return backend.run(feeds).then((outputs) => {
+      const timings = this.timings;
+      timings.push(performance.now() - start);
+      // Trimmed in batches: a shift() per run would move 1000 entries every time.
+      if (timings.length > 2000) timings.splice(0, timings.length - 1000);
+      return outputs;
+    });
   }
 
   /** Milliseconds of the last run (NaN before the first). */

@@ -12,8 +12,21 @@ function expectedShape(declaration: InputDeclaration): string {
  * and static dims. INPUT_INVALID names the input and what was expected.
  */
 export function validateFeeds(declarations: readonly InputDeclaration[], feeds: Feeds): void {
+  feedValidator(declarations)(feeds);
+}
+
+/** validateFeeds with the declarations' lookups built once (a session checks every run). */
+export function feedValidator(declarations: readonly InputDeclaration[]): (feeds: Feeds) => void {
   const known = new Set(declarations.map((declaration) => declaration.name));
-  for (const name of Object.keys(feeds)) {
+  return (feeds) => checkFeeds(declarations, known, feeds);
+}
+
+function checkFeeds(
+  declarations: readonly InputDeclaration[],
+  known: ReadonlySet<string>,
+  feeds: Feeds,
+): void {
+  for (const name in feeds) {
     if (!known.has(name)) {
       throw new RuntimeError(
         "INPUT_INVALID",
