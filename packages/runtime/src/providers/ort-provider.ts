@@ -66,20 +66,20 @@ export function ortProvider(spec: OrtProviderSpec): ExecutionProvider {
           { cause: error },
         );
       }
+      const fail = (error: unknown): never => {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new RuntimeError(
+          "RUN_FAILED",
+          `onnxruntime (${spec.name}) failed to run: ${message}`,
+          { cause: error },
+        );
+      };
       return {
         inputNames: session.inputNames,
         outputNames: session.outputNames,
-        run(feeds) {
-          const fail = (error: unknown): never => {
-            const message = error instanceof Error ? error.message : String(error);
-            throw new RuntimeError(
-              "RUN_FAILED",
-              `onnxruntime (${spec.name}) failed to run: ${message}`,
-              { cause: error },
-            );
-          };
+        run(feeds, finished) {
           try {
-            return runOrtSession(ort, session, feeds).catch(fail);
+            return runOrtSession(ort, session, feeds, fail, finished);
           } catch (error) {
             return Promise.reject(fail(error));
           }

@@ -28,8 +28,8 @@ export interface OrtSessionLike {
 const ortTensors = new WeakMap<FeedTensor, OrtTensorLike>();
 
 /**
- * Runs an onnxruntime session on rectify feeds and returns rectify tensors
- * (GPU outputs are read back). Written to touch little per call (for-in, no
+ * Runs an onnxruntime session on rectify feeds and returns rectify tensors;
+ * `onError` maps a failed run. Written to touch little per call (for-in, no
  * copies of dims, one promise): on a ~1 ms model the wrapper's cost is mostly
  * cache misses, so every avoided allocation shows in the overhead benchmark.
  */
@@ -37,6 +37,8 @@ export function runOrtSession(
   ort: OrtModule,
   session: OrtSessionLike,
   feeds: Feeds,
+  onError: (error: unknown) => never,
+  finished?: () => void,
 ): Promise<Record<string, FeedTensor>> {
   const inputs: Record<string, OrtTensorLike> = {};
   for (const name in feeds) {
@@ -50,7 +52,9 @@ export function runOrtSession(
     inputs[name] = tensor;
   }
   return session.run(inputs).then((results) => {
+    finished?.();
     const outputs: Record<string, FeedTensor> = {};
+    // Outputs come back on the CPU (no preferred output location is set), so there is nothing to dispose.
     for (const name in results) {
       const tensor = results[name]!;
       outputs[name] = {
@@ -58,8 +62,7 @@ export function runOrtSession(
         dims: tensor.dims,
         data: tensor.data as FeedTensor["data"],
       };
-      tensor.dispose?.();
     }
     return outputs;
-  });
+  }, onError);
 }

@@ -71,12 +71,11 @@ export class Session {
       return Promise.reject(error);
     }
     const start = performance.now();
-    return backend.run(feeds).then((outputs) => {
+    return backend.run(feeds, () => {
       const timings = this.timings;
       timings.push(performance.now() - start);
       // Trimmed in batches: a shift() per run would move 1000 entries every time.
       if (timings.length > 2000) timings.splice(0, timings.length - 1000);
-      return outputs;
     });
   }
 
