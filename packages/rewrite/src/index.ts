@@ -17,6 +17,7 @@ export {
   type OptimizeOptions,
   type OptimizeResult,
   optimizeModel,
+  runOnEvaluator,
   withinLimit,
 } from "./optimize.js";
 export { patternRules } from "./patterns/index.js";

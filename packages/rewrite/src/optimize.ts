@@ -112,19 +112,29 @@ async function attempt(
   };
 }
 
-async function runModel(evaluator: Evaluator, model: Model, feeds: Feeds, which: string) {
+/** Runs serialized model bytes on an evaluator; any failure becomes EVALUATOR_FAILED naming `what` ran. */
+export async function runOnEvaluator(
+  evaluator: Evaluator,
+  model: Uint8Array,
+  feeds: Feeds,
+  what: string,
+) {
   try {
-    return await evaluator.run(encodeModel(model), feeds);
+    return await evaluator.run(model, feeds);
   } catch (error) {
     if (error instanceof RewriteError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     throw new RewriteError(
       "EVALUATOR_FAILED",
-      `${evaluator.name} could not run the ${which} model: ${message}`,
+      `${evaluator.name} could not run ${what}: ${message}`,
       {},
       { cause: error },
     );
   }
+}
+
+function runModel(evaluator: Evaluator, model: Model, feeds: Feeds, which: string) {
+  return runOnEvaluator(evaluator, encodeModel(model), feeds, `the ${which} model`);
 }
 
 /**

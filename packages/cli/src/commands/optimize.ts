@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { type Model, saveModel } from "@rectify/onnx";
 import { type Feeds, optimizeModel, type RewriteReport } from "@rectify/rewrite";
-import { createVerifier } from "../evaluator/verifier.js";
+import { createEvaluator } from "@rectify/runtime";
 import { buildExampleModel } from "../example/example-model.js";
 import { CliError, exitCodes } from "../io/cli-error.js";
 import { loadModelFile, loadTarget } from "../io/load.js";
@@ -71,7 +71,7 @@ export async function optimizeCommand(
     result = await optimizeModel(load, {
       target,
       ...(options.budget !== undefined ? { budget: options.budget } : {}),
-      ...(verify ? { evaluator: createVerifier(options.provider) } : {}),
+      ...(verify ? { evaluator: createEvaluator({ provider: options.provider ?? "cpu" }) } : {}),
       ...(feeds ? { feeds, feedsSource: options.inputs!.join(", ") } : {}),
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
       ...(options.maxOutputError !== undefined ? { maxOutputError: options.maxOutputError } : {}),

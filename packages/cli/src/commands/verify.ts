@@ -2,11 +2,11 @@ import { encodeModel } from "@rectify/onnx";
 import {
   compareOutputs,
   type Feeds,
-  RewriteError,
   randomFeeds,
+  runOnEvaluator,
   withinLimit,
 } from "@rectify/rewrite";
-import { createVerifier } from "../evaluator/verifier.js";
+import { createEvaluator } from "@rectify/runtime";
 import { exitCodes } from "../io/cli-error.js";
 import { loadModelFile } from "../io/load.js";
 import { readInputFeeds } from "../io/read-inputs.js";
@@ -33,20 +33,10 @@ export async function verifyCommand(
   const feeds: Feeds = options.inputs?.length
     ? await readInputFeeds(a, options.inputs)
     : randomFeeds(a, { seed: options.seed ?? 1 });
-  const evaluator = createVerifier(options.provider);
-  const run = async (bytes: Uint8Array, which: string) => {
-    try {
-      return await evaluator.run(bytes, feeds);
-    } catch (error) {
-      throw new RewriteError(
-        "EVALUATOR_FAILED",
-        `${evaluator.name} could not run ${which}: ${(error as Error).message}`,
-      );
-    }
-  };
+  const evaluator = createEvaluator({ provider: options.provider ?? "cpu" });
   const comparison = compareOutputs(
-    await run(encodeModel(a), first),
-    await run(encodeModel(b), second),
+    await runOnEvaluator(evaluator, encodeModel(a), feeds, first),
+    await runOnEvaluator(evaluator, encodeModel(b), feeds, second),
   );
   const limit = options.maxOutputError;
   const passed = withinLimit(comparison, limit);

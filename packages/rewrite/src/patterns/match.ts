@@ -79,13 +79,6 @@ export function producedBy(
   return producer;
 }
 
-/** Whether the whole model reads `value` only at input(s) of `reader` (and it is no graph output). */
-export function onlyReadBy(value: Value, reader: Node): boolean {
-  if (value.uses.length === 0 || value.uses.some((use) => use.node !== reader)) return false;
-  for (const graph of value.graph.root.graphs()) if (graph.outputs.includes(value)) return false;
-  return true;
-}
-
 /**
  * Why the inner values of a candidate match may not be rewritten: each
  * internal value must be read only inside the match and not be a graph output.

@@ -115,7 +115,6 @@ function nativeProgram(option: SiteOption, site: Site): Program | string {
   if (native.opType === "PRelu") {
     return `PRelu with a scalar slope needs a slope tensor; the substitute keeps the original node instead`;
   }
-  if (native.opType === "Clip") return "Clip";
   return builder.finish(builder.add(native.opType, [{ kind: "input" }], { attributes }));
 }
 
@@ -188,9 +187,11 @@ function candidatesFor(
     }
     let program: Program | string;
     if (option.kind === "native") {
-      const native = nativeProgram(option, site);
-      if (native === "Clip") program = lowerWith(option, site, (op) => target.runs(op));
-      else program = native;
+      // Clip's bounds change form with the opset (attributes, then inputs): lowering its expression gets that right.
+      program =
+        option.native?.opType === "Clip"
+          ? lowerWith(option, site, (op) => target.runs(op))
+          : nativeProgram(option, site);
       if (typeof program !== "string" && sameAsSite(program, keepOps)) continue; // identical to keep
     } else {
       program = lowerWith(option, site, (op) => target.allowsInSubstitute(op));

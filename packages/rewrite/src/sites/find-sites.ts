@@ -54,6 +54,8 @@ export function findSites(model: Model, rules: readonly SiteRule[] = siteRules):
   for (const scope of graphScopes(model)) {
     const context: MatchContext = { model, opset: scope.opset, location: scope.location };
     const claimed = new Set<object>();
+    // Node positions, to list each site's nodes in graph order (built on the first match only).
+    let order: Map<object, number> | undefined;
     for (const rule of rules) {
       for (const node of scope.graph.nodes) {
         if (
@@ -70,10 +72,10 @@ export function findSites(model: Model, rules: readonly SiteRule[] = siteRules):
         }
         if (result.nodes.some((inner) => claimed.has(inner))) continue;
         for (const inner of result.nodes) claimed.add(inner);
-        const order = new Map(scope.graph.nodes.map((n, index) => [n, index]));
+        order ??= new Map(scope.graph.nodes.map((n, index) => [n, index]));
         sites.push({
           ...result,
-          nodes: [...result.nodes].sort((a, b) => order.get(a)! - order.get(b)!),
+          nodes: [...result.nodes].sort((a, b) => order!.get(a)! - order!.get(b)!),
           id: `${scope.location}:${result.output.name}`,
           rule: rule.name,
           graph: scope.graph,
