@@ -14,7 +14,10 @@ import { optimizeModel } from "../src/optimize.js";
 import { opHistogram } from "../src/report/report.js";
 import { builtinTarget } from "../src/targets/index.js";
 import type { TargetProfile } from "../src/targets/profile.js";
-import { createOrtNodeEvaluator } from "../src/test-support/ort-node-evaluator.js";
+import { compareOutputs } from "../src/verify/compare.js";
+import type { Feeds, FeedTensor } from "../src/verify/evaluator.js";
+import { feedToFloat64 } from "../src/verify/feeds.js";
+import { createOrtNodeEvaluator } from "./support/ort-node-evaluator.js";
 import {
   fetchRealModels,
   minimumRealModels,
@@ -22,10 +25,7 @@ import {
   realModelCache,
   realModelFeeds,
   scenariosFor,
-} from "../src/test-support/real-model-feeds.js";
-import { compareOutputs } from "../src/verify/compare.js";
-import type { Feeds, FeedTensor } from "../src/verify/evaluator.js";
-import { feedToFloat64 } from "../src/verify/feeds.js";
+} from "./support/real-model-feeds.js";
 
 /**
  * How each target is run and the output error it must stay within.

@@ -161,8 +161,13 @@ export function emitProgram(
         return options.constants.scalar(graph, type, operand.value);
       case "axes":
         return options.constants.axes(graph, operand.axes);
-      case "value":
-        return operand.value;
+      case "slope":
+        if (!site.slope)
+          throw new RewriteError(
+            "INTERNAL",
+            `site ${site.id}: the program reads a slope it has not`,
+          );
+        return site.slope;
     }
   };
   let steps = program.steps;

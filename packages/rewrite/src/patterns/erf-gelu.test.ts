@@ -10,7 +10,7 @@ import {
   type PatternVariant,
   patternModel,
   ruleResults,
-} from "./pattern-test-support.js";
+} from "../../test/support/pattern-test-support.js";
 
 /** √2 rounded to float32 (1.4142135), as exporters write it. */
 const sqrt2 = Math.fround(Math.SQRT2);

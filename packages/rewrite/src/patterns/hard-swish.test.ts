@@ -9,7 +9,7 @@ import {
   type PatternBuild,
   type PatternVariant,
   patternModel,
-} from "./pattern-test-support.js";
+} from "../../test/support/pattern-test-support.js";
 
 /** x · Clip(x + shift, lo, hi) / divisor with the bounds as inputs (opset ≥ 11). */
 function clipped(shift = 3, hi = 6, divisor = 6): PatternBuild {

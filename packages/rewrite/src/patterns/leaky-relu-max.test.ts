@@ -8,7 +8,7 @@ import {
   exposeAsOutput,
   type PatternVariant,
   patternModel,
-} from "./pattern-test-support.js";
+} from "../../test/support/pattern-test-support.js";
 
 const variants: (PatternVariant & { alpha: number })[] = [
   {

@@ -9,7 +9,7 @@ import {
   type PatternVariant,
   patternModel,
   ruleResults,
-} from "./pattern-test-support.js";
+} from "../../test/support/pattern-test-support.js";
 
 const variants: PatternVariant[] = [
   {

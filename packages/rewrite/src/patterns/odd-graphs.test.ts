@@ -3,9 +3,9 @@
 // cycles, tensors where constants belong, many-element and string constants.
 import { DataType, type Model, ModelBuilder, SeededRandom, type Value } from "@rectify/onnx";
 import { describe, expect, it } from "vitest";
+import { constantWriter, type PatternBuild } from "../../test/support/pattern-test-support.js";
 import { findSites } from "../sites/find-sites.js";
 import { patternRules } from "./index.js";
-import { constantWriter, type PatternBuild } from "./pattern-test-support.js";
 
 /** One canonical form per rule. */
 const canonical: readonly PatternBuild[] = [

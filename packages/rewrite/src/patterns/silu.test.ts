@@ -10,7 +10,7 @@ import {
   type PatternVariant,
   patternModel,
   ruleResults,
-} from "./pattern-test-support.js";
+} from "../../test/support/pattern-test-support.js";
 
 const variants: (PatternVariant & { beta: number })[] = [
   { name: "Mul(x, Sigmoid(x))", beta: 1, build: (g, x) => g.op("Mul", [x, g.op("Sigmoid", [x])]) },

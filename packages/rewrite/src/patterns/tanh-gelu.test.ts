@@ -12,7 +12,7 @@ import {
   type PatternVariant,
   patternModel,
   type WriteConstant,
-} from "./pattern-test-support.js";
+} from "../../test/support/pattern-test-support.js";
 
 /** 0.5·x·(1 + Tanh(scale·(x + cubic·Pow(x, 3)))) as HuggingFace's NewGELU exports it. */
 function newGelu(half = 0.5, scale = 0.7978846, cubic = 0.044715): PatternBuild {

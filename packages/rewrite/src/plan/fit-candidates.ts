@@ -6,7 +6,7 @@ import {
   measureError,
 } from "@rectify/kernels";
 import type { Site } from "../sites/site.js";
-import { type SiteOption, siteOptions } from "./candidates.js";
+import { type SiteOption, siteOptions } from "./site-options.js";
 
 /** Inputs a site saw when the model ran on the user's data. */
 export interface SiteSample {

@@ -8,11 +8,11 @@ import {
   ModelBuilder,
 } from "@rectify/onnx";
 import { describe, expect, it } from "vitest";
-import { RewriteError } from "../errors/rewrite-error.js";
-import { compareOutputs } from "../verify/compare.js";
-import type { FeedTensor } from "../verify/evaluator.js";
-import { randomFeeds } from "../verify/random-feeds.js";
-import { createOrtNodeEvaluator } from "./ort-node-evaluator.js";
+import { RewriteError } from "../src/errors/rewrite-error.js";
+import { compareOutputs } from "../src/verify/compare.js";
+import type { FeedTensor } from "../src/verify/evaluator.js";
+import { randomFeeds } from "../src/verify/random-feeds.js";
+import { createOrtNodeEvaluator } from "./support/ort-node-evaluator.js";
 
 const softplus = (x: number) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
 const squareplus = (x: number) => (x + Math.sqrt(x * x + 4)) / 2;

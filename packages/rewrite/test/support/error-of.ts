@@ -1,4 +1,4 @@
-import { RewriteError } from "../errors/rewrite-error.js";
+import { RewriteError } from "../../src/errors/rewrite-error.js";
 
 /** Runs `run` and returns the RewriteError it throws; fails the test when it throws something else or nothing. */
 export function errorOf(run: () => unknown): RewriteError {

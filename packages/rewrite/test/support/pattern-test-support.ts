@@ -16,8 +16,8 @@ import {
 } from "@rectify/onnx";
 import * as ort from "onnxruntime-node";
 import { expect } from "vitest";
-import { findSites } from "../sites/find-sites.js";
-import type { NearMiss, Site } from "../sites/site.js";
+import { findSites } from "../../src/sites/find-sites.js";
+import type { NearMiss, Site } from "../../src/sites/site.js";
 
 /** How a pattern's constants are written: scalar or [1]-shaped initializers, or Constant nodes. */
 export type ConstantStyle = "scalar" | "vector" | "node";

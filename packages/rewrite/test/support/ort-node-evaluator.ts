@@ -3,9 +3,9 @@
 // the real runtime without depending on that package (which depends on us).
 import { float32ToFloat16Bits } from "@rectify/onnx";
 import * as ort from "onnxruntime-node";
-import { RewriteError } from "../errors/rewrite-error.js";
-import type { Evaluator, FeedData, Feeds, FeedTensor } from "../verify/evaluator.js";
-import { checkFeedTensor, isFeedType } from "../verify/feeds.js";
+import { RewriteError } from "../../src/errors/rewrite-error.js";
+import type { Evaluator, FeedData, Feeds, FeedTensor } from "../../src/verify/evaluator.js";
+import { checkFeedTensor, isFeedType } from "../../src/verify/feeds.js";
 
 /** Options of createOrtNodeEvaluator. */
 export interface OrtNodeEvaluatorOptions {

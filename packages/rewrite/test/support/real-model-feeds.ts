@@ -8,8 +8,8 @@ import { existsSync, readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Dimension, type Model, SeededRandom } from "@rectify/onnx";
-import type { Feeds, FeedTensor } from "../verify/evaluator.js";
-import { allocateFeedData, declaredInputs, feedElementCount } from "../verify/feeds.js";
+import type { Feeds, FeedTensor } from "../../src/verify/evaluator.js";
+import { allocateFeedData, declaredInputs, feedElementCount } from "../../src/verify/feeds.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
 
