@@ -13,8 +13,8 @@ export type ProgramOperand =
   | { readonly kind: "constant"; readonly value: number }
   /** An int64 vector constant (Reduce* axes from opset 13/18). */
   | { readonly kind: "axes"; readonly axes: readonly number[] }
-  /** The site's per-element parameter tensor (PRelu's slope): programs name it by role, so one plan applies to any copy of the model. */
-  | { readonly kind: "slope" };
+  /** The site's parameter tensor at `index` (PRelu's slope): programs name it by position, so one plan applies to any copy of the model. */
+  | { readonly kind: "parameter"; readonly index: number };
 
 /** An attribute of a step, with its ONNX type spelled out. */
 export type StepAttribute =

@@ -18,7 +18,7 @@ export interface PatternMatch {
   /** Every node of the match; the anchor node (the one producing `output`) is one of them. */
   readonly nodes: readonly Node[];
   readonly bias?: Value;
-  readonly slope?: Value;
+  readonly parameters?: readonly (Value | null)[];
   readonly axis?: number;
 }
 

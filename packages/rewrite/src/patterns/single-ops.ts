@@ -7,7 +7,7 @@ const seluAlpha = Math.fround(1.6732632423543772);
 const seluGamma = Math.fround(1.0507009873554805);
 
 /** One single-op rule: the op's activation and its parameters read from attributes/inputs. */
-function singleOp(
+export function singleOp(
   opType: string,
   read: (
     node: Node,
@@ -58,7 +58,8 @@ export const singleOpRules: readonly SiteRule[] = [
     const slope = node.inputs[1];
     if (!slope) return "PRelu without a slope input";
     const a = scalarConstant(slope);
-    if (a === undefined) return { activation: "prelu", params: {}, input: node.inputs[0]!, slope };
+    if (a === undefined)
+      return { activation: "prelu", params: {}, input: node.inputs[0]!, parameters: [slope] };
     return { activation: "prelu", params: { a }, input: node.inputs[0]! };
   }),
   singleOp("Elu", (node) => ({

@@ -23,3 +23,12 @@ export interface Rejection {
   readonly cost?: number;
   readonly predictedError?: number;
 }
+
+/** A way to compute a site before it is costed: its program, or why it has none. */
+export interface Offer {
+  readonly kind: Candidate["kind"];
+  readonly label: string;
+  readonly option?: SiteOption;
+  readonly program: Program | string;
+  readonly predictedError: number;
+}

@@ -1,24 +1,15 @@
 import { DataType } from "@rectify/onnx";
 import { formatError } from "../format-error.js";
+import { legalisationOffers } from "../legalisations/index.js";
 import { siteElementType } from "../lower/emit-program.js";
 import { type Program, programOpCounts } from "../lower/program.js";
 import type { Site } from "../sites/site.js";
 import type { TargetProfile } from "../targets/profile.js";
-import type { Candidate, Rejection } from "./candidate.js";
+import type { Candidate, Offer, Rejection } from "./candidate.js";
 import { histogramCost, nodeOps } from "./cost.js";
 import { fittedOptions, type SiteSample } from "./fit-candidates.js";
 import { type SiteOption, siteOptions } from "./site-options.js";
 import { loweredProgram, nativeProgram, sameOpsAs } from "./site-programs.js";
-import { slopeOffers } from "./slope-programs.js";
-
-/** A way to compute a site before it is costed: its program, or why it has none. */
-export interface Offer {
-  readonly kind: Candidate["kind"];
-  readonly label: string;
-  readonly option?: SiteOption;
-  readonly program: Program | string;
-  readonly predictedError: number;
-}
 
 /** Admissible candidates of a site (keep first when the target runs it) and the rest with why not. */
 export interface SiteCandidates {
@@ -103,14 +94,15 @@ function lastAxis(site: Site): boolean {
   return shape !== undefined && site.axis === shape.dim.length - 1;
 }
 
-/** Every offer for a site: the slope forms for a PRelu slope tensor, else the catalog's options. */
+/** Every offer for a site: a legalisation's exact forms where one applies, else the catalog's options. */
 function offers(
   site: Site,
   target: TargetProfile,
   keepOps: Readonly<Record<string, number>>,
   sample: SiteSample | undefined,
 ): Offer[] {
-  if (site.slope) return slopeOffers(site, target);
+  const legalised = legalisationOffers(site, target);
+  if (legalised) return legalised;
   const options = sample
     ? [...siteOptions(site), ...fittedOptions(site, sample)]
     : siteOptions(site);

@@ -1,7 +1,6 @@
 import { LoweringRefusal, lowerExpression } from "../lower/lower-expression.js";
 import { type Program, ProgramBuilder, programOpCounts } from "../lower/program.js";
 import type { Site } from "../sites/site.js";
-import type { TargetProfile } from "../targets/profile.js";
 import type { SiteOption } from "./site-options.js";
 
 /** An ONNX op with its attributes, as a native option carries it. */
@@ -53,12 +52,4 @@ export function sameOpsAs(program: Program, ops: Readonly<Record<string, number>
   const counts = programOpCounts(program);
   const keys = Object.keys(counts);
   return keys.length === Object.keys(ops).length && keys.every((op) => counts[op] === ops[op]);
-}
-
-/** The first op of `ops` the target does not allow in substitutes, as a refusal; undefined when all are allowed. */
-export function disallowed(ops: readonly string[], target: TargetProfile): string | undefined {
-  const missing = ops.filter((op) => !target.allowsInSubstitute(op));
-  return missing.length > 0
-    ? `the target does not allow ${missing.join(", ")} in substitutes`
-    : undefined;
 }

@@ -1,4 +1,5 @@
 import type { Graph, Model } from "@rectify/onnx";
+import { legalisationRules } from "../legalisations/index.js";
 import { patternRules } from "../patterns/index.js";
 import { rectifyMadeRule } from "../patterns/rectify-made.js";
 import type { MatchContext, SiteRule } from "../patterns/rule.js";
@@ -39,6 +40,7 @@ export const siteRules: readonly SiteRule[] = [
   rectifyMadeRule,
   ...patternRules,
   ...singleOpRules,
+  ...legalisationRules,
 ].sort((a, b) => b.size - a.size);
 
 /** What `findSites` returns: the sites and the rules that nearly matched (with why not). */
