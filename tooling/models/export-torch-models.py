@@ -9,7 +9,8 @@ so the results are committed):
 
 Writes tooling/models/torch/<name>.onnx, tooling/models/torch/manifest.json and,
 for every test shape in the manifest, the inputs fed and the outputs PyTorch
-computed as .npy files under tooling/models/torch/<name>/<shape-id>/. The
+computed as .npy files under tooling/models/torch/<name>/<shape-id>/{inputs,outputs}/,
+each named after its graph input or output. The
 weights are seeded random initialisations (no training, no downloads), rescaled
 so every Conv/Linear output has unit std on seeded calibration inputs; only the
 audio front end's first layer is a fixed windowed DFT basis. Re-running the
@@ -414,19 +415,22 @@ def export(spec: Dict, seed: int) -> Dict:
             results = model(*feeds)
         results = results if isinstance(results, tuple) else (results,)
         folder = OUT_DIR / name / shape["id"]
-        folder.mkdir(parents=True, exist_ok=True)
+        # Files named after the graph's inputs: `rectify optimize -i <dir>/inputs/*.npy`
+        # matches them by name.
+        (folder / "inputs").mkdir(parents=True, exist_ok=True)
+        (folder / "outputs").mkdir(parents=True, exist_ok=True)
         entry = {"id": shape["id"], "about": shape["about"], "inputs": {}, "outputs": {}}
         for input_name, tensor in zip(spec["inputs"], feeds):
             array = tensor.numpy()
-            np.save(folder / f"input_{input_name}.npy", array, allow_pickle=False)
-            item = {"shape": list(array.shape), "dtype": array.dtype.name, "file": f"{name}/{shape['id']}/input_{input_name}.npy"}
+            np.save(folder / "inputs" / f"{input_name}.npy", array, allow_pickle=False)
+            item = {"shape": list(array.shape), "dtype": array.dtype.name, "file": f"{name}/{shape['id']}/inputs/{input_name}.npy"}
             if array.ndim == 0:
                 item["value"] = array.item()
             entry["inputs"][input_name] = item
         for output_name, tensor in zip(spec["outputs"], results):
             array = tensor.numpy()
-            np.save(folder / f"output_{output_name}.npy", array, allow_pickle=False)
-            entry["outputs"][output_name] = {"shape": list(array.shape), "dtype": array.dtype.name, "file": f"{name}/{shape['id']}/output_{output_name}.npy"}
+            np.save(folder / "outputs" / f"{output_name}.npy", array, allow_pickle=False)
+            entry["outputs"][output_name] = {"shape": list(array.shape), "dtype": array.dtype.name, "file": f"{name}/{shape['id']}/outputs/{output_name}.npy"}
         shapes.append(entry)
 
     opset = next(o.version for o in proto.opset_import if o.domain in ("", "ai.onnx"))
