@@ -450,6 +450,29 @@ def export(spec: Dict, seed: int) -> Dict:
     }
 
 
+def to_json(value, indent: int = 0, lead: int = 0, width: int = 100) -> str:
+    """JSON the way the repo's formatter (biome) prints it, so `pnpm lint` passes:
+    objects one key per line, arrays of scalars on one line when the line fits.
+    `lead` is how many characters precede the value on its line."""
+    pad = " " * indent
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = []
+        for key, item in value.items():
+            prefix = f"{pad}  {json.dumps(key)}: "
+            items.append(prefix + to_json(item, indent + 2, len(prefix), width))
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(value, list):
+        if all(not isinstance(v, (dict, list)) for v in value):
+            inline = "[" + ", ".join(json.dumps(v) for v in value) + "]"
+            if lead + len(inline) + 1 <= width:  # + 1 for a trailing comma
+                return inline
+        items = [pad + "  " + to_json(v, indent + 2, indent + 2, width) for v in value]
+        return "[\n" + ",\n".join(items) + "\n" + pad + "]"
+    return json.dumps(value)
+
+
 def main(argv: List[str]) -> int:
     wanted = set(argv[1:])
     OUT_DIR.mkdir(parents=True, exist_ok=True)
@@ -472,7 +495,7 @@ def main(argv: List[str]) -> int:
         "tolerance": {"max_abs": 1e-4},
         "models": models,
     }
-    manifest_path.write_text(json.dumps(manifest, indent=2) + "\n")
+    manifest_path.write_text(to_json(manifest) + "\n")
     return 0
 
 
