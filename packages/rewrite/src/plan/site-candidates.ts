@@ -82,16 +82,7 @@ export function siteCandidates(
 /** Why no substitute can be offered for a site at all (undefined: offers may follow). */
 function siteRefusal(site: Site): string | undefined {
   if (siteElementType(site) === undefined) return "the site's tensors are not floating point";
-  const reduces = site.activation === "softmax" || site.activation === "log-softmax";
-  if (reduces && site.opset < 13 && site.axis !== -1 && !lastAxis(site))
-    return `opset ${site.opset} ${site.rule} flattens the input at axis ${site.axis}; only the last axis can be substituted`;
   return undefined;
-}
-
-function lastAxis(site: Site): boolean {
-  const shape =
-    site.input.type?.value.case === "tensorType" ? site.input.type.value.value.shape : undefined;
-  return shape !== undefined && site.axis === shape.dim.length - 1;
 }
 
 /** Every offer for a site: a legalisation's exact forms where one applies, else the catalog's options. */

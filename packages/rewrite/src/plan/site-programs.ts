@@ -1,6 +1,7 @@
 import { LoweringRefusal, lowerExpression } from "../lower/lower-expression.js";
 import { type Program, ProgramBuilder, programOpCounts } from "../lower/program.js";
 import type { Site } from "../sites/site.js";
+import { flattened, reductionLayout } from "./reduction-axes.js";
 import type { SiteOption } from "./site-options.js";
 
 /** An ONNX op with its attributes, as a native option carries it. */
@@ -35,12 +36,19 @@ export function loweredProgram(
   site: Site,
   allows: (op: string) => boolean,
 ): Program | string {
+  const layout = site.axis !== undefined ? reductionLayout(site) : undefined;
+  if (typeof layout === "string") return layout;
   try {
-    return lowerExpression(option.expression!, {
+    const program = lowerExpression(option.expression!, {
       opset: site.opset,
       allows,
-      ...(site.axis !== undefined ? { axis: site.axis } : {}),
+      ...(layout ? { axes: layout.axes } : {}),
     });
+    if (layout?.flattenAt === undefined) return program;
+    const missing = ["Flatten", "Shape", "Reshape"].filter((op) => !allows(op));
+    if (missing.length > 0)
+      return `opset ${site.opset} ${site.rule} normalises the input flattened at axis ${site.axis} and its rank is unknown; that needs ${missing.join(", ")}`;
+    return flattened(program, layout.flattenAt);
   } catch (error) {
     if (error instanceof LoweringRefusal) return error.message;
     throw error;
