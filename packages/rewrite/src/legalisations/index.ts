@@ -6,12 +6,14 @@ import { layerNormalizationLegalisation } from "./layer-normalization.js";
 import type { Legalisation } from "./legalisation.js";
 import { powLegalisation } from "./pow.js";
 import { preluLegalisation } from "./prelu.js";
+import { reciprocalLegalisation } from "./reciprocal.js";
 
 /** Every legalisation: ops that are no activations but have exact forms in ops more targets run. */
 export const legalisations: readonly Legalisation[] = [
   powLegalisation,
   preluLegalisation,
   layerNormalizationLegalisation,
+  reciprocalLegalisation,
 ];
 
 /** The rules that find legalisation sites (PRelu's is a single-op rule already). */

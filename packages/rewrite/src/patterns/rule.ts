@@ -19,6 +19,7 @@ export interface PatternMatch {
   readonly nodes: readonly Node[];
   readonly bias?: Value;
   readonly parameters?: readonly (Value | null)[];
+  readonly range?: readonly [number, number];
   readonly axis?: number;
 }
 

@@ -49,7 +49,13 @@ export function fittedOptions(site: Site, sample: SiteSample): SiteOption[] {
   ];
   for (const option of siteOptions(site)) {
     const entry = option.entry;
-    if (option.kind !== "approximation" || !entry?.fittable?.length || option.activation?.reduces)
+    // Stand-ins that hold on part of ℝ only are not refitted: a fit would stretch them past it.
+    if (
+      option.kind !== "approximation" ||
+      !entry?.fittable?.length ||
+      option.activation?.reduces ||
+      option.domain
+    )
       continue;
     let result: ReturnType<typeof fitToSample>;
     try {

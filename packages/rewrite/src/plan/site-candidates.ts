@@ -120,6 +120,10 @@ function offers(
       program,
       predictedError,
     });
+    if (option.domain && !within(site.range, option.domain))
+      return [
+        offer(`holds on ${interval(option.domain)} only, and the input is not known to stay there`),
+      ];
     if (halfPrecision && option.kind !== "native")
       return [
         offer("16-bit float tensors: stand-in errors are measured for float32 and float64 only"),
@@ -149,4 +153,19 @@ function offers(
       ? [lowered]
       : [offer(single, `${option.label} as ${onnx.opType}`), lowered];
   });
+}
+
+/** True when a known range lies inside a domain. */
+function within(range: readonly [number, number] | undefined, domain: readonly [number, number]) {
+  return range !== undefined && range[0] >= domain[0] && range[1] <= domain[1];
+}
+
+function interval([lo, hi]: readonly [number, number]): string {
+  const end = (value: number) =>
+    value === Number.POSITIVE_INFINITY
+      ? "∞"
+      : value === Number.NEGATIVE_INFINITY
+        ? "−∞"
+        : String(value);
+  return `${lo === Number.NEGATIVE_INFINITY ? "(" : "["}${end(lo)}, ${end(hi)}${hi === Number.POSITIVE_INFINITY ? ")" : "]"}`;
 }

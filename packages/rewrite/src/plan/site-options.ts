@@ -41,6 +41,8 @@ export interface SiteOption {
   /** Where the max |error| is (NaN when none). */
   readonly argMaxAbsError: number;
   readonly entry?: ApproximationDefinition;
+  /** Where the stand-in holds (its error is measured there): absent for all of ℝ. */
+  readonly domain?: readonly [number, number];
 }
 
 const cache = new Map<string, SiteOption[]>();
@@ -149,7 +151,6 @@ function computeOptions(name: string, params: Parameters): SiteOption[] {
   ];
   const seen = new Set<string>();
   for (const entry of entries) {
-    if (entry.domain) continue; // building blocks on a sub-domain (exp on (−∞, 0]), not stand-ins over ℝ
     const forSite: ApproximationDefinition = {
       ...entry,
       exactParams: params,
@@ -178,6 +179,7 @@ function computeOptions(name: string, params: Parameters): SiteOption[] {
       meanAbsErrorNormal: row.meanAbsErrorNormal,
       argMaxAbsError: row.argMaxAbsError,
       entry: forSite,
+      ...(entry.domain ? { domain: entry.domain } : {}),
     });
   }
   return options;

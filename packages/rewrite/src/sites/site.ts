@@ -30,6 +30,8 @@ export interface Site {
    * name them (PRelu's slope tensor; LayerNormalization's scale and bias).
    */
   readonly parameters?: readonly (Value | null)[];
+  /** Bounds the input is known to stay in from the graph's structure (x − max x ≤ 0, −x² ≤ 0, …). */
+  readonly range?: readonly [number, number];
   /** For softmax-like sites: the axis, normalised to be non-negative when the rank is known. */
   readonly axis?: number;
   /** Where the graph is: `main`, `main > If "cond" > then_branch`, `function local.MyFn`. */
