@@ -17,7 +17,7 @@ import { findSites } from "./sites/find-sites.js";
 import type { TargetProfile } from "./targets/profile.js";
 import { type ComparisonSummary, compareOutputs } from "./verify/compare.js";
 import type { Evaluator, Feeds } from "./verify/evaluator.js";
-import { feedToFloat64 } from "./verify/feeds.js";
+import { declaredInputs, feedToFloat64 } from "./verify/feeds.js";
 import { randomFeeds } from "./verify/random-feeds.js";
 
 /** True when every output is within `limit` of the reference and no NaN/Inf appeared where the other side is finite (no limit: always). */
@@ -39,6 +39,10 @@ export interface OptimizeOptions {
   readonly feedsSource?: string;
   /** Seed of the random feeds (default 1). */
   readonly seed?: number;
+  /** Sizes of symbolic dims for random feeds, by dim_param name (`--dim batch=1`). */
+  readonly dims?: Readonly<Record<string, number>>;
+  /** Whole shapes of some inputs for random feeds, by input name (`--input-shape audio=1,16000`). */
+  readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
   /** Max |error| allowed on any model output; sites are rolled back until it holds (needs an evaluator). */
   readonly maxOutputError?: number;
   /**
@@ -163,10 +167,16 @@ async function verifyAndRollBack(
   const evaluator = options.evaluator!;
   // A pristine copy for the reference run: the one planned on now holds the rewrite.
   const original = await load();
-  const feeds = options.feeds ?? randomFeeds(original, { seed: options.seed ?? 1 });
+  const feeds =
+    options.feeds ??
+    randomFeeds(original, {
+      seed: options.seed ?? 1,
+      ...(options.dims ? { dynamicDims: options.dims } : {}),
+      ...(options.inputShapes ? { inputShapes: options.inputShapes } : {}),
+    });
   let evaluations = 1;
   progress("verify", 0, 2);
-  const reference = await runModel(evaluator, original, feeds, "original");
+  const reference = await runOriginal(evaluator, original, feeds, options.feeds !== undefined);
   const measure = async (model: Model) => {
     evaluations++;
     return compareOutputs(reference, await runModel(evaluator, model, feeds, "rewritten"));
@@ -242,6 +252,34 @@ export async function runOnEvaluator(
       "EVALUATOR_FAILED",
       `${evaluator.name} could not run ${what}: ${message}`,
       {},
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Runs the original model. When it fails, the inputs are at fault (the model
+ * is the user's own, unchanged): FEEDS_UNRUNNABLE names each input's shape
+ * and says how to choose others.
+ */
+async function runOriginal(evaluator: Evaluator, model: Model, feeds: Feeds, given: boolean) {
+  try {
+    return await runModel(evaluator, model, feeds, "original");
+  } catch (error) {
+    if (!(error instanceof RewriteError) || error.code !== "EVALUATOR_FAILED") throw error;
+    const shapes = Object.entries(feeds)
+      .map(([name, tensor]) => `${name} [${tensor.dims.join(", ")}]`)
+      .join(", ");
+    const dynamic = declaredInputs(model)
+      .filter((input) => input.shape?.some((dim) => typeof dim !== "number"))
+      .map((input) => `${input.name} [${input.shape!.map((dim) => dim || "?").join(", ")}]`);
+    const hint = given
+      ? "check that the input files match the model"
+      : `the model declares ${dynamic.length > 0 ? dynamic.join(", ") : "only static shapes"}; choose sizes with --dim NAME=N or --input-shape INPUT=D1,D2,…, or pass real inputs with --inputs`;
+    throw new RewriteError(
+      "FEEDS_UNRUNNABLE",
+      `the original model cannot run on the ${given ? "given" : "random"} inputs (${shapes}): ${hint}. ${error.message}`,
+      { value: Object.keys(feeds)[0] },
       { cause: error },
     );
   }

@@ -12,6 +12,8 @@ export type RewriteErrorCode =
   | "BUDGET_NOT_MET"
   /** The evaluator failed to run a model. */
   | "EVALUATOR_FAILED"
+  /** The original model cannot run on the verification inputs: the inputs (sizes, files) need changing. */
+  | "FEEDS_UNRUNNABLE"
   /** A bug: an invariant of the rewriter broke. */
   | "INTERNAL";
 

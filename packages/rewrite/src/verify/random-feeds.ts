@@ -22,6 +22,12 @@ export interface RandomFeedsOptions {
   readonly integerRange?: readonly [number, number];
   /** Sizes of symbolic dims, by dim_param name. */
   readonly dynamicDims?: Readonly<Record<string, number>>;
+  /**
+   * Whole shapes of some inputs, by input name. Each must have the declared
+   * rank and agree with its static dims; its symbolic dims then size the
+   * same-named dims of every other input (unless dynamicDims names them).
+   */
+  readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
   /** Size of a dynamic dim that dynamicDims does not name and that is not batch-like (default 16). */
   readonly defaultDim?: number;
 }
@@ -38,12 +44,48 @@ const maxRandomElements = 1 << 28;
  */
 export function randomFeeds(source: InputSource, options: RandomFeedsOptions = {}): Feeds {
   checkOptions(options);
+  const declarations = declaredInputs(source);
+  const sized = withInputShapes(declarations, options);
   const feeds: Record<string, FeedTensor> = {};
-  for (const declaration of declaredInputs(source)) {
-    if (declaration.optional) continue;
-    feeds[declaration.name] = randomTensor(declaration, options);
+  for (const declaration of declarations) {
+    if (declaration.optional && !options.inputShapes?.[declaration.name]) continue;
+    feeds[declaration.name] = randomTensor(declaration, sized);
   }
   return feeds;
+}
+
+/** The options with `inputShapes` checked against the declarations and their symbolic dims added to dynamicDims. */
+function withInputShapes(
+  declarations: readonly InputDeclaration[],
+  options: RandomFeedsOptions,
+): RandomFeedsOptions {
+  const shapes = options.inputShapes;
+  if (!shapes) return options;
+  const byName = new Map(declarations.map((declaration) => [declaration.name, declaration]));
+  const implied: Record<string, number> = {};
+  for (const [name, dims] of Object.entries(shapes)) {
+    const declaration = byName.get(name);
+    const fail = (problem: string) =>
+      new RewriteError("OPTIONS_INVALID", `input shape for "${name}": ${problem}`, { value: name });
+    if (!declaration)
+      throw fail(`the model has no such input (inputs: ${[...byName.keys()].join(", ")})`);
+    const declared = declaration.shape;
+    if (declared && declared.length !== dims.length)
+      throw fail(
+        `it has ${dims.length} dims, the model declares ${declared.length} (${formatDims(declared)})`,
+      );
+    declared?.forEach((dim, axis) => {
+      const size = dims[axis]!;
+      if (typeof dim === "number" && dim !== size)
+        throw fail(`dim ${axis} is ${size}, the model fixes it at ${dim}`);
+      if (typeof dim === "string" && dim !== "" && options.dynamicDims?.[dim] === undefined) {
+        if (implied[dim] !== undefined && implied[dim] !== size)
+          throw fail(`"${dim}" is ${size} here but ${implied[dim]} in another given shape`);
+        implied[dim] = size;
+      }
+    });
+  }
+  return { ...options, dynamicDims: { ...implied, ...options.dynamicDims } };
 }
 
 /**
@@ -57,6 +99,8 @@ export function concreteDims(
   options: RandomFeedsOptions = {},
 ): number[] {
   const { name, shape } = declaration;
+  const given = options.inputShapes?.[name];
+  if (given) return [...given];
   if (shape === undefined) {
     throw new RewriteError(
       "INPUTS_INVALID",
@@ -142,5 +186,9 @@ function checkOptions(options: RandomFeedsOptions): void {
     throw fail("defaultDim", `is ${options.defaultDim}; use a non-negative integer`);
   for (const [dim, size] of Object.entries(options.dynamicDims ?? {})) {
     if (!isSize(size)) throw fail(`dynamicDims.${dim}`, `is ${size}; use a non-negative integer`);
+  }
+  for (const [input, dims] of Object.entries(options.inputShapes ?? {})) {
+    if (!dims.every(isSize))
+      throw fail(`inputShapes.${input}`, `is [${dims.join(", ")}]; use non-negative integers`);
   }
 }
