@@ -26,8 +26,8 @@ export {
 export { type LoadOptions, loadExternalData, loadModel } from "./io/load.js";
 export { fileKind } from "./io/regular-file.js";
 export {
-  encodeModelInline,
   type ExternalDataOptions,
+  encodeModelInline,
   type SaveOptions,
   saveModel,
   saveModelPaths,
