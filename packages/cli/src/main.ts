@@ -161,7 +161,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .addHelpText(
       "after",
       `\nPasses (exit 0) when no element is NaN/Inf in one model but not the other and every element is within the tolerance |b − a| ≤ atol + rtol·|a| (default atol ${defaultTolerance.absolute}, rtol ${defaultTolerance.relative}: rectify's default per-activation budget, far above float32 rounding); fails with exit 3 otherwise.
-Top-1 agreement is shown only for classifier-shaped outputs ([C], [N, C], [N, 1, …, 1, C] with C ≥ 2); cosine is marked "tiny norm" when both outputs have RMS below ${tinyNormRms} (there it measures noise).
+Top-1 agreement is shown only for classifier-shaped outputs ([C], [N, C], [N, 1, …, 1, C] with C ≥ 2); cosine is marked "tiny norm" when both outputs have RMS below ${tinyNormRms.toExponential()} (there it measures noise).
 
 Examples:
   rectify verify model.onnx model.algebraic.onnx

@@ -10,7 +10,7 @@ import {
   type ToleranceCheck,
 } from "@rectify/rewrite";
 import { createEvaluator } from "@rectify/runtime";
-import { exitCodes } from "../io/cli-error.js";
+import { CliError, exitCodes } from "../io/cli-error.js";
 import { loadModelFile } from "../io/load.js";
 import { readInputFeeds } from "../io/read-inputs.js";
 import { formatNumber, formatTable } from "../output/table.js";
@@ -36,6 +36,14 @@ export async function verifyCommand(
   second: string,
   options: VerifyOptions,
 ): Promise<{ output: string; code: number }> {
+  if (
+    options.maxOutputError !== undefined &&
+    (options.atol !== undefined || options.rtol !== undefined)
+  )
+    throw new CliError(
+      "USAGE",
+      "give either --max-output-error (an absolute limit) or --atol/--rtol (a tolerance), not both",
+    );
   const a = await loadModelFile(first, { validate: true });
   const b = await loadModelFile(second, { validate: true });
   const feeds: Feeds = options.inputs?.length
