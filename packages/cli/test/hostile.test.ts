@@ -467,7 +467,12 @@ describe("hostile model files (through the binary)", () => {
     await writeFile(all, (await runBin(["targets", "--json"])).stdout);
     const refused = await runBin(["optimize", examplePath, "--target", all, "--no-verify"]);
     expect(refused.code).toBe(exitCodes.badInput);
-    expect(errorLine(refused.stderr).code).toBe("TARGET_INVALID");
+    expect(errorLine(refused.stderr)).toEqual({
+      code: "PROFILE_INVALID",
+      message: expect.stringMatching(
+        /all\.json holds a list of 6 profiles .*write it with rectify targets --json NAME/,
+      ),
+    });
     const unknown = await runBin(["targets", "quantum"]);
     expect(unknown.code).toBe(exitCodes.badInput);
     expect(errorLine(unknown.stderr).code).toBe("TARGET_UNKNOWN");

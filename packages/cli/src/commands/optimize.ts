@@ -5,7 +5,7 @@ import { createEvaluator } from "@rectify/runtime";
 import { buildExampleModel } from "../example/example-model.js";
 import { checkOutputs, type PlannedOutput } from "../io/check-outputs.js";
 import { CliError, exitCodes } from "../io/cli-error.js";
-import { loadModelFile, loadTarget } from "../io/load.js";
+import { isProfilePath, loadModelFile, loadTarget } from "../io/load.js";
 import { readInputFeeds } from "../io/read-inputs.js";
 import { writeFileAtomic } from "../io/write-atomic.js";
 import { formatReport } from "../output/format-report.js";
@@ -145,7 +145,8 @@ async function plannedOutputs(
 function inputFiles(model: Model, input: string | undefined, options: OptimizeCommandOptions) {
   const files: string[] = [];
   if (input) files.push(input, ...externalFiles(model, input));
-  files.push(...(options.inputs ?? []), options.target);
+  files.push(...(options.inputs ?? []));
+  if (isProfilePath(options.target)) files.push(options.target);
   return [...new Set(files)];
 }
 

@@ -57,9 +57,7 @@ function assertValid(model: Model, path: string): void {
 
 /** A built-in target by name, or a profile JSON file (anything ending in .json or containing a path separator). */
 export async function loadTarget(nameOrPath: string): Promise<TargetProfile> {
-  const isFile =
-    nameOrPath.endsWith(".json") || nameOrPath.includes("/") || nameOrPath.includes("\\");
-  if (!isFile) {
+  if (!isProfilePath(nameOrPath)) {
     if (builtinTargets.has(nameOrPath)) return builtinTarget(nameOrPath);
     throw new CliError(
       "TARGET_UNKNOWN",
@@ -86,5 +84,16 @@ export async function loadTarget(nameOrPath: string): Promise<TargetProfile> {
       `target profile ${nameOrPath} is not valid JSON: ${(error as Error).message}`,
     );
   }
+  if (Array.isArray(json)) {
+    throw new CliError(
+      "PROFILE_INVALID",
+      `target profile ${nameOrPath} holds a list of ${json.length} profiles (the output of rectify targets --json); a profile file holds one: write it with rectify targets --json NAME > ${nameOrPath}`,
+    );
+  }
   return parseTargetProfile(json, nameOrPath);
+}
+
+/** True when --target names a profile file rather than a built-in target. */
+export function isProfilePath(nameOrPath: string): boolean {
+  return nameOrPath.endsWith(".json") || nameOrPath.includes("/") || nameOrPath.includes("\\");
 }
