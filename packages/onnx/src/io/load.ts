@@ -125,6 +125,7 @@ export async function loadExternalData(model: Model, baseDirectory: string): Pro
     );
   }
   const handles = new Map<string, { handle: FileHandle; size: number }>();
+  const resolved = new Map<string, string>();
   try {
     for (const { tensor } of modelTensors(model)) {
       if (!tensor.isExternal || tensor.hasData) continue;
@@ -148,17 +149,21 @@ export async function loadExternalData(model: Model, baseDirectory: string): Pro
           `outside the model's folder ${base}; external data must be a relative path to a file inside that folder`,
         );
       }
-      let file: string;
-      try {
-        file = await realpath(lexical);
-      } catch (cause) {
-        const code = (cause as NodeJS.ErrnoException).code;
-        throw fail(
-          code === "ENOENT"
-            ? "which does not exist; put the data file beside the model (or re-export the model with its data)"
-            : `which cannot be resolved: ${(cause as Error).message}`,
-          cause,
-        );
+      let file = resolved.get(lexical);
+      if (file === undefined) {
+        try {
+          file = await realpath(lexical);
+        } catch (cause) {
+          const code = (cause as NodeJS.ErrnoException).code;
+          throw fail(
+            code === "ENOENT"
+              ? "which does not exist; put the data file beside the model (or re-export the model with its data)"
+              : `which cannot be resolved: ${(cause as Error).message}`,
+            cause,
+          );
+        }
+        // Thousands of tensors usually share one data file: resolve it once.
+        resolved.set(lexical, file);
       }
       if (outside(file)) {
         throw fail(

@@ -37,18 +37,22 @@ function install(): void {
   if (installed) return;
   installed = true;
   for (const [signal, listener] of listeners) process.on(signal, listener);
+  // process.exit() elsewhere, or an uncaught exception, must not leave temporary files either.
+  process.on("exit", removeRegisteredSync);
 }
 
 function uninstall(): void {
   if (!installed) return;
   installed = false;
   for (const [signal, listener] of listeners) process.off(signal, listener);
+  process.off("exit", removeRegisteredSync);
 }
 
 /**
  * Registers `path` as a temporary file before it is created: it is removed if
  * the process gets SIGINT, SIGTERM or SIGHUP (which then exits with 128 + the
- * signal number unless the program listens for that signal itself). Call the
+ * signal number unless the program listens for that signal itself) and when
+ * it exits (process.exit, an uncaught exception) while it is tracked. Call the
  * returned function once the file is renamed into place or deleted.
  */
 export async function trackTemporaryFile(path: string): Promise<() => void> {
