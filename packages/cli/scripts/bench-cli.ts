@@ -25,7 +25,7 @@ import {
   findSites,
   opHistogram,
   optimizeModel,
-  planSites,
+  planModel,
   unsupportedOps,
 } from "@rectify/rewrite";
 import { inspectCommand, optimizeCommand } from "../src/index.js";
@@ -122,11 +122,11 @@ async function stepsCase(path: string, out: string, targetName: string): Promise
   const { t, lap } = laps("steps");
   const model = await loadModel(path);
   lap("loadModel (read + decode)");
-  const { sites } = findSites(model);
-  lap("findSites");
   const target = builtinTarget(targetName);
-  applyPlan(model, planSites(sites, target));
-  lap("planSites + applyPlan");
+  const plan = planModel(model, target);
+  lap("planModel (find sites + plan)");
+  applyPlan(model, plan.plans);
+  lap("applyPlan");
   opHistogram(model);
   unsupportedOps(model, target);
   lap("report (opHistogram, unsupportedOps)");

@@ -72,6 +72,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       "max |error| per substituted activation",
       nonNegativeNumber,
     )
+    .option("--sites", "list every site and what each target does with it (default: a summary)")
     .option("--json", "machine-readable output (the same facts)")
     .addHelpText(
       "after",

@@ -4,6 +4,7 @@ export {
   type RewriteErrorCode,
   type RewriteErrorLocation,
 } from "./errors/rewrite-error.js";
+export { formatError } from "./format-error.js";
 export { ConstantPool, emitProgram, siteElementType } from "./lower/emit-program.js";
 export { type LoweringPolicy, LoweringRefusal, lowerExpression } from "./lower/lower-expression.js";
 export {
@@ -23,26 +24,30 @@ export {
 export { patternRules } from "./patterns/index.js";
 export type { MatchContext, PatternMatch, SiteRule } from "./patterns/rule.js";
 export { singleOpRules } from "./patterns/single-ops.js";
-export { type SiteOption, siteOptions } from "./plan/candidates.js";
+export type { Candidate, Rejection } from "./plan/candidate.js";
+export { histogramCost } from "./plan/cost.js";
+export { type ModelPlan, type ModelPlanOptions, planModel } from "./plan/plan-model.js";
 export {
-  type Candidate,
   defaultBudget,
-  formatError,
-  histogramCost,
   type PlanOptions,
   planSites,
-  type Rejection,
+  resolveBudget,
+  type SiteChoice,
   type SitePlan,
 } from "./plan/planner.js";
+export { type SiteOption, siteOptions } from "./plan/site-options.js";
 export {
+  buildReport,
+  modelFacts,
   opHistogram,
+  type ReportInputs,
   type RewriteReport,
   type SiteReport,
   type UnsupportedOp,
   unsupportedOps,
   type VerificationReport,
 } from "./report/report.js";
-export { applyPlan, madeByRectify } from "./rewrite/apply-plan.js";
+export { applyPlan, applyPlanToCopy } from "./rewrite/apply-plan.js";
 export {
   findSites,
   type GraphScope,
@@ -50,6 +55,7 @@ export {
   type SiteSearch,
   siteRules,
 } from "./sites/find-sites.js";
+export { madeByRectify } from "./sites/provenance.js";
 export type { NearMiss, Site } from "./sites/site.js";
 export { builtinTarget, builtinTargets } from "./targets/index.js";
 export {

@@ -1,16 +1,18 @@
+// The whole job, in stages: find sites and plan them (planModel) → lower and
+// apply the plan → verify on an evaluator, rolling sites back until the
+// output limit holds → report.
 import { DataType, encodeModel, type Model, tensorType } from "@rectify/onnx";
 import { RewriteError } from "./errors/rewrite-error.js";
 import { type SiteSample, siteSample } from "./plan/fit-candidates.js";
-import { defaultBudget, planSites, type SitePlan } from "./plan/planner.js";
+import { type ModelPlan, planModel } from "./plan/plan-model.js";
+import { rolledBack, type SitePlan } from "./plan/planner.js";
 import {
-  nearMissReports,
-  opHistogram,
+  buildReport,
+  modelFacts,
   type RewriteReport,
-  siteReports,
-  unsupportedOps,
   type VerificationReport,
 } from "./report/report.js";
-import { applyPlan, madeByRectify } from "./rewrite/apply-plan.js";
+import { applyPlan, applyPlanToCopy } from "./rewrite/apply-plan.js";
 import { findSites } from "./sites/find-sites.js";
 import type { TargetProfile } from "./targets/profile.js";
 import { type ComparisonSummary, compareOutputs } from "./verify/compare.js";
@@ -58,57 +60,169 @@ export interface OptimizeResult {
   readonly changed: boolean;
 }
 
-interface Attempt {
+/** A model with a plan applied. */
+interface Rewritten {
   readonly model: Model;
-  /** Facts about the model as loaded, taken before the plan was applied. */
-  readonly before: {
-    readonly ops: Record<string, number>;
-    readonly opset: number;
-    readonly irVersion: number;
-    readonly nodes: number;
-  };
-  readonly plans: SitePlan[];
+  /** The plans as applied (roll-backs in place). */
+  readonly applied: readonly SitePlan[];
   readonly substituted: number;
-  readonly alreadyRewritten: number;
-  readonly nearMisses: RewriteReport["nearMisses"];
+  /** Site ids put back, in roll-back order. */
+  readonly rolledBack: readonly string[];
 }
 
-/** Loads a fresh copy, finds sites, plans (leaving `exclude` alone) and applies the plan. */
-async function attempt(
+type Progress = NonNullable<OptimizeOptions["onProgress"]>;
+
+/**
+ * The whole job: find every activation site, plan the cheapest substitutes
+ * the target runs within the budget, apply them, and (with an evaluator)
+ * measure the output error on real inputs, rolling back the sites with the
+ * largest predicted error (by bisection) until `maxOutputError` holds.
+ * `load` must return a fresh copy of the original model each call.
+ */
+export async function optimizeModel(
   load: () => Model | Promise<Model>,
   options: OptimizeOptions,
-  exclude: ReadonlySet<string>,
-  samples?: ReadonlyMap<string, SiteSample>,
-): Promise<Attempt> {
+): Promise<OptimizeResult> {
+  checkOptions(options);
+  const progress: Progress = options.onProgress ?? (() => {});
+  let samples: Map<string, SiteSample> | undefined;
+  if (options.fit) {
+    progress("record site inputs", 0, 1);
+    samples = await recordSiteInputs(load, options.evaluator!, options.feeds!);
+    progress("record site inputs", 1, 1);
+  }
+  progress("plan", 0, 1);
   const model = await load();
-  const ops = opHistogram(model);
-  const before = {
-    ops,
-    opset: model.opsetVersion("") ?? 0,
-    irVersion: model.irVersion,
-    nodes: Object.values(ops).reduce((total, count) => total + count, 0),
-  };
-  const search = findSites(model);
-  // A substitute an earlier rewrite made stays as it is when this target runs it (rewriting twice changes
-  // nothing); otherwise its activation is planned again for this target.
-  const fresh = search.sites.filter((site) => {
-    if (!madeByRectify(site.nodes)) return true;
-    const here = options.target.atOpset(site.opset);
-    return !site.nodes.every((node) => here.runs(node.opType, node.domain));
-  });
-  const plans = planSites(fresh, options.target, {
-    budget: options.budget ?? defaultBudget,
-    exclude,
+  const before = modelFacts(model);
+  const plan = planModel(model, options.target, {
+    ...(options.budget !== undefined ? { budget: options.budget } : {}),
     ...(samples ? { samples } : {}),
   });
-  const substituted = applyPlan(model, plans);
-  return {
+  let rewritten: Rewritten = {
     model,
+    applied: plan.plans,
+    substituted: applyPlan(model, plan.plans),
+    rolledBack: [],
+  };
+  progress("plan", 1, 1);
+  let verification: VerificationReport | undefined;
+  if (options.evaluator) {
+    ({ rewritten, verification } = await verifyAndRollBack(
+      load,
+      plan,
+      rewritten,
+      options,
+      progress,
+    ));
+  }
+  const report = buildReport({
+    plan,
     before,
-    plans,
-    substituted,
-    alreadyRewritten: search.sites.length - fresh.length,
-    nearMisses: nearMissReports(search.nearMisses),
+    applied: rewritten.applied,
+    result: rewritten.model,
+    rolledBack: rewritten.rolledBack,
+    ...(samples ? { samples } : {}),
+    ...(verification ? { verification } : {}),
+  });
+  // With nothing substituted, applyPlan left the model as it was loaded.
+  return { model: rewritten.model, report, changed: rewritten.substituted > 0 };
+}
+
+function checkOptions(options: OptimizeOptions): void {
+  const limit = options.maxOutputError;
+  if (limit !== undefined && !(limit >= 0))
+    throw new RewriteError(
+      "OPTIONS_INVALID",
+      `max output error must be a number ≥ 0, got ${limit}`,
+    );
+  if (limit !== undefined && !options.evaluator)
+    throw new RewriteError(
+      "OPTIONS_INVALID",
+      "a max output error needs an evaluator to measure it",
+    );
+  if (options.fit && (!options.evaluator || !options.feeds))
+    throw new RewriteError(
+      "OPTIONS_INVALID",
+      "fitting needs an evaluator and the inputs the model really sees (feeds)",
+    );
+}
+
+/**
+ * Runs the original and the rewritten model on the same inputs and, when
+ * `maxOutputError` is missed, finds by bisection the fewest sites (largest
+ * predicted error first) whose roll-back meets it; k = all gives the
+ * original (or, where the target cannot run it, the most accurate stand-ins).
+ */
+async function verifyAndRollBack(
+  load: () => Model | Promise<Model>,
+  plan: ModelPlan,
+  first: Rewritten,
+  options: OptimizeOptions,
+  progress: Progress,
+): Promise<{ rewritten: Rewritten; verification: VerificationReport }> {
+  const evaluator = options.evaluator!;
+  // A pristine copy for the reference run: the one planned on now holds the rewrite.
+  const original = await load();
+  const feeds = options.feeds ?? randomFeeds(original, { seed: options.seed ?? 1 });
+  let evaluations = 1;
+  progress("verify", 0, 2);
+  const reference = await runModel(evaluator, original, feeds, "original");
+  const measure = async (model: Model) => {
+    evaluations++;
+    return compareOutputs(reference, await runModel(evaluator, model, feeds, "rewritten"));
+  };
+  let rewritten = first;
+  let comparison = await measure(first.model);
+  progress("verify", 2, 2);
+  const limit = options.maxOutputError;
+  if (limit !== undefined && !withinLimit(comparison, limit)) {
+    const order = plan.plans
+      .filter((sitePlan) => sitePlan.action === "substitute")
+      .sort((a, b) => b.chosen!.predictedError - a.chosen!.predictedError)
+      .map((sitePlan) => sitePlan.site.id);
+    const trials = new Map<number, { rewritten: Rewritten; comparison: ComparisonSummary }>();
+    const steps = Math.ceil(Math.log2(order.length + 1)) + 1;
+    const trial = async (k: number) => {
+      const cached = trials.get(k);
+      if (cached) return cached;
+      const back = new Set(order.slice(0, k));
+      const applied = plan.plans.map((sitePlan) =>
+        back.has(sitePlan.site.id) ? rolledBack(sitePlan) : sitePlan,
+      );
+      const model = await load();
+      const substituted = applyPlanToCopy(model, applied);
+      const result = {
+        rewritten: { model, applied, substituted, rolledBack: order.slice(0, k) },
+        comparison: await measure(model),
+      };
+      progress("roll back", trials.size + 1, steps);
+      trials.set(k, result);
+      return result;
+    };
+    // Smallest k such that rolling back the first k sites meets the limit.
+    let lo = 1;
+    let hi = order.length;
+    while (lo < hi) {
+      const middle = (lo + hi) >> 1;
+      if (withinLimit((await trial(middle)).comparison, limit)) hi = middle;
+      else lo = middle + 1;
+    }
+    if (order.length > 0) ({ rewritten, comparison } = await trial(lo));
+  }
+  const inputs = options.feeds
+    ? (options.feedsSource ?? "given feeds")
+    : `random (seed ${options.seed ?? 1})`;
+  return {
+    rewritten,
+    verification: {
+      evaluator: evaluator.name,
+      inputs,
+      ...(limit !== undefined ? { maxOutputError: limit } : {}),
+      passed: withinLimit(comparison, limit),
+      comparison,
+      rolledBack: rewritten.rolledBack,
+      evaluations,
+    },
   };
 }
 
@@ -164,148 +278,4 @@ async function recordSiteInputs(
     if (sample) samples.set(site.id, sample);
   }
   return samples;
-}
-
-/**
- * The whole job: find every activation site, plan the cheapest substitutes
- * the target runs within the budget, apply them, and (with an evaluator)
- * measure the output error on real inputs, rolling back the sites with the
- * largest predicted error (by bisection) until `maxOutputError` holds.
- * `load` must return a fresh copy of the original model each call.
- */
-export async function optimizeModel(
-  load: () => Model | Promise<Model>,
-  options: OptimizeOptions,
-): Promise<OptimizeResult> {
-  if (options.maxOutputError !== undefined && !(options.maxOutputError >= 0)) {
-    throw new RewriteError(
-      "OPTIONS_INVALID",
-      `max output error must be a number ≥ 0, got ${options.maxOutputError}`,
-    );
-  }
-  if (options.maxOutputError !== undefined && !options.evaluator) {
-    throw new RewriteError(
-      "OPTIONS_INVALID",
-      "a max output error needs an evaluator to measure it",
-    );
-  }
-  const progress = options.onProgress ?? (() => {});
-  let samples: Map<string, SiteSample> | undefined;
-  if (options.fit) {
-    if (!options.evaluator || !options.feeds)
-      throw new RewriteError(
-        "OPTIONS_INVALID",
-        "fitting needs an evaluator and the inputs the model really sees (feeds)",
-      );
-    progress("record site inputs", 0, 1);
-    samples = await recordSiteInputs(load, options.evaluator, options.feeds);
-    progress("record site inputs", 1, 1);
-  }
-  progress("plan", 0, 1);
-  let current = await attempt(load, options, new Set(), samples);
-  progress("plan", 1, 1);
-  const opsBefore = current.before.ops;
-  let rolledBack: string[] = [];
-  let verification: VerificationReport | undefined;
-
-  if (options.evaluator) {
-    const evaluator = options.evaluator;
-    // A pristine copy for the reference run (only verification needs one: the model is loaded once otherwise).
-    const original = await load();
-    const feeds = options.feeds ?? randomFeeds(original, { seed: options.seed ?? 1 });
-    const inputs = options.feeds
-      ? (options.feedsSource ?? "given feeds")
-      : `random (seed ${options.seed ?? 1})`;
-    let evaluations = 1;
-    progress("verify", 0, 2);
-    const reference = await runModel(evaluator, original, feeds, "original");
-    const measure = async (model: Model) => {
-      evaluations++;
-      return compareOutputs(reference, await runModel(evaluator, model, feeds, "rewritten"));
-    };
-    let comparison = await measure(current.model);
-    progress("verify", 2, 2);
-    const limit = options.maxOutputError;
-    if (limit !== undefined && !withinLimit(comparison, limit)) {
-      // Largest predicted error first: those are the likeliest culprits.
-      const order = current.plans
-        .filter((plan) => plan.action === "substitute")
-        .sort((a, b) => b.chosen!.predictedError - a.chosen!.predictedError)
-        .map((plan) => plan.site.id);
-      // Smallest k such that rolling back the first k sites meets the limit (k = all gives the original back).
-      const results = new Map<number, { attempt: Attempt; comparison: typeof comparison }>();
-      const steps = Math.ceil(Math.log2(order.length + 1)) + 1;
-      let step = 0;
-      const trial = async (k: number) => {
-        const cached = results.get(k);
-        if (cached) return cached;
-        const rewritten = await attempt(load, options, new Set(order.slice(0, k)), samples);
-        const result = { attempt: rewritten, comparison: await measure(rewritten.model) };
-        progress("roll back", ++step, steps);
-        results.set(k, result);
-        return result;
-      };
-      let lo = 1;
-      let hi = order.length;
-      while (lo < hi) {
-        const middle = (lo + hi) >> 1;
-        if (withinLimit((await trial(middle)).comparison, limit)) hi = middle;
-        else lo = middle + 1;
-      }
-      if (order.length > 0) {
-        const chosen = await trial(lo);
-        rolledBack = order.slice(0, lo);
-        current = chosen.attempt;
-        comparison = chosen.comparison;
-      }
-    }
-    verification = {
-      evaluator: evaluator.name,
-      inputs,
-      ...(limit !== undefined ? { maxOutputError: limit } : {}),
-      passed: withinLimit(comparison, limit),
-      comparison,
-      rolledBack,
-      evaluations,
-    };
-  }
-
-  const rolledBackSet = new Set(rolledBack);
-  const sites = siteReports(current.plans, options.target, rolledBackSet, samples);
-  const costs = sites.map((site) => [site.costBefore, site.costAfter] as const);
-  const sum = (index: 0 | 1) =>
-    costs.some((pair) => pair[index] === null)
-      ? null
-      : costs.reduce((total, pair) => total + pair[index]!, 0);
-  const report: RewriteReport = {
-    target: options.target.name,
-    budget: options.budget ?? defaultBudget,
-    model: {
-      opset: current.before.opset,
-      irVersion: current.before.irVersion,
-      nodes: current.before.nodes,
-    },
-    summary: {
-      sites: sites.length + current.alreadyRewritten,
-      substituted: sites.filter((site) => site.action === "substitute").length,
-      kept: sites.filter((site) => site.action === "keep").length,
-      unsupported: sites.filter((site) => site.action === "unsupported").length,
-      alreadyRewritten: current.alreadyRewritten,
-      rolledBack: rolledBack.length,
-    },
-    sites,
-    opsBefore,
-    opsAfter: opHistogram(current.model),
-    siteCost: { before: sum(0), after: sum(1) },
-    maxPredictedError: Math.max(0, ...sites.map((site) => site.predictedError)),
-    unsupportedOps: unsupportedOps(current.model, options.target),
-    nearMisses: current.nearMisses,
-    ...(verification ? { verification } : {}),
-  };
-  return {
-    // With nothing substituted, applyPlan left the model as it was loaded.
-    model: current.model,
-    report,
-    changed: current.substituted > 0,
-  };
 }

@@ -13,8 +13,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { optimizeModel } from "../src/optimize.js";
 import { findSites, graphScopes } from "../src/sites/find-sites.js";
 import { builtinTargets } from "../src/targets/index.js";
-import { createOrtNodeEvaluator } from "../src/test-support/ort-node-evaluator.js";
 import { readFeeds } from "../src/verify/read-feeds.js";
+import { createOrtNodeEvaluator } from "./support/ort-node-evaluator.js";
 
 const dataRoot = "/usr/share/libonnx-testdata/data";
 const suites = ["node", "pytorch-operator", "pytorch-converted"];

@@ -2,7 +2,7 @@ import { DataType, ModelBuilder } from "@rectify/onnx";
 import { describe, expect, it } from "vitest";
 import { optimizeModel } from "../src/optimize.js";
 import { builtinTarget } from "../src/targets/index.js";
-import { createOrtNodeEvaluator } from "../src/test-support/ort-node-evaluator.js";
+import { createOrtNodeEvaluator } from "./support/ort-node-evaluator.js";
 
 /** x [1, 256] → Softplus → y. */
 function softplusModel() {

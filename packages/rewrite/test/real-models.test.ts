@@ -14,7 +14,10 @@ import { optimizeModel } from "../src/optimize.js";
 import { opHistogram } from "../src/report/report.js";
 import { builtinTarget } from "../src/targets/index.js";
 import type { TargetProfile } from "../src/targets/profile.js";
-import { createOrtNodeEvaluator } from "../src/test-support/ort-node-evaluator.js";
+import { compareOutputs } from "../src/verify/compare.js";
+import type { Feeds, FeedTensor } from "../src/verify/evaluator.js";
+import { feedToFloat64 } from "../src/verify/feeds.js";
+import { createOrtNodeEvaluator } from "./support/ort-node-evaluator.js";
 import {
   fetchRealModels,
   minimumRealModels,
@@ -22,10 +25,7 @@ import {
   realModelCache,
   realModelFeeds,
   scenariosFor,
-} from "../src/test-support/real-model-feeds.js";
-import { compareOutputs } from "../src/verify/compare.js";
-import type { Feeds, FeedTensor } from "../src/verify/evaluator.js";
-import { feedToFloat64 } from "../src/verify/feeds.js";
+} from "./support/real-model-feeds.js";
 
 /**
  * How each target is run and the output error it must stay within.
@@ -209,8 +209,14 @@ describe.skipIf(fetched.unavailable !== undefined)(
                   `${what}: ${node.opType} node ${node.name} of a substitute`,
                 ).toBe(true);
               }
-            // Every site here has a stand-in within the budget (Sigmoid) or runs natively (Relu).
-            expect(report.summary.unsupported, `${what}: sites left unsupported`).toBe(0);
+            // Every activation here has a stand-in within the budget (Sigmoid) or runs natively
+            // (Relu); what cannot run is a standalone Log of a magnitude (silero legacy's STFT),
+            // whose input is not known to stay where a log stand-in holds.
+            const cannotRun = report.sites.filter((site) => site.action === "unsupported");
+            expect(
+              cannotRun.map((site) => site.activation).filter((name) => name !== "log"),
+              `${what}: sites left unsupported`,
+            ).toEqual([]);
 
             // The report lists exactly the ops left that the target cannot run (LSTM computes
             // sigmoid and tanh inside, so neither target runs it).

@@ -2,9 +2,9 @@ import { DataType, decodeModel, encodeModel, ModelBuilder } from "@rectify/onnx"
 import { describe, expect, it } from "vitest";
 import { optimizeModel } from "../src/optimize.js";
 import { builtinTargets } from "../src/targets/index.js";
-import { singleOpCases, singleOpModel } from "../src/test-support/activation-models.js";
-import { createOrtNodeEvaluator } from "../src/test-support/ort-node-evaluator.js";
 import type { Feeds } from "../src/verify/evaluator.js";
+import { singleOpCases, singleOpModel } from "./support/activation-models.js";
+import { createOrtNodeEvaluator } from "./support/ort-node-evaluator.js";
 
 /** x ~ 4·N(0,1)-ish, seeded, plus the points where activations bend. */
 function feeds(): Feeds {

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { optimizeModel } from "../src/optimize.js";
 import { findSites } from "../src/sites/find-sites.js";
 import { builtinTarget } from "../src/targets/index.js";
-import { createOrtNodeEvaluator } from "../src/test-support/ort-node-evaluator.js";
+import { createOrtNodeEvaluator } from "./support/ort-node-evaluator.js";
 
 /** x → If(cond){ Softplus(x) } else { Tanh(x) } → local.Act(…) (a function holding Sigmoid·x and Elu) → y. */
 function nestedModel(): Model {

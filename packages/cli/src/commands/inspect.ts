@@ -1,9 +1,9 @@
 import {
   builtinTargets,
-  defaultBudget,
   findSites,
+  type ModelPlan,
   opHistogram,
-  planSites,
+  planModel,
   type TargetProfile,
   unsupportedOps,
 } from "@rectify/rewrite";
@@ -14,6 +14,8 @@ import { formatNumber, formatOps, formatTable } from "../output/table.js";
 export interface InspectOptions {
   readonly target?: string[];
   readonly budget?: number;
+  /** List every site and each target's choice for it, not just the summary. */
+  readonly sites?: boolean;
   readonly json?: boolean;
 }
 
@@ -23,35 +25,17 @@ export async function inspectCommand(
   options: InspectOptions,
 ): Promise<{ output: string; code: number }> {
   const model = await loadModelFile(path);
-  const budget = options.budget ?? defaultBudget;
   const targets: TargetProfile[] = options.target?.length
     ? await Promise.all(options.target.map(loadTarget))
     : [...builtinTargets.values()];
   const { sites, nearMisses } = findSites(model);
   const ops = opHistogram(model);
-  const perTarget = targets.map((target) => {
-    const plans = planSites(sites, target, { budget });
-    return {
-      target: target.name,
-      substitute: plans.filter((plan) => plan.action === "substitute").length,
-      keep: plans.filter((plan) => plan.action === "keep").length,
-      unsupported: plans.filter((plan) => plan.action === "unsupported").length,
-      changes: plans
-        .filter((plan) => plan.action !== "keep")
-        .map((plan) => ({
-          site: plan.site.id,
-          action: plan.action,
-          ...(plan.chosen
-            ? { substitute: plan.chosen.label, predictedError: plan.chosen.predictedError }
-            : {}),
-          reason: plan.reason,
-        })),
-      unsupportedOps: unsupportedOps(model, target).filter(
-        (entry) =>
-          !sites.some((site) => site.nodes.some((node) => entry.nodes.includes(node.name))),
-      ),
-    };
-  });
+  const plans = targets.map((target) =>
+    planModel(model, target, options.budget !== undefined ? { budget: options.budget } : {}),
+  );
+  const siteNodes = new Set(sites.flatMap((site) => site.nodes.map((node) => node.name)));
+  const perTarget = plans.map((plan) => targetFacts(plan, model, siteNodes));
+  const budget = plans[0]?.budget ?? options.budget;
   const facts = {
     model: path,
     opset: model.opsetVersion("") ?? 0,
@@ -59,6 +43,7 @@ export async function inspectCommand(
     nodes: Object.values(ops).reduce((total, count) => total + count, 0),
     ops,
     budget,
+    activations: activationGroups(sites),
     sites: sites.map((site) => ({
       id: site.id,
       activation: site.activation,
@@ -81,7 +66,7 @@ export async function inspectCommand(
   lines.push(`${path}: opset ${facts.opset}, IR ${facts.irVersion}, ${facts.nodes} nodes`);
   lines.push(`ops: ${formatOps(ops)}`, "");
   lines.push(`activation sites: ${sites.length}`);
-  if (sites.length > 0) {
+  if (options.sites && sites.length > 0) {
     lines.push(
       formatTable(
         ["activation", "rule", "nodes", "location"],
@@ -93,40 +78,115 @@ export async function inspectCommand(
         ]),
       ),
     );
+  } else if (sites.length > 0) {
+    lines.push(
+      formatTable(
+        ["activation", "sites", "found as", "where"],
+        facts.activations.map((group) => [
+          group.activation,
+          group.count,
+          group.rules.join(", "),
+          group.locations.join("; "),
+        ]),
+      ),
+    );
   }
   if (nearMisses.length > 0) {
     lines.push("", `near misses (not rewritten): ${nearMisses.length}`);
-    for (const miss of facts.nearMisses)
+    const shown = options.sites ? facts.nearMisses : facts.nearMisses.slice(0, 5);
+    for (const miss of shown)
       lines.push(`  ${miss.rule} at ${miss.node} (${miss.location}): ${miss.reason}`);
+    if (shown.length < nearMisses.length)
+      lines.push(`  … ${nearMisses.length - shown.length} more (--sites lists them all)`);
   }
   lines.push(
     "",
-    `what each target would change (budget max |error| ${formatNumber(budget)} per activation):`,
+    `what each target would do (budget: max |error| ${formatNumber(budget)} per activation):`,
   );
   lines.push(
     formatTable(
-      ["target", "substitute", "keep", "cannot run", "other ops it lacks"],
+      ["target", "native", "substitute", "cannot run", "other ops it lacks"],
       perTarget.map((entry) => [
         entry.target,
+        entry.keep + entry.alreadyRewritten,
         entry.substitute,
-        entry.keep,
         entry.unsupported,
         entry.unsupportedOps.map((op) => `${op.op}×${op.count}`).join(" ") || "—",
       ]),
     ),
   );
-  for (const entry of perTarget) {
-    if (entry.changes.length === 0) continue;
-    lines.push("", `${entry.target}:`);
-    for (const change of entry.changes) {
-      lines.push(
-        change.action === "substitute"
-          ? `  ${change.site} → ${change.substitute} (max |error| ${formatNumber(change.predictedError)})`
-          : `  ${change.site}: cannot run — ${change.reason}`,
-      );
+  lines.push(
+    "  native: the target runs the site as it is (or an earlier rectify substitute) and nothing cheaper fits;",
+    "  substitute: replaced by a stand-in within the budget; cannot run: nothing the target runs fits the budget.",
+  );
+  if (options.sites) {
+    for (const entry of perTarget) {
+      if (entry.changes.length === 0) continue;
+      lines.push("", `${entry.target}:`);
+      for (const change of entry.changes) {
+        lines.push(
+          change.action === "substitute"
+            ? `  ${change.site} → ${change.substitute} (max |error| ${formatNumber(change.predictedError)})`
+            : `  ${change.site}: cannot run — ${change.reason}`,
+        );
+      }
     }
+  } else if (sites.length > 0) {
+    lines.push("", "rectify inspect --sites lists every site and what each target does with it.");
   }
   return { output: lines.join("\n"), code: 0 };
+}
+
+/** One target's plan for the model, in the terms inspect prints. */
+function targetFacts(
+  plan: ModelPlan,
+  model: Parameters<typeof unsupportedOps>[0],
+  siteNodes: ReadonlySet<string>,
+) {
+  const count = (action: string) =>
+    plan.plans.filter((sitePlan) => sitePlan.action === action).length;
+  return {
+    target: plan.target.name,
+    substitute: count("substitute"),
+    keep: count("keep"),
+    unsupported: count("unsupported"),
+    alreadyRewritten: plan.alreadyRewritten.length,
+    changes: plan.plans
+      .filter((sitePlan) => sitePlan.action !== "keep")
+      .map((sitePlan) => ({
+        site: sitePlan.site.id,
+        action: sitePlan.action,
+        ...(sitePlan.chosen
+          ? { substitute: sitePlan.chosen.label, predictedError: sitePlan.chosen.predictedError }
+          : {}),
+        reason: sitePlan.reason,
+      })),
+    // Ops outside activation sites the target lacks (sites report their own).
+    unsupportedOps: unsupportedOps(model, plan.target).filter(
+      (entry) => !entry.nodes.some((node) => siteNodes.has(node)),
+    ),
+  };
+}
+
+/** Sites grouped by activation (with parameters): how many, found by which rules, where. */
+function activationGroups(sites: ReturnType<typeof findSites>["sites"]) {
+  const groups = new Map<string, { count: number; rules: Set<string>; locations: Set<string> }>();
+  for (const site of sites) {
+    const key = idOf(site.activation, site.params);
+    const group = groups.get(key) ?? { count: 0, rules: new Set(), locations: new Set() };
+    group.count++;
+    group.rules.add(site.rule);
+    group.locations.add(site.location);
+    groups.set(key, group);
+  }
+  return [...groups]
+    .map(([activation, group]) => ({
+      activation,
+      count: group.count,
+      rules: [...group.rules],
+      locations: [...group.locations],
+    }))
+    .sort((a, b) => b.count - a.count || a.activation.localeCompare(b.activation));
 }
 
 /** `name{a=…}` with the given parameters. */

@@ -2,6 +2,17 @@ import type { RewriteReport } from "@rectify/rewrite";
 import { idOf } from "../commands/inspect.js";
 import { formatNumber, formatOps, formatTable } from "./table.js";
 
+/** What the cost column means (also in `rectify optimize --help`). */
+export const costUnits =
+  "cost: the target profile's relative cost of the site's ops, in units of one elementwise Add over the same tensor (— = the target cannot run it)";
+
+/** An op histogram, or its node count when the list would not fit a table cell. */
+function shortOps(ops: Readonly<Record<string, number>>): string {
+  const text = formatOps(ops);
+  if (text.length <= 48) return text;
+  return `${Object.values(ops).reduce((total, count) => total + count, 0)} ops`;
+}
+
 /** The optimize report as text: sites, totals, ops the target still lacks, verification. */
 export function formatReport(report: RewriteReport): string {
   const lines: string[] = [];
@@ -23,13 +34,14 @@ export function formatReport(report: RewriteReport): string {
               ? "CANNOT RUN"
               : site.action,
           site.action === "substitute"
-            ? `${site.substitute} (${formatOps(site.opsAfter)})`
-            : formatOps(site.opsBefore),
+            ? `${site.substitute} (${shortOps(site.opsAfter)})`
+            : shortOps(site.opsBefore),
           `${formatNumber(site.costBefore)} → ${formatNumber(site.costAfter)}`,
           formatNumber(site.predictedError),
         ]),
       ),
     );
+    lines.push(costUnits);
     const explained = report.sites.filter((site) => site.action !== "keep" || site.rolledBack);
     if (explained.length > 0) {
       lines.push("", "why:");

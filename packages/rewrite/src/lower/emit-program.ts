@@ -161,8 +161,15 @@ export function emitProgram(
         return options.constants.scalar(graph, type, operand.value);
       case "axes":
         return options.constants.axes(graph, operand.axes);
-      case "value":
-        return operand.value;
+      case "parameter": {
+        const parameter = site.parameters?.[operand.index];
+        if (!parameter)
+          throw new RewriteError(
+            "INTERNAL",
+            `site ${site.id}: the program reads parameter ${operand.index}, which the site has not`,
+          );
+        return parameter;
+      }
     }
   };
   let steps = program.steps;

@@ -134,12 +134,12 @@ describe("lowerExpression", () => {
 
   it("lowers reductions with axes as an attribute or an input depending on the opset", () => {
     const softmax = instantiate(getActivation("softmax"), {});
-    const at13 = lowerExpression(softmax.expression, { opset: 13, allows: () => true, axis: -1 });
+    const at13 = lowerExpression(softmax.expression, { opset: 13, allows: () => true, axes: [-1] });
     const reduceSum = at13.steps.find((s) => s.opType === "ReduceSum")!;
     const reduceMax13 = at13.steps.find((s) => s.opType === "ReduceMax")!;
     expect(reduceSum.inputs[1]).toEqual({ kind: "axes", axes: [-1] });
     expect(reduceMax13.attributes.find((a) => a.name === "axes")?.value).toEqual([-1]);
-    const at18 = lowerExpression(softmax.expression, { opset: 18, allows: () => true, axis: 1 });
+    const at18 = lowerExpression(softmax.expression, { opset: 18, allows: () => true, axes: [1] });
     expect(at18.steps.find((s) => s.opType === "ReduceMax")!.inputs[1]).toEqual({
       kind: "axes",
       axes: [1],

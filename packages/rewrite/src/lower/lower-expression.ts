@@ -7,8 +7,8 @@ export interface LoweringPolicy {
   readonly opset: number;
   /** Whether a substitute may contain `opType`. */
   allows(opType: string): boolean;
-  /** The reduction axis for multivariable activations (softmax, LogSumExp). */
-  readonly axis?: number;
+  /** The reduction axes of multivariable activations (softmax, LogSumExp). */
+  readonly axes?: readonly number[];
 }
 
 /** Thrown (and caught by the planner) when an expression cannot be lowered under a policy; the message says why. */
@@ -245,16 +245,16 @@ class Lowering {
   }
 
   private reduce(op: "ReduceMax" | "ReduceSum", x: ProgramOperand): ProgramOperand {
-    const axis = this.policy.axis;
-    if (axis === undefined) throw new LoweringRefusal(`${op} needs the site's axis`);
+    const axes = this.policy.axes;
+    if (axes === undefined) throw new LoweringRefusal(`${op} needs the site's axis`);
     if (!this.policy.allows(op)) this.refuse(op);
     const keepdims = { name: "keepdims", type: "int", value: 1 } as const;
     // Axes moved from an attribute to an input: ReduceSum at opset 13, ReduceMax at 18.
     const axesAsInput = this.policy.opset >= (op === "ReduceSum" ? 13 : 18);
     if (axesAsInput)
-      return this.builder.add(op, [x, { kind: "axes", axes: [axis] }], { attributes: [keepdims] });
+      return this.builder.add(op, [x, { kind: "axes", axes }], { attributes: [keepdims] });
     return this.builder.add(op, [x], {
-      attributes: [{ name: "axes", type: "ints", value: [axis] }, keepdims],
+      attributes: [{ name: "axes", type: "ints", value: axes }, keepdims],
     });
   }
 }

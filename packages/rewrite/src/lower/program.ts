@@ -1,5 +1,3 @@
-import type { Value } from "@rectify/onnx";
-
 /**
  * A lowered substitute before it becomes nodes: a straight-line list of ONNX
  * ops over the site's input, constants and existing values. The planner costs
@@ -15,8 +13,8 @@ export type ProgramOperand =
   | { readonly kind: "constant"; readonly value: number }
   /** An int64 vector constant (Reduce* axes from opset 13/18). */
   | { readonly kind: "axes"; readonly axes: readonly number[] }
-  /** A value already in the graph (PRelu's slope tensor, a bias). */
-  | { readonly kind: "value"; readonly value: Value };
+  /** The site's parameter tensor at `index` (PRelu's slope): programs name it by position, so one plan applies to any copy of the model. */
+  | { readonly kind: "parameter"; readonly index: number };
 
 /** An attribute of a step, with its ONNX type spelled out. */
 export type StepAttribute =

@@ -3,35 +3,13 @@
 // cycles, tensors where constants belong, many-element and string constants.
 import { DataType, type Model, ModelBuilder, SeededRandom, type Value } from "@rectify/onnx";
 import { describe, expect, it } from "vitest";
+import { patternCaseTables } from "../../test/patterns/index.js";
+import { constantWriter, type PatternBuild } from "../../test/support/pattern-test-support.js";
 import { findSites } from "../sites/find-sites.js";
 import { patternRules } from "./index.js";
-import { constantWriter, type PatternBuild } from "./pattern-test-support.js";
 
-/** One canonical form per rule. */
-const canonical: readonly PatternBuild[] = [
-  (g, x, k) =>
-    g.op("Mul", [
-      g.op("Mul", [
-        x,
-        g.op("Add", [g.op("Erf", [g.op("Div", [x, k(Math.fround(Math.SQRT2))])]), k(1)]),
-      ]),
-      k(0.5),
-    ]),
-  (g, x, k) => {
-    const inner = g.op("Add", [x, g.op("Mul", [k(0.044715), g.op("Pow", [x, k(3)])])]);
-    return g.op("Mul", [
-      g.op("Mul", [k(0.5), x]),
-      g.op("Add", [k(1), g.op("Tanh", [g.op("Mul", [k(0.7978846), inner])])]),
-    ]);
-  },
-  (g, x, k) => g.op("Mul", [x, g.op("Sigmoid", [g.op("Mul", [k(1.702), x])])]),
-  (g, x, k) =>
-    g.op("Mul", [x, g.op("Tanh", [g.op("Log", [g.op("Add", [k(1), g.op("Exp", [x])])])])]),
-  (g, x, k) => g.op("Log", [g.op("Add", [g.op("Exp", [x]), k(1)])]),
-  (g, x, k) =>
-    g.op("Div", [g.op("Mul", [x, g.op("Clip", [g.op("Add", [x, k(3)]), k(0), k(6)])]), k(6)]),
-  (g, x, k) => g.op("Max", [x, g.op("Mul", [k(0.1), x])]),
-];
+/** One canonical form per rule, from the rules' case tables. */
+const canonical: readonly PatternBuild[] = patternCaseTables.map((cases) => cases.canonical);
 
 /** A canonical pattern with 1–3 random injuries (seeded). */
 function damagedModel(seed: number): Model {

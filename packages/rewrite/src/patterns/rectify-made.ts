@@ -1,5 +1,5 @@
 import type { Node, Value } from "@rectify/onnx";
-import { parseRectifyDoc } from "../rewrite/apply-plan.js";
+import { parseRectifyDoc } from "../sites/provenance.js";
 import { constantData } from "./match.js";
 import type { SiteRule } from "./rule.js";
 

@@ -18,7 +18,8 @@ export interface PatternMatch {
   /** Every node of the match; the anchor node (the one producing `output`) is one of them. */
   readonly nodes: readonly Node[];
   readonly bias?: Value;
-  readonly slope?: Value;
+  readonly parameters?: readonly (Value | null)[];
+  readonly range?: readonly [number, number];
   readonly axis?: number;
 }
 

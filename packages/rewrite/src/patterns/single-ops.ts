@@ -1,13 +1,14 @@
 import type { Node } from "@rectify/onnx";
 import { floatAttribute, scalarConstant } from "./match.js";
 import type { MatchContext, PatternMatch, SiteRule } from "./rule.js";
+import { structuralRange } from "./value-range.js";
 
 /** ONNX's default Selu constants: the float32 values nearest α and λ of the SELU paper. */
 const seluAlpha = Math.fround(1.6732632423543772);
 const seluGamma = Math.fround(1.0507009873554805);
 
 /** One single-op rule: the op's activation and its parameters read from attributes/inputs. */
-function singleOp(
+export function singleOp(
   opType: string,
   read: (
     node: Node,
@@ -58,7 +59,8 @@ export const singleOpRules: readonly SiteRule[] = [
     const slope = node.inputs[1];
     if (!slope) return "PRelu without a slope input";
     const a = scalarConstant(slope);
-    if (a === undefined) return { activation: "prelu", params: {}, input: node.inputs[0]!, slope };
+    if (a === undefined)
+      return { activation: "prelu", params: {}, input: node.inputs[0]!, parameters: [slope] };
     return { activation: "prelu", params: { a }, input: node.inputs[0]! };
   }),
   singleOp("Elu", (node) => ({
@@ -117,6 +119,11 @@ export const singleOpRules: readonly SiteRule[] = [
     if (hi >= 3.4e38) return { activation: "relu", params: {}, input: node.inputs[0]! };
     return undefined;
   }),
+  // Exp, Log and Erf outside recognised activations (attention, custom normalisations): their
+  // stand-ins hold on part of ℝ (e^x on (−∞, 0]), so the input's structural bounds go with the site.
+  singleOp("Exp", (node) => bounded("exp", node)),
+  singleOp("Log", (node) => bounded("log", node)),
+  singleOp("Erf", (node) => bounded("erf", node)),
   singleOp("Softmax", (node, context) => softmaxLike(node, context, "softmax")),
   singleOp("LogSoftmax", (node, context) => softmaxLike(node, context, "log-softmax")),
   singleOp(
@@ -147,6 +154,13 @@ export const singleOpRules: readonly SiteRule[] = [
     "com.microsoft",
   ),
 ];
+
+/** A unary site with the bounds its input is known to stay in. */
+function bounded(activation: string, node: Node): Omit<PatternMatch, "output" | "nodes"> {
+  const input = node.inputs[0]!;
+  const range = structuralRange(input);
+  return { activation, params: {}, input, ...(range ? { range } : {}) };
+}
 
 function bias(node: Node): { bias?: NonNullable<Node["inputs"][number]> } {
   const value = node.inputs[1];

@@ -6,7 +6,7 @@ import {
   measureError,
 } from "@rectify/kernels";
 import type { Site } from "../sites/site.js";
-import { type SiteOption, siteOptions } from "./candidates.js";
+import { type SiteOption, siteOptions } from "./site-options.js";
 
 /** Inputs a site saw when the model ran on the user's data. */
 export interface SiteSample {
@@ -49,7 +49,13 @@ export function fittedOptions(site: Site, sample: SiteSample): SiteOption[] {
   ];
   for (const option of siteOptions(site)) {
     const entry = option.entry;
-    if (option.kind !== "approximation" || !entry?.fittable?.length || option.activation?.reduces)
+    // Stand-ins that hold on part of ℝ only are not refitted: a fit would stretch them past it.
+    if (
+      option.kind !== "approximation" ||
+      !entry?.fittable?.length ||
+      option.activation?.reduces ||
+      option.domain
+    )
       continue;
     let result: ReturnType<typeof fitToSample>;
     try {

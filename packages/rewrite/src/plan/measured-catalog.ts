@@ -1,6 +1,6 @@
 import { exactActivations } from "@rectify/kernels";
-import { siteOptions } from "./candidates.js";
 import { ignoreMeasuredSnapshot, measuredPairs } from "./measure.js";
+import { siteOptions } from "./site-options.js";
 
 /** Activations sites can be that have no kernels definition of their own. */
 const composedActivations = ["log-softmax"];

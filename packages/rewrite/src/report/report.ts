@@ -1,7 +1,10 @@
 import type { Parameters } from "@rectify/kernels";
 import type { Model } from "@rectify/onnx";
+import type { Rejection } from "../plan/candidate.js";
+import { histogramCost, nodeOps, opKey } from "../plan/cost.js";
 import type { SiteSample } from "../plan/fit-candidates.js";
-import { histogramCost, type Rejection, type SitePlan } from "../plan/planner.js";
+import type { ModelPlan } from "../plan/plan-model.js";
+import type { SitePlan } from "../plan/planner.js";
 import { graphScopes } from "../sites/find-sites.js";
 import type { NearMiss } from "../sites/site.js";
 import type { TargetProfile } from "../targets/profile.js";
@@ -87,8 +90,7 @@ export function opHistogram(model: Model): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const graph of model.graphs()) {
     for (const node of graph.nodes) {
-      const key =
-        node.domain && node.domain !== "ai.onnx" ? `${node.domain}.${node.opType}` : node.opType;
+      const key = opKey(node.opType, node.domain);
       counts[key] = (counts[key] ?? 0) + 1;
     }
   }
@@ -104,8 +106,7 @@ export function unsupportedOps(model: Model, target: TargetProfile): Unsupported
     const here = target.atOpset(opset);
     for (const node of graph.nodes) {
       if (here.runs(node.opType, node.domain)) continue;
-      const key =
-        node.domain && node.domain !== "ai.onnx" ? `${node.domain}.${node.opType}` : node.opType;
+      const key = opKey(node.opType, node.domain);
       const entry = found.get(key) ?? { count: 0, nodes: [] };
       entry.count++;
       if (entry.nodes.length < 5) entry.nodes.push(node.name || `#${node.index}`);
@@ -124,12 +125,7 @@ export function siteReports(
 ): SiteReport[] {
   return plans.map((plan) => {
     const { site } = plan;
-    const opsBefore: Record<string, number> = {};
-    for (const node of site.nodes) {
-      const key =
-        node.domain && node.domain !== "ai.onnx" ? `${node.domain}.${node.opType}` : node.opType;
-      opsBefore[key] = (opsBefore[key] ?? 0) + 1;
-    }
+    const opsBefore = nodeOps(site.nodes);
     const opsAfter = plan.action === "substitute" ? plan.chosen!.ops : opsBefore;
     const sample = samples?.get(site.id);
     return {
@@ -164,4 +160,72 @@ export function nearMissReports(misses: readonly NearMiss[]): RewriteReport["nea
     location: miss.location,
     reason: miss.reason,
   }));
+}
+
+/** Facts about a model as loaded, taken before any change. */
+export function modelFacts(model: Model): RewriteReport["model"] & { ops: Record<string, number> } {
+  const ops = opHistogram(model);
+  return {
+    opset: model.opsetVersion("") ?? 0,
+    irVersion: model.irVersion,
+    nodes: Object.values(ops).reduce((total, count) => total + count, 0),
+    ops,
+  };
+}
+
+/** Everything the report is made from: the plan, what was applied, and what verification found. */
+export interface ReportInputs {
+  readonly plan: ModelPlan;
+  /** Facts of the model as loaded (modelFacts). */
+  readonly before: ReturnType<typeof modelFacts>;
+  /** The plans as applied (roll-backs in place). */
+  readonly applied: readonly SitePlan[];
+  /** The model as written. */
+  readonly result: Model;
+  readonly rolledBack: readonly string[];
+  readonly samples?: ReadonlyMap<string, SiteSample>;
+  readonly verification?: VerificationReport;
+}
+
+/** The report of one optimize run. */
+export function buildReport(inputs: ReportInputs): RewriteReport {
+  const { plan, before } = inputs;
+  const sites = siteReports(
+    inputs.applied,
+    plan.target,
+    new Set(inputs.rolledBack),
+    inputs.samples,
+  );
+  const sum = (pick: (site: SiteReport) => number | null) => {
+    let total = 0;
+    for (const site of sites) {
+      const value = pick(site);
+      if (value === null) return null;
+      total += value;
+    }
+    return total;
+  };
+  const count = (action: SiteReport["action"]) =>
+    sites.filter((site) => site.action === action).length;
+  return {
+    target: plan.target.name,
+    budget: plan.budget,
+    model: { opset: before.opset, irVersion: before.irVersion, nodes: before.nodes },
+    summary: {
+      sites: sites.length + plan.alreadyRewritten.length,
+      substituted: count("substitute"),
+      kept: count("keep"),
+      unsupported: count("unsupported"),
+      alreadyRewritten: plan.alreadyRewritten.length,
+      rolledBack: inputs.rolledBack.length,
+    },
+    sites,
+    opsBefore: before.ops,
+    opsAfter: opHistogram(inputs.result),
+    siteCost: { before: sum((site) => site.costBefore), after: sum((site) => site.costAfter) },
+    maxPredictedError: Math.max(0, ...sites.map((site) => site.predictedError)),
+    unsupportedOps: unsupportedOps(inputs.result, plan.target),
+    nearMisses: nearMissReports(plan.nearMisses),
+    ...(inputs.verification ? { verification: inputs.verification } : {}),
+  };
 }

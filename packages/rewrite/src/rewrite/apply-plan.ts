@@ -1,56 +1,9 @@
-import type { Parameters } from "@rectify/kernels";
-import type { Model, Node, Value } from "@rectify/onnx";
+import type { Model, Value } from "@rectify/onnx";
+import { RewriteError } from "../errors/rewrite-error.js";
 import { ConstantPool, emitProgram } from "../lower/emit-program.js";
-import { formatError, type SitePlan } from "../plan/planner.js";
-
-/** The doc_string prefix of every node rectify creates; sites made only of such nodes are not rewritten again. */
-export const rectifyDocPrefix = "rectify:";
-
-/** True when every node of a site was made by an earlier rectify rewrite. */
-export function madeByRectify(nodes: readonly Node[]): boolean {
-  return nodes.length > 0 && nodes.every((node) => node.docString.startsWith(rectifyDocPrefix));
-}
-
-/**
- * The doc_string of every node a substitution makes: which rule found the
- * site, its activation and parameters, the output it computes, the stand-in
- * and its predicted error — enough to plan the site again for another target.
- */
-export function rectifyDoc(
-  rule: string,
-  activation: string,
-  params: Parameters,
-  output: string,
-  label: string,
-  error: number,
-): string {
-  return `${rectifyDocPrefix} ${rule} (${activation}${JSON.stringify(params)}) at ${JSON.stringify(output)} → ${label}; predicted max |error| ${formatError(error)}`;
-}
-
-/** What a rectify doc_string says, or undefined for other doc strings. */
-export function parseRectifyDoc(
-  doc: string,
-):
-  | { rule: string; activation: string; params: Parameters; output: string; label: string }
-  | undefined {
-  const match =
-    /^rectify: (\S+) \(([a-z0-9-]+)(\{.*?\})\) at ("(?:[^"\\]|\\.)*") → (.*); predicted max \|error\| \S+$/.exec(
-      doc,
-    );
-  if (!match) return undefined;
-  try {
-    const params = JSON.parse(match[3]!) as Parameters;
-    return {
-      rule: match[1]!,
-      activation: match[2]!,
-      params,
-      output: JSON.parse(match[4]!) as string,
-      label: match[5]!,
-    };
-  } catch {
-    return undefined;
-  }
-}
+import type { SitePlan } from "../plan/planner.js";
+import { findSites } from "../sites/find-sites.js";
+import { rectifyDoc } from "../sites/provenance.js";
 
 /** A safe node-name tag for a candidate label (`squareplus{b=4}` stays readable). */
 function tagFor(label: string): string {
@@ -87,6 +40,22 @@ export function applyPlan(model: Model, plans: readonly SitePlan[]): number {
   }
   dropUnusedConstants(model, freed);
   return substituted;
+}
+
+/**
+ * Carries out plans made on another copy of the same model (verification
+ * rolls sites back on fresh copies): each plan's site is found again in
+ * `model` by its id. Returns how many sites were substituted.
+ */
+export function applyPlanToCopy(model: Model, plans: readonly SitePlan[]): number {
+  const sites = new Map(findSites(model).sites.map((site) => [site.id, site]));
+  const rebound = plans.map((plan) => {
+    const site = sites.get(plan.site.id);
+    if (!site)
+      throw new RewriteError("INTERNAL", `site ${plan.site.id} is not in this copy of the model`);
+    return { ...plan, site };
+  });
+  return applyPlan(model, rebound);
 }
 
 /** Removes initializers and Constant nodes among `candidates` that nothing reads any more. */

@@ -1,4 +1,5 @@
 import type { Graph, Model } from "@rectify/onnx";
+import { legalisationRules } from "../legalisations/index.js";
 import { patternRules } from "../patterns/index.js";
 import { rectifyMadeRule } from "../patterns/rectify-made.js";
 import type { MatchContext, SiteRule } from "../patterns/rule.js";
@@ -39,6 +40,7 @@ export const siteRules: readonly SiteRule[] = [
   rectifyMadeRule,
   ...patternRules,
   ...singleOpRules,
+  ...legalisationRules,
 ].sort((a, b) => b.size - a.size);
 
 /** What `findSites` returns: the sites and the rules that nearly matched (with why not). */
@@ -85,7 +87,16 @@ export function findSites(model: Model, rules: readonly SiteRule[] = siteRules):
       }
     }
   }
-  // Near misses of a rule on a node that another rule turned into a site are not news.
-  const inSite = new Set(sites.flatMap((site) => site.nodes));
-  return { sites, nearMisses: nearMisses.filter((miss) => !inSite.has(miss.node)) };
+  // A near miss on a node that a larger rule turned into a site is not news; one under a smaller
+  // rule's site is (Log(2 + Exp(x)) is no softplus, and its Log a standalone log site).
+  const sizes = new Map(rules.map((rule) => [rule.name, rule.size]));
+  const claimedBy = new Map<object, number>();
+  for (const site of sites)
+    for (const node of site.nodes) claimedBy.set(node, sizes.get(site.rule) ?? 0);
+  return {
+    sites,
+    nearMisses: nearMisses.filter(
+      (miss) => (claimedBy.get(miss.node) ?? -1) < (sizes.get(miss.rule) ?? 0),
+    ),
+  };
 }

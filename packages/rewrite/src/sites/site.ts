@@ -25,8 +25,13 @@ export interface Site {
   readonly output: Value;
   /** A value added to the input first (com.microsoft BiasGelu / FastGelu with bias). */
   readonly bias?: Value;
-  /** A per-element parameter tensor (PRelu's slope when it is not one constant). */
-  readonly slope?: Value;
+  /**
+   * Tensors the site reads besides its input, in the order its exact forms
+   * name them (PRelu's slope tensor; LayerNormalization's scale and bias).
+   */
+  readonly parameters?: readonly (Value | null)[];
+  /** Bounds the input is known to stay in from the graph's structure (x − max x ≤ 0, −x² ≤ 0, …). */
+  readonly range?: readonly [number, number];
   /** For softmax-like sites: the axis, normalised to be non-negative when the rank is known. */
   readonly axis?: number;
   /** Where the graph is: `main`, `main > If "cond" > then_branch`, `function local.MyFn`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { errorOf } from "../test-support/error-of.js";
+import { errorOf } from "../../test/support/error-of.js";
 import { compareOutputs, defaultRelativeFloor, tinyNormRms } from "./compare.js";
 import type { FeedTensor } from "./evaluator.js";
 

@@ -1,6 +1,6 @@
 import { DataType, ModelBuilder, sequenceType, Tensor, tensorType } from "@rectify/onnx";
 import { describe, expect, it } from "vitest";
-import { errorOf } from "../test-support/error-of.js";
+import { errorOf } from "../../test/support/error-of.js";
 import type { FeedTensor } from "./evaluator.js";
 import {
   allocateFeedData,

@@ -1,7 +1,7 @@
 import { SeededRandom } from "@rectify/onnx";
 import { describe, expect, it } from "vitest";
+import { errorOf } from "../../test/support/error-of.js";
 import { isRewriteError, RewriteError } from "../errors/rewrite-error.js";
-import { errorOf } from "../test-support/error-of.js";
 import { parseNpy } from "./npy.js";
 
 /** Bytes of a .npy file laid out as numpy.save writes them (header padded with spaces to 64 bytes, ending in "\n"). */

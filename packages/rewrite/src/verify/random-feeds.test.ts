@@ -7,7 +7,7 @@ import {
   tensorType,
 } from "@rectify/onnx";
 import { describe, expect, it } from "vitest";
-import { errorOf } from "../test-support/error-of.js";
+import { errorOf } from "../../test/support/error-of.js";
 import { checkFeedTensor, declaredInputs } from "./feeds.js";
 import { concreteDims, randomFeeds } from "./random-feeds.js";
 

@@ -1,0 +1,34 @@
+import type { Program } from "../lower/program.js";
+import type { SiteOption } from "./site-options.js";
+
+/** One way to compute a site, costed and checked against a target. */
+export interface Candidate {
+  readonly kind: "keep" | "native" | "exact" | "approximation";
+  readonly label: string;
+  readonly option?: SiteOption;
+  /** The nodes to emit (absent for keep). */
+  readonly program?: Program;
+  /** Nodes by op type: what the site runs after the choice. */
+  readonly ops: Readonly<Record<string, number>>;
+  /** Sum of the profile's per-op costs. */
+  readonly cost: number;
+  /** Predicted max |error| per activation: the larger of the float64 bound and the float32 evaluation (0 for keep). */
+  readonly predictedError: number;
+}
+
+/** Why a candidate was not chosen. */
+export interface Rejection {
+  readonly label: string;
+  readonly reason: string;
+  readonly cost?: number;
+  readonly predictedError?: number;
+}
+
+/** A way to compute a site before it is costed: its program, or why it has none. */
+export interface Offer {
+  readonly kind: Candidate["kind"];
+  readonly label: string;
+  readonly option?: SiteOption;
+  readonly program: Program | string;
+  readonly predictedError: number;
+}

@@ -1,0 +1,55 @@
+import type { Model } from "@rectify/onnx";
+import { findSites } from "../sites/find-sites.js";
+import { madeByRectify } from "../sites/provenance.js";
+import type { NearMiss, Site } from "../sites/site.js";
+import type { TargetProfile } from "../targets/profile.js";
+import type { SiteSample } from "./fit-candidates.js";
+import { planSites, resolveBudget, type SitePlan } from "./planner.js";
+
+/** Options of planModel. */
+export interface ModelPlanOptions {
+  /** Max |error| per substituted activation (default 1e-3). */
+  readonly budget?: number;
+  /** Inputs each main-graph site saw, by site id (`--fit`). */
+  readonly samples?: ReadonlyMap<string, SiteSample>;
+}
+
+/** What a model's activations would become on a target, before anything changes. */
+export interface ModelPlan {
+  readonly target: TargetProfile;
+  /** The budget planned with (the default applied). */
+  readonly budget: number;
+  /** One plan per site to decide, in the order the sites were found. */
+  readonly plans: readonly SitePlan[];
+  /** Substitutes an earlier rewrite made that this target runs: left as they are. */
+  readonly alreadyRewritten: readonly Site[];
+  readonly nearMisses: readonly NearMiss[];
+}
+
+/**
+ * Finds every site of the model and plans it for the target: the one
+ * planning step `inspect` and `optimize` share. A substitute an earlier
+ * rewrite made stays as it is when this target runs it (rewriting twice
+ * changes nothing); otherwise its activation is planned again.
+ */
+export function planModel(
+  model: Model,
+  target: TargetProfile,
+  options: ModelPlanOptions = {},
+): ModelPlan {
+  const budget = resolveBudget(options.budget);
+  const { sites, nearMisses } = findSites(model);
+  const alreadyRewritten: Site[] = [];
+  const fresh: Site[] = [];
+  for (const site of sites) {
+    const here = target.atOpset(site.opset);
+    const settled =
+      madeByRectify(site.nodes) && site.nodes.every((node) => here.runs(node.opType, node.domain));
+    (settled ? alreadyRewritten : fresh).push(site);
+  }
+  const plans = planSites(fresh, target, {
+    budget,
+    ...(options.samples ? { samples: options.samples } : {}),
+  });
+  return { target, budget, plans, alreadyRewritten, nearMisses };
+}

@@ -1,0 +1,171 @@
+import { DataType } from "@rectify/onnx";
+import { formatError } from "../format-error.js";
+import { legalisationOffers } from "../legalisations/index.js";
+import { siteElementType } from "../lower/emit-program.js";
+import { type Program, programOpCounts } from "../lower/program.js";
+import type { Site } from "../sites/site.js";
+import type { TargetProfile } from "../targets/profile.js";
+import type { Candidate, Offer, Rejection } from "./candidate.js";
+import { histogramCost, nodeOps } from "./cost.js";
+import { fittedOptions, type SiteSample } from "./fit-candidates.js";
+import { type SiteOption, siteOptions } from "./site-options.js";
+import { loweredProgram, nativeProgram, sameOpsAs } from "./site-programs.js";
+
+/** Admissible candidates of a site (keep first when the target runs it) and the rest with why not. */
+export interface SiteCandidates {
+  readonly keep?: Candidate;
+  readonly admissible: readonly Candidate[];
+  readonly rejected: readonly Rejection[];
+}
+
+/**
+ * Builds, costs and checks every way to compute a site on a target at the
+ * site's opset: keep it, its native op, its exact expression, each catalog
+ * stand-in (refitted to `sample` when given). A candidate is admissible when
+ * the target runs all its ops and its predicted error fits the budget.
+ */
+export function siteCandidates(
+  site: Site,
+  profile: TargetProfile,
+  budget: number,
+  sample?: SiteSample,
+): SiteCandidates {
+  // What runs can depend on the opset (a provider without the newest version's kernel).
+  const target = profile.atOpset(site.opset);
+  const admissible: Candidate[] = [];
+  const rejected: Rejection[] = [];
+  const keepOps = nodeOps(site.nodes);
+  const keepCost = histogramCost(keepOps, target);
+  const keep: Candidate | undefined =
+    keepCost === undefined
+      ? undefined
+      : { kind: "keep", label: "keep", ops: keepOps, cost: keepCost, predictedError: 0 };
+  if (keep) admissible.push(keep);
+  const refusal = siteRefusal(site);
+  if (refusal) {
+    rejected.push({ label: "any substitute", reason: refusal });
+    return { ...(keep ? { keep } : {}), admissible, rejected };
+  }
+  for (const offer of offers(site, target, keepOps, sample)) {
+    if (typeof offer.program === "string") {
+      rejected.push({ label: offer.label, reason: offer.program });
+      continue;
+    }
+    const ops = programOpCounts(offer.program);
+    if (site.bias) ops.Add = (ops.Add ?? 0) + 1;
+    const cost = histogramCost(ops, target);
+    const { predictedError } = offer;
+    if (cost === undefined) {
+      rejected.push({ label: offer.label, reason: "uses ops the target does not run" });
+    } else if (!(predictedError <= budget)) {
+      rejected.push({
+        label: offer.label,
+        reason: `max |error| ${formatError(predictedError)} exceeds the budget ${formatError(budget)}`,
+        cost,
+        predictedError,
+      });
+    } else {
+      admissible.push({
+        kind: offer.kind,
+        label: offer.label,
+        ...(offer.option ? { option: offer.option } : {}),
+        program: offer.program,
+        ops,
+        cost,
+        predictedError,
+      });
+    }
+  }
+  return { ...(keep ? { keep } : {}), admissible, rejected };
+}
+
+/** Why no substitute can be offered for a site at all (undefined: offers may follow). */
+function siteRefusal(site: Site): string | undefined {
+  if (siteElementType(site) === undefined) return "the site's tensors are not floating point";
+  return undefined;
+}
+
+/** Every offer for a site: a legalisation's exact forms where one applies, else the catalog's options. */
+function offers(
+  site: Site,
+  target: TargetProfile,
+  keepOps: Readonly<Record<string, number>>,
+  sample: SiteSample | undefined,
+): Offer[] {
+  const legalised = legalisationOffers(site, target);
+  if (legalised) return legalised;
+  const options = sample
+    ? [...siteOptions(site), ...fittedOptions(site, sample)]
+    : siteOptions(site);
+  if (options.length === 0) {
+    return [
+      {
+        kind: "exact",
+        label: "any substitute",
+        program: `@rectify/kernels has no definition of ${site.activation}`,
+        predictedError: 0,
+      },
+    ];
+  }
+  const elementType = siteElementType(site);
+  // Errors are measured in float64 and float32; 16-bit floats underflow constants such as 2⁻¹⁰⁰ and round
+  // far more, so only the native op (exact by definition) is offered there.
+  const halfPrecision = elementType === DataType.FLOAT16 || elementType === DataType.BFLOAT16;
+  return options.flatMap((option) => {
+    const predictedError = Math.max(option.maxAbsError, option.maxAbsErrorFloat32);
+    const offer = (program: Program | string, label = option.label): Offer => ({
+      kind: option.kind,
+      label,
+      option,
+      program,
+      predictedError,
+    });
+    if (option.domain && !within(site.range, option.domain))
+      return [
+        offer(`holds on ${interval(option.domain)} only, and the input is not known to stay there`),
+      ];
+    if (halfPrecision && option.kind !== "native")
+      return [
+        offer("16-bit float tensors: stand-in errors are measured for float32 and float64 only"),
+      ];
+    if (option.kind === "native") {
+      // Clip's bounds change form with the opset (attributes, then inputs): lowering its expression gets that right.
+      const program =
+        option.native!.opType === "Clip"
+          ? loweredProgram(option, site, (op) => target.runs(op))
+          : nativeProgram(option.native!, site);
+      return typeof program !== "string" && sameOpsAs(program, keepOps) ? [] : [offer(program)];
+    }
+    const lowered = offer(loweredProgram(option, site, (op) => target.allowsInSubstitute(op)));
+    // A stand-in that is itself an ONNX op (HardSwish for SiLU, HardSigmoid for sigmoid) can be that one node.
+    const onnx = option.kind === "approximation" ? option.activation?.definition.onnx : undefined;
+    if (!onnx || onnx.opType === "Clip" || !target.allowsInSubstitute(onnx.opType))
+      return [lowered];
+    const single = nativeProgram(
+      {
+        opType: onnx.opType,
+        since: onnx.since,
+        attributes: onnx.attributes?.(option.activation!.params) ?? {},
+      },
+      site,
+    );
+    return typeof single === "string"
+      ? [lowered]
+      : [offer(single, `${option.label} as ${onnx.opType}`), lowered];
+  });
+}
+
+/** True when a known range lies inside a domain. */
+function within(range: readonly [number, number] | undefined, domain: readonly [number, number]) {
+  return range !== undefined && range[0] >= domain[0] && range[1] <= domain[1];
+}
+
+function interval([lo, hi]: readonly [number, number]): string {
+  const end = (value: number) =>
+    value === Number.POSITIVE_INFINITY
+      ? "∞"
+      : value === Number.NEGATIVE_INFINITY
+        ? "−∞"
+        : String(value);
+  return `${lo === Number.NEGATIVE_INFINITY ? "(" : "["}${end(lo)}, ${end(hi)}${hi === Number.POSITIVE_INFINITY ? ")" : "]"}`;
+}
