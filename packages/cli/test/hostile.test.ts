@@ -127,6 +127,14 @@ describe("hostile model files (through the binary)", () => {
         ),
       });
     }
+    const profileFifo = join(await folder("fifo-profile"), "device.json");
+    execFileSync("mkfifo", [profileFifo]);
+    const profile = await runBin(["optimize", examplePath, "--target", profileFifo, "--no-verify"]);
+    expect(profile.code).toBe(exitCodes.badInput);
+    expect(errorLine(profile.stderr)).toEqual({
+      code: "PROFILE_INVALID",
+      message: expect.stringMatching(/device\.json is not a regular file/),
+    });
     const asModel = await runBin(["inspect", root]);
     expect(errorLine(asModel.stderr).message).toMatch(/it is a directory, not a regular file/);
   });

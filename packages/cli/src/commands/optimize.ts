@@ -92,7 +92,7 @@ export async function optimizeCommand(
   } finally {
     progress.stop();
   }
-  const { report } = result;
+  const report = nonFiniteFails(result.report);
   if (options.output) await saveModel(result.model, options.output);
   if (options.report)
     await writeFileAtomic(options.report, `${JSON.stringify(reportJson(report), null, 2)}\n`);
@@ -118,6 +118,13 @@ export async function optimizeCommand(
     output: `${source} for target ${target.name}\n\n${formatReport(report)}\n\n${outcomeLine(report, result.changed, options.output, failure)}`,
     code,
   };
+}
+
+/** The report with verification failed when any output is NaN/Inf on one side only: optimizeModel passes that when no limit is given, the CLI never does. */
+function nonFiniteFails(report: RewriteReport): RewriteReport {
+  const verification = report.verification;
+  if (!verification?.passed || verification.comparison.nonFiniteMismatches === 0) return report;
+  return { ...report, verification: { ...verification, passed: false } };
 }
 
 /** Every file optimize will write: -o, the external-data file saveModel writes beside it, --report. */
