@@ -1,10 +1,12 @@
+import { defaultTolerance, tinyNormRms } from "@rectify/rewrite";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { approximationsCommand } from "./commands/approximations.js";
 import { inspectCommand } from "./commands/inspect.js";
 import { optimizeCommand } from "./commands/optimize.js";
 import { targetsCommand } from "./commands/targets.js";
 import { verifyCommand } from "./commands/verify.js";
-import { describeFailure, exitCodes } from "./io/cli-error.js";
+import { describeFailure, exitCodes, type Failure } from "./io/cli-error.js";
+import { cliVersion } from "./io/version.js";
 
 /** Where a command's text goes; tests pass their own. */
 export interface CliIo {
@@ -32,7 +34,8 @@ function integer(value: string): number {
 }
 
 const exitCodeHelp = `
-Exit codes: 0 ok · 1 internal error · 2 bad input (usage, missing file, not an ONNX model, unknown target, malformed profile or inputs) · 3 budget not met · 4 onnxruntime failed to run a model.`;
+Exit codes: 0 ok · 1 internal error (a bug, or a write failing after the checks, e.g. a full disk) · 2 bad input (usage, missing file, not an ONNX model or an invalid one, unknown target, malformed profile or inputs, an output path that cannot or must not be written) · 3 budget or tolerance not met · 4 onnxruntime failed to run a model.
+Errors: one line on stderr, "rectify: <CODE>: <message>"; with --json, one JSON object on stderr instead: {"error": {"code", "message", "exitCode"}}.`;
 
 /** Runs the rectify CLI on `argv` (without the node and script entries); resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
@@ -42,13 +45,15 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .description(
       "Make ONNX models run on devices weaker than the ones they were trained for: find activations, substitute the cheapest approximation a target runs within an error budget, verify on onnxruntime.",
     )
+    .version(cliVersion(), "-V, --version", "print the version of @rectify/cli")
     .option("--debug", "print stack traces of failures")
-    .showHelpAfterError("(run with --help for usage)")
     .addHelpText("after", exitCodeHelp)
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout(text.trimEnd()),
       writeErr: (text) => io.stderr(text.trimEnd()),
+      // Usage errors are reported like every other failure (see report below).
+      outputError: () => {},
     });
   const finish = (result: { output: string; code: number }) => {
     io.stdout(result.output);
@@ -133,12 +138,22 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .argument("<a>", "the reference model")
     .argument("<b>", "the model to check")
     .option(
+      "--atol <absolute>",
+      `absolute tolerance: passes when every |b − a| ≤ atol + rtol·|a| (default ${defaultTolerance.absolute})`,
+      nonNegativeNumber,
+    )
+    .option(
+      "--rtol <relative>",
+      `relative tolerance (default ${defaultTolerance.relative})`,
+      nonNegativeNumber,
+    )
+    .option(
       "-i, --inputs <files...>",
       "inputs: .npy / .pb / .json files or a test_data_set directory (default: seeded random)",
     )
     .option(
       "--max-output-error <max-abs-error>",
-      "exit 3 when any output differs by more",
+      "instead of the tolerance: exit 3 when any output differs by more than this (absolute)",
       nonNegativeNumber,
     )
     .option("--seed <n>", "seed of the random inputs", integer)
@@ -146,19 +161,29 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .option("--json", "machine-readable output")
     .addHelpText(
       "after",
-      "\nExamples:\n  rectify verify model.onnx model.algebraic.onnx\n  rectify verify a.onnx b.onnx --inputs x.npy --max-output-error 1e-3",
+      `\nPasses (exit 0) when no element is NaN/Inf in one model but not the other and every element is within the tolerance |b − a| ≤ atol + rtol·|a| (default atol ${defaultTolerance.absolute}, rtol ${defaultTolerance.relative}: rectify's default per-activation budget, far above float32 rounding); fails with exit 3 otherwise.
+Top-1 agreement is shown only for classifier-shaped outputs ([C], [N, C], [N, 1, …, 1, C] with C ≥ 2); cosine is marked "tiny norm" when both outputs have RMS below ${tinyNormRms.toExponential()} (there it measures noise).
+
+Examples:
+  rectify verify model.onnx model.algebraic.onnx
+  rectify verify a.onnx b.onnx --inputs x.npy --atol 1e-5 --rtol 1e-4
+  rectify verify a.onnx b.onnx --max-output-error 1e-3`,
     )
     .action(async (a: string, b: string, options) => finish(await verifyCommand(a, b, options)));
 
   program
     .command("targets")
     .description("the built-in target profiles and the ops each runs")
-    .option("--json", "the profiles as JSON (the format of --target profile.json)")
+    .argument(
+      "[name]",
+      "only this target; with --json, its profile alone (a file --target accepts)",
+    )
+    .option("--json", "the profiles as JSON (one profile when a name is given)")
     .addHelpText(
       "after",
-      "\nExamples:\n  rectify targets\n  rectify targets --json > my-device.json   # then edit and pass --target my-device.json",
+      "\nExamples:\n  rectify targets\n  rectify targets --json ort-wasm > my-device.json   # edit, then pass --target my-device.json",
     )
-    .action((options) => finish(targetsCommand(options)));
+    .action((name: string | undefined, options) => finish(targetsCommand(name, options)));
 
   program
     .command("approximations")
@@ -173,18 +198,36 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       finish(approximationsCommand(activation, options)),
     );
 
+  const json = argv.includes("--json");
+  const report = (failure: Failure) => {
+    io.stderr(
+      json
+        ? JSON.stringify({
+            error: { code: failure.code, message: failure.message, exitCode: failure.exitCode },
+          })
+        : `rectify: ${failure.code}: ${failure.message}`,
+    );
+    return failure.exitCode;
+  };
   try {
     await program.parseAsync([...argv], { from: "user" });
     debug = Boolean(program.opts().debug) || debug;
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Help and version exit 0; usage errors are bad input.
-      return error.exitCode === 0 ? exitCodes.ok : exitCodes.badInput;
+      // Help and --version exit 0; help shown for a missing command is printed already.
+      if (error.exitCode === 0) return exitCodes.ok;
+      if (error.code === "commander.help" || error.code === "commander.helpDisplayed")
+        return exitCodes.badInput;
+      return report({
+        exitCode: exitCodes.badInput,
+        code: "USAGE",
+        message: `${error.message.replace(/^error: /, "")} (run rectify --help for usage)`,
+      });
     }
     const failure = describeFailure(error);
-    io.stderr(`rectify: ${failure.message}`);
+    const exitCode = report(failure);
     if (debug && error instanceof Error && error.stack) io.stderr(error.stack);
-    return failure.code;
+    return exitCode;
   }
 }

@@ -24,7 +24,15 @@ export {
   type OnnxErrorLocation,
 } from "./errors/onnx-error.js";
 export { type LoadOptions, loadExternalData, loadModel } from "./io/load.js";
-export { type ExternalDataOptions, type SaveOptions, saveModel } from "./io/save.js";
+export { fileKind } from "./io/regular-file.js";
+export {
+  type ExternalDataOptions,
+  encodeModelInline,
+  type SaveOptions,
+  saveModel,
+  saveModelPaths,
+} from "./io/save.js";
+export { trackTemporaryFile } from "./io/temporary-files.js";
 export { Attribute, AttributeType, type AttributeValue } from "./ir/attribute.js";
 export { diffModels } from "./ir/diff.js";
 export { modelFromProto } from "./ir/from-proto.js";

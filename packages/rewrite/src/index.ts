@@ -71,6 +71,7 @@ export {
   defaultRelativeFloor,
   type ElementAt,
   type OutputComparison,
+  tinyNormRms,
 } from "./verify/compare.js";
 export type { Evaluator, FeedData, Feeds, FeedTensor, FeedType } from "./verify/evaluator.js";
 export {
@@ -81,3 +82,10 @@ export {
 } from "./verify/feeds.js";
 export { parseNpy } from "./verify/npy.js";
 export { type RandomFeedsOptions, randomFeeds } from "./verify/random-feeds.js";
+export {
+  checkTolerance,
+  defaultTolerance,
+  type Tolerance,
+  type ToleranceCheck,
+  type ToleranceExcess,
+} from "./verify/tolerance.js";

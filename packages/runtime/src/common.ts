@@ -1,6 +1,6 @@
 /** What both entry points export. */
 export { isRuntimeError, RuntimeError, type RuntimeErrorCode } from "./errors.js";
-export { createEvaluator } from "./evaluator.js";
+export { createEvaluator, type EvaluatorOptions } from "./evaluator.js";
 export type {
   Availability,
   BackendOptions,

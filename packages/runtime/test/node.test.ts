@@ -1,8 +1,15 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { DataType, encodeModel, type Model, ModelBuilder, saveModel } from "@rectify/onnx";
+import {
+  DataType,
+  encodeModel,
+  loadModel,
+  type Model,
+  ModelBuilder,
+  saveModel,
+} from "@rectify/onnx";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   chooseProvider,
@@ -174,5 +181,61 @@ describe("missing onnxruntime packages", () => {
     expect((error as Error).message).toBe(
       "onnxruntime-bogus is not installed (or failed to load): install it with `npm install onnxruntime-bogus`",
     );
+  });
+});
+
+describe("hostile arguments and external data", () => {
+  it("run(null), an array or a malformed tensor is INPUT_INVALID, never a raw TypeError", async () => {
+    const session = await createSession(softplusModel(), { providers: ["cpu"] });
+    const bad: unknown[] = [
+      null,
+      undefined,
+      [],
+      "x",
+      { x: null },
+      { x: { type: "float32", dims: null, data: input } },
+      { x: { type: "float32", dims: [2, 8], data: [1, 2] } },
+    ];
+    for (const feeds of bad) {
+      const error = await session
+        .run(feeds as Parameters<typeof session.run>[0])
+        .catch((caught: unknown) => caught);
+      expect(isRuntimeError(error, "INPUT_INVALID"), JSON.stringify(feeds) ?? "undefined").toBe(
+        true,
+      );
+    }
+    expect(
+      ((await session.run(null as never).catch((caught: unknown) => caught)) as Error).message,
+    ).toMatch(/feeds must be an object keyed by input name, got null; pass e\.g\. \{ x: /);
+    await session.dispose();
+  });
+
+  it("runs a model with external data from a path or through the evaluator, whatever the working directory", async () => {
+    const modelFolder = join(folder, "external");
+    mkdirSync(modelFolder);
+    const builder = new ModelBuilder({ opset: 17, seed: 2 });
+    const x = builder.input("x", DataType.FLOAT, ["batch", 8]);
+    const scale = builder.constant(DataType.FLOAT, [8], [1, 2, 3, 4, 5, 6, 7, 8], "scale");
+    builder.output(builder.op("Mul", [x, scale]), DataType.FLOAT, ["batch", 8], "y");
+    const path = join(modelFolder, "scaled.onnx");
+    await saveModel(builder.build(), path, { externalData: { threshold: 0 } });
+    expect(process.cwd()).not.toBe(modelFolder);
+    const wanted = Array.from(input, (value, i) => value * ((i % 8) + 1));
+
+    const session = await createSession(path, { providers: ["cpu"] });
+    expectClose(
+      (await session.run({ x: tensor(input, [2, 8]) })).y!.data as Float32Array,
+      wanted,
+      0,
+    );
+    await session.dispose();
+
+    // The rewriter hands the evaluator bytes whose weights still point at scaled.onnx.data.
+    const bytes = encodeModel(await loadModel(path));
+    const feeds = { x: tensor(input, [2, 8]) };
+    const withFolder = await createEvaluator({ provider: "cpu", modelFolder }).run(bytes, feeds);
+    expectClose(withFolder.y!.data as Float32Array, wanted, 0);
+    // Without the folder onnxruntime looks in the working directory, and fails.
+    await expect(createEvaluator({ provider: "cpu" }).run(bytes, feeds)).rejects.toThrow();
   });
 });

@@ -1,14 +1,16 @@
-import { resolve } from "node:path";
-import { type Model, saveModel } from "@rectify/onnx";
+import { dirname, join } from "node:path";
+import { type Model, modelTensors, saveModel, saveModelPaths } from "@rectify/onnx";
 import { type Feeds, optimizeModel, type RewriteReport } from "@rectify/rewrite";
 import { createEvaluator } from "@rectify/runtime";
 import { buildExampleModel } from "../example/example-model.js";
+import { checkOutputs, type PlannedOutput } from "../io/check-outputs.js";
 import { CliError, exitCodes } from "../io/cli-error.js";
-import { loadModelFile, loadTarget } from "../io/load.js";
+import { isProfilePath, loadModelFile, loadTarget } from "../io/load.js";
 import { readInputFeeds } from "../io/read-inputs.js";
 import { writeFileAtomic } from "../io/write-atomic.js";
 import { formatReport } from "../output/format-report.js";
 import { progressReporter } from "../output/progress.js";
+import { formatNumber } from "../output/table.js";
 
 /** Options of `rectify optimize`. */
 export interface OptimizeCommandOptions {
@@ -34,44 +36,53 @@ export async function optimizeCommand(
   options: OptimizeCommandOptions,
 ): Promise<{ output: string; code: number }> {
   if (!path && !options.example)
-    throw new CliError("optimize needs a model file (or --example)", exitCodes.badInput);
+    throw new CliError("USAGE", "optimize needs a model file (or --example)");
   if (path && options.example)
-    throw new CliError("give either a model file or --example, not both", exitCodes.badInput);
-  if (
-    path &&
-    options.output &&
-    resolve(path) === resolve(options.output) &&
-    !options.overwriteInput
-  ) {
-    throw new CliError(
-      `refusing to write over the input ${path}; choose another -o or pass --overwrite-input`,
-      exitCodes.badInput,
-    );
-  }
-  const target = await loadTarget(options.target);
-  const load: () => Promise<Model> = options.example
-    ? async () => buildExampleModel()
-    : () => loadModelFile(path!);
+    throw new CliError("USAGE", "give either a model file or --example, not both");
   const verify = options.verify !== false;
   if (options.fit && !options.inputs?.length) {
     throw new CliError(
+      "USAGE",
       "--fit needs --inputs: the inputs the model really sees (random inputs would fit the stand-ins to noise)",
-      exitCodes.badInput,
     );
   }
-  let feeds: Feeds | undefined;
-  if (options.inputs?.length) {
-    if (!verify)
-      throw new CliError("--inputs are for verification; drop --no-verify", exitCodes.badInput);
-    feeds = await readInputFeeds(await load(), options.inputs);
-  }
+  if (options.inputs?.length && !verify)
+    throw new CliError("USAGE", "--inputs are for verification; drop --no-verify");
+  const target = await loadTarget(options.target);
+  // Validated before anything runs or is written: a model with a cycle or a missing input is refused, not copied.
+  const loaded = options.example
+    ? buildExampleModel()
+    : await loadModelFile(path!, { validate: true });
+  await checkOutputs(
+    await plannedOutputs(loaded, path, options),
+    inputFiles(loaded, path, options),
+  );
+  const feeds: Feeds | undefined = options.inputs?.length
+    ? await readInputFeeds(loaded, options.inputs)
+    : undefined;
+  // The model loaded above is the first copy optimizeModel asks for; later copies are fresh loads.
+  let first: Model | undefined = loaded;
+  const load = async (): Promise<Model> => {
+    const model = first;
+    first = undefined;
+    if (model) return model;
+    return options.example ? buildExampleModel() : loadModelFile(path!);
+  };
   const progress = progressReporter(!options.json);
   let result: Awaited<ReturnType<typeof optimizeModel>>;
   try {
     result = await optimizeModel(load, {
       target,
       ...(options.budget !== undefined ? { budget: options.budget } : {}),
-      ...(verify ? { evaluator: createEvaluator({ provider: options.provider ?? "cpu" }) } : {}),
+      ...(verify
+        ? {
+            evaluator: createEvaluator({
+              provider: options.provider ?? "cpu",
+              // onnxruntime is handed bytes: external data is read from the model's folder and inlined.
+              ...(path ? { modelFolder: dirname(path) } : {}),
+            }),
+          }
+        : {}),
       ...(feeds ? { feeds, feedsSource: options.inputs!.join(", ") } : {}),
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
       ...(options.maxOutputError !== undefined ? { maxOutputError: options.maxOutputError } : {}),
@@ -81,11 +92,12 @@ export async function optimizeCommand(
   } finally {
     progress.stop();
   }
-  const { report } = result;
+  const report = nonFiniteFails(result.report);
   if (options.output) await saveModel(result.model, options.output);
   if (options.report)
     await writeFileAtomic(options.report, `${JSON.stringify(reportJson(report), null, 2)}\n`);
-  const code = exitCodeOf(report);
+  const failure = exitThreeReason(report);
+  const code = failure ? exitCodes.budgetNotMet : exitCodes.ok;
   if (options.json) {
     return {
       output: JSON.stringify(
@@ -93,6 +105,7 @@ export async function optimizeCommand(
           ...(reportJson(report) as object),
           output: options.output ?? null,
           changed: result.changed,
+          ...(failure ? { failure } : {}),
         },
         null,
         2,
@@ -101,20 +114,89 @@ export async function optimizeCommand(
     };
   }
   const source = options.example ? "the built-in example model" : path!;
-  const written = options.output
-    ? `${result.changed ? "wrote" : "nothing to change; wrote an unchanged copy to"} ${options.output}`
-    : "not written (no -o given)";
   return {
-    output: `${source} for target ${target.name}\n\n${formatReport(report)}\n\n${written}`,
+    output: `${source} for target ${target.name}\n\n${formatReport(report)}\n\n${outcomeLine(report, result.changed, options.output, failure)}`,
     code,
   };
 }
 
-/** 3 when the target still cannot run some activation within the budget or verification failed; else 0. */
-function exitCodeOf(report: RewriteReport): number {
-  if (report.summary.unsupported > 0) return exitCodes.budgetNotMet;
-  if (report.verification && !report.verification.passed) return exitCodes.budgetNotMet;
-  return exitCodes.ok;
+/** The report with verification failed when any output is NaN/Inf on one side only: optimizeModel passes that when no limit is given, the CLI never does. */
+function nonFiniteFails(report: RewriteReport): RewriteReport {
+  const verification = report.verification;
+  if (!verification?.passed || verification.comparison.nonFiniteMismatches === 0) return report;
+  return { ...report, verification: { ...verification, passed: false } };
+}
+
+/** Every file optimize will write: -o, the external-data file saveModel writes beside it, --report. */
+async function plannedOutputs(
+  model: Model,
+  input: string | undefined,
+  options: OptimizeCommandOptions,
+): Promise<PlannedOutput[]> {
+  const outputs: PlannedOutput[] = [];
+  if (options.output) {
+    const [, data] = await saveModelPaths(model, options.output);
+    // --overwrite-input lets -o replace the model (its data file then replaces the model's own data files), nothing else.
+    const replaceable = input && options.overwriteInput ? [input] : [];
+    outputs.push({ option: "-o", path: options.output, mayReplace: replaceable });
+    if (data) {
+      const dataFiles = input && options.overwriteInput ? externalFiles(model, input) : [];
+      outputs.push({ option: "-o (external data)", path: data, mayReplace: dataFiles });
+    }
+  }
+  if (options.report) outputs.push({ option: "--report", path: options.report });
+  return outputs;
+}
+
+/** Every file optimize reads: the model, its external data, the inputs and a profile file. */
+function inputFiles(model: Model, input: string | undefined, options: OptimizeCommandOptions) {
+  const files: string[] = [];
+  if (input) files.push(input, ...externalFiles(model, input));
+  files.push(...(options.inputs ?? []));
+  if (isProfilePath(options.target)) files.push(options.target);
+  return [...new Set(files)];
+}
+
+/** The external data files of a model loaded from `input`. */
+function externalFiles(model: Model, input: string): string[] {
+  const files = new Set<string>();
+  for (const { tensor } of modelTensors(model)) {
+    const location = tensor.isExternal ? tensor.externalInfo?.location : undefined;
+    if (location) files.add(join(dirname(input), location));
+  }
+  return [...files];
+}
+
+/** Why the exit code is 3 (null when it is 0): activations the target still cannot run, or failed verification. */
+function exitThreeReason(report: RewriteReport): string | null {
+  const { unsupported } = report.summary;
+  if (unsupported > 0)
+    return `${unsupported} activation site${unsupported === 1 ? "" : "s"} still cannot run on ${report.target} within the budget ${formatNumber(report.budget)} (marked CANNOT RUN above)`;
+  const verification = report.verification;
+  if (!verification) return null;
+  const mismatches = verification.comparison.nonFiniteMismatches;
+  // NaN or ±Inf where the original is finite (or the reverse) always fails, limit or not.
+  if (mismatches > 0)
+    return `verification failed: ${mismatches} output element${mismatches === 1 ? " is" : "s are"} NaN/Inf in one model and not the other`;
+  if (!verification.passed)
+    return `verification failed: max |error| ${formatNumber(verification.comparison.maxAbsError)} is over --max-output-error ${formatNumber(verification.maxOutputError ?? 0)}`;
+  return null;
+}
+
+/** The last line: what was written, and why the exit code is 3 when it is. */
+function outcomeLine(
+  report: RewriteReport,
+  changed: boolean,
+  output: string | undefined,
+  failure: string | null,
+): string {
+  const substituted = report.summary.substituted;
+  const written = output
+    ? changed
+      ? `wrote ${output} (${substituted} site${substituted === 1 ? "" : "s"} substituted)`
+      : `${failure ? "nothing could be substituted" : "nothing to change"}; wrote an unchanged copy to ${output}`
+    : `not written (no -o given)${changed ? `; ${substituted} site${substituted === 1 ? "" : "s"} would be substituted` : ""}`;
+  return failure ? `${written}\nexit 3: ${failure}` : written;
 }
 
 /** The report as JSON: ∞ (unbounded errors) becomes null, as JSON has no infinity. */

@@ -1,4 +1,5 @@
 import { builtinTargets } from "@rectify/rewrite";
+import { CliError } from "../io/cli-error.js";
 import { formatTable } from "../output/table.js";
 
 const activationOps = [
@@ -24,9 +25,20 @@ const activationOps = [
   "Div",
 ];
 
-/** `rectify targets`: the built-in target profiles and which activation-related ops each runs. */
-export function targetsCommand(options: { json?: boolean }): { output: string; code: number } {
-  const targets = [...builtinTargets.values()];
+/** `rectify targets [name]`: the built-in target profiles and which activation-related ops each runs; `--json name` prints one profile that --target accepts. */
+export function targetsCommand(
+  name: string | undefined,
+  options: { json?: boolean },
+): { output: string; code: number } {
+  const chosen = name === undefined ? undefined : builtinTargets.get(name);
+  if (name !== undefined && !chosen)
+    throw new CliError(
+      "TARGET_UNKNOWN",
+      `unknown target "${name}"; built-in targets: ${[...builtinTargets.keys()].join(", ")}`,
+    );
+  const targets = chosen ? [chosen] : [...builtinTargets.values()];
+  // One profile is printed as itself, so `rectify targets --json NAME > my.json` is a file --target accepts.
+  if (options.json && chosen) return { output: JSON.stringify(chosen.toJSON(), null, 2), code: 0 };
   if (options.json)
     return {
       output: JSON.stringify(
@@ -59,7 +71,7 @@ export function targetsCommand(options: { json?: boolean }): { output: string; c
   );
   lines.push(
     "",
-    "A profile of your own: a JSON file in the same format (rectify targets --json prints the built-ins), passed as --target my-device.json.",
+    "A profile of your own: rectify targets --json NAME > my-device.json writes one built-in profile; edit it and pass --target my-device.json.",
   );
   return { output: lines.join("\n"), code: 0 };
 }

@@ -5,32 +5,56 @@ import { isRuntimeError } from "@rectify/runtime";
 /** Exit codes of every rectify command. */
 export const exitCodes = {
   ok: 0,
-  /** A bug or an unexpected failure. */
+  /** A bug or an unexpected failure (such as a full disk while writing). */
   internal: 1,
-  /** Bad input: usage, a missing file, not an ONNX model, an unknown target, a malformed profile or inputs file. */
+  /** Bad input: usage, a missing file, not an ONNX model, an invalid model, an unknown target, a malformed profile or inputs file, an output path that cannot be written. */
   badInput: 2,
-  /** The error budget or --max-output-error was not met. */
+  /** The error budget, --max-output-error or verify's tolerance was not met. */
   budgetNotMet: 3,
   /** onnxruntime failed to run a model. */
   runtimeFailure: 4,
 } as const;
 
-/** A failure the CLI reports in one line with its exit code. */
+/** Stable codes of the failures the CLI itself reports (the packages' errors keep their own codes). */
+export type CliErrorCode =
+  /** Bad arguments or options. */
+  | "USAGE"
+  /** A file named on the command line does not exist. */
+  | "FILE_NOT_FOUND"
+  /** An unknown built-in target name. */
+  | "TARGET_UNKNOWN"
+  /** A target profile file is not valid JSON. */
+  | "PROFILE_INVALID"
+  /** An output path (-o, its external-data file, --report) cannot or must not be written. */
+  | "OUTPUT_INVALID"
+  /** A bug or an unexpected failure. */
+  | "INTERNAL";
+
+/** A failure the CLI reports in one line with a stable code and its exit code. */
 export class CliError extends Error {
   override readonly name = "CliError";
   constructor(
+    readonly code: CliErrorCode,
     message: string,
-    readonly exitCode: number,
+    readonly exitCode: number = exitCodes.badInput,
   ) {
     super(message);
   }
 }
 
-/** The exit code and one-line message for any error a command throws. */
-export function describeFailure(error: unknown): { code: number; message: string } {
-  if (error instanceof CliError) return { code: error.exitCode, message: error.message };
+/** How a failure is reported: the exit code, the stable code of the error class that raised it, one line of message. */
+export interface Failure {
+  readonly exitCode: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** The exit code, stable code and one-line message for any error a command throws. */
+export function describeFailure(error: unknown): Failure {
+  if (error instanceof CliError)
+    return { exitCode: error.exitCode, code: error.code, message: error.message };
   if (isRewriteError(error)) {
-    const code =
+    const exitCode =
       error.code === "BUDGET_NOT_MET"
         ? exitCodes.budgetNotMet
         : error.code === "EVALUATOR_FAILED"
@@ -38,25 +62,38 @@ export function describeFailure(error: unknown): { code: number; message: string
           : error.code === "INTERNAL"
             ? exitCodes.internal
             : exitCodes.badInput;
-    return { code, message: error.message };
+    return { exitCode, code: error.code, message: oneLine(error.message) };
   }
   if (isRuntimeError(error)) {
     const bad =
       error.code === "PROVIDER_UNKNOWN" ||
       error.code === "INPUT_INVALID" ||
       error.code === "MODEL_INVALID";
-    return { code: bad ? exitCodes.badInput : exitCodes.runtimeFailure, message: error.message };
+    return {
+      exitCode: bad ? exitCodes.badInput : exitCodes.runtimeFailure,
+      code: error.code,
+      message: oneLine(error.message),
+    };
   }
   if (isOnnxError(error)) {
-    const where = error.location.file ? ` (${error.location.file})` : "";
+    const file = error.location.file;
+    const where = file && !error.message.includes(file) ? ` (${file})` : "";
     return {
-      code: error.code === "IO_WRITE" ? exitCodes.runtimeFailure : exitCodes.badInput,
-      message: `${error.message}${where}`,
+      // Outputs are checked before anything is written, so a failed write is unexpected (a full disk).
+      exitCode: error.code === "IO_WRITE" ? exitCodes.internal : exitCodes.badInput,
+      code: error.code,
+      message: oneLine(`${error.message}${where}`),
     };
   }
   const message = error instanceof Error ? error.message : String(error);
   return {
-    code: exitCodes.internal,
-    message: `internal error: ${message} (run with --debug for the stack trace)`,
+    exitCode: exitCodes.internal,
+    code: "INTERNAL",
+    message: oneLine(`internal error: ${message} (run with --debug for the stack trace)`),
   };
+}
+
+/** Error lines are one line each, so scripts can grep them. */
+function oneLine(message: string): string {
+  return message.replace(/\s*\n\s*/g, "; ");
 }

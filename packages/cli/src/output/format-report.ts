@@ -63,7 +63,7 @@ export function formatReport(report: RewriteReport): string {
     const c = verification.comparison;
     lines.push(
       "",
-      `verified with ${verification.evaluator} on ${verification.inputs}: max |error| ${formatNumber(c.maxAbsError)}, max rel error ${formatNumber(c.maxRelativeError)}, cosine ${c.minCosineSimilarity === null ? "—" : c.minCosineSimilarity.toFixed(6)}${c.nonFiniteMismatches ? `, ${c.nonFiniteMismatches} NaN/Inf mismatches` : ""}${c.minTop1Agreement === null ? "" : `, top-1 agreement ${(c.minTop1Agreement * 100).toFixed(1)}%`}${verification.maxOutputError !== undefined ? ` (limit ${formatNumber(verification.maxOutputError)}: ${verification.passed ? "met" : "NOT MET"})` : ""}`,
+      `verified with ${verification.evaluator} on ${verification.inputs}: max |error| ${formatNumber(c.maxAbsError)}, max rel error ${formatNumber(c.maxRelativeError)}, cosine ${c.minCosineSimilarity === null ? "—" : c.minCosineSimilarity.toFixed(6)}${c.unreliableCosineOutputs.length > 0 ? ` (not meaningful for ${c.unreliableCosineOutputs.join(", ")}: near zero everywhere)` : ""}${c.nonFiniteMismatches ? `, ${c.nonFiniteMismatches} NaN/Inf mismatches` : ""}${c.minTop1Agreement === null ? "" : `, top-1 agreement ${(c.minTop1Agreement * 100).toFixed(1)}%`}${verification.maxOutputError !== undefined ? ` (limit ${formatNumber(verification.maxOutputError)}: ${verification.passed ? "met" : "NOT MET"})` : ""}`,
     );
     if (verification.rolledBack.length > 0)
       lines.push(`rolled back to meet the limit: ${verification.rolledBack.join(", ")}`);

@@ -1,7 +1,9 @@
+import type { FileHandle } from "node:fs/promises";
 import { decodeModel } from "../codec/decode.js";
 import { OnnxError } from "../errors/onnx-error.js";
 import type { Model } from "../ir/model.js";
 import { modelTensors } from "../ir/tensors.js";
+import { NotRegularFile, openRegularFile } from "./regular-file.js";
 
 /** Options for loadModel. */
 export interface LoadOptions {
@@ -11,15 +13,25 @@ export interface LoadOptions {
 
 /** Reads and decodes an ONNX file; external tensor data is read from files beside it. */
 export async function loadModel(path: string, options: LoadOptions = {}): Promise<Model> {
-  const { open } = await import("node:fs/promises");
   const { dirname } = await import("node:path");
   let bytes: Uint8Array;
+  let opened: Awaited<ReturnType<typeof openRegularFile>>;
+  try {
+    opened = await openRegularFile(path);
+  } catch (cause) {
+    const reason = cause instanceof NotRegularFile ? cause.reason : (cause as Error).message;
+    throw new OnnxError(
+      "IO_READ",
+      `cannot read model file ${path}: ${reason}; give the path of an .onnx file`,
+      { file: path },
+      { cause },
+    );
+  }
   try {
     // Positional reads straight into one buffer (fs.readFile reads 512 KiB
     // at a time through the thread pool, ~20% slower for a 200 MB model here).
-    const handle = await open(path, "r");
+    const { handle, size } = opened;
     try {
-      const { size } = await handle.stat();
       bytes = new Uint8Array(size);
       const read = await readInto(handle, bytes, 0);
       if (read !== size)
@@ -53,11 +65,7 @@ const maxParallelParts = 4;
  * in ~112 ms instead of ~175 ms (measured; single-threaded readers such as
  * Python's `f.read()` cannot do this).
  */
-async function readInto(
-  handle: import("node:fs/promises").FileHandle,
-  target: Uint8Array,
-  position: number,
-): Promise<number> {
+async function readInto(handle: FileHandle, target: Uint8Array, position: number): Promise<number> {
   const size = target.byteLength;
   const parts = Math.min(maxParallelParts, Math.floor(size / parallelPartBytes));
   if (parts < 2) return readRange(handle, target, 0, size, position);
@@ -78,7 +86,7 @@ async function readInto(
 
 /** Reads bytes [start, start + length) of the target range; returns how many were read. */
 async function readRange(
-  handle: import("node:fs/promises").FileHandle,
+  handle: FileHandle,
   target: Uint8Array,
   start: number,
   length: number,
@@ -97,46 +105,83 @@ async function readRange(
 
 /**
  * Reads the bytes of every externally stored tensor from `baseDirectory`.
- * Locations must stay inside that folder; offsets and lengths are checked
- * against the file size.
+ * Locations are hostile: each must be relative, its real path (symbolic links
+ * resolved) must stay inside the folder's real path, and it must be a regular
+ * file (a FIFO is never opened, so it cannot hang the read). Offsets and
+ * lengths are checked against the file size.
  */
 export async function loadExternalData(model: Model, baseDirectory: string): Promise<void> {
-  const { open } = await import("node:fs/promises");
+  const { realpath } = await import("node:fs/promises");
   const { resolve, relative, isAbsolute, sep } = await import("node:path");
-  const base = resolve(baseDirectory);
-  const handles = new Map<
-    string,
-    { handle: import("node:fs/promises").FileHandle; size: number }
-  >();
+  let base: string;
+  try {
+    base = await realpath(resolve(baseDirectory));
+  } catch (cause) {
+    throw new OnnxError(
+      "EXTERNAL_DATA",
+      `the model's folder ${baseDirectory} cannot be resolved (${(cause as Error).message}); external data is read from the folder that holds the model`,
+      { file: baseDirectory },
+      { cause },
+    );
+  }
+  const handles = new Map<string, { handle: FileHandle; size: number }>();
+  const resolved = new Map<string, string>();
   try {
     for (const { tensor } of modelTensors(model)) {
       if (!tensor.isExternal || tensor.hasData) continue;
       const info = tensor.externalInfo!;
-      const file = resolve(base, info.location);
-      const inside = relative(base, file);
-      if (
-        isAbsolute(info.location) ||
-        inside.startsWith(`..${sep}`) ||
-        inside === ".." ||
-        inside === ""
-      ) {
-        throw new OnnxError(
+      const fail = (problem: string, cause?: unknown, file = resolve(base, info.location)) =>
+        new OnnxError(
           "EXTERNAL_DATA",
-          `tensor "${tensor.name}" points to "${info.location}", outside the model's folder ${base}; external data must be a relative path inside it`,
+          `tensor "${tensor.name}" is stored in "${info.location}", ${problem}`,
           { value: tensor.name, file },
+          cause === undefined ? undefined : { cause },
+        );
+      const outside = (path: string) => {
+        const inside = relative(base, path);
+        return (
+          inside === "" || inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside)
+        );
+      };
+      const lexical = resolve(base, info.location);
+      if (isAbsolute(info.location) || info.location.includes("\0") || outside(lexical)) {
+        throw fail(
+          `outside the model's folder ${base}; external data must be a relative path to a file inside that folder`,
+        );
+      }
+      let file = resolved.get(lexical);
+      if (file === undefined) {
+        try {
+          file = await realpath(lexical);
+        } catch (cause) {
+          const code = (cause as NodeJS.ErrnoException).code;
+          throw fail(
+            code === "ENOENT"
+              ? "which does not exist; put the data file beside the model (or re-export the model with its data)"
+              : `which cannot be resolved: ${(cause as Error).message}`,
+            cause,
+          );
+        }
+        // Thousands of tensors usually share one data file: resolve it once.
+        resolved.set(lexical, file);
+      }
+      if (outside(file)) {
+        throw fail(
+          `which resolves (through a symbolic link) to ${file}, outside the model's folder ${base}; external data must be a regular file inside that folder`,
+          undefined,
+          file,
         );
       }
       let entry = handles.get(file);
       if (!entry) {
         try {
-          const handle = await open(file, "r");
-          entry = { handle, size: (await handle.stat()).size };
+          entry = await openRegularFile(file);
         } catch (cause) {
-          throw new OnnxError(
-            "EXTERNAL_DATA",
-            `tensor "${tensor.name}" is stored in "${info.location}", which cannot be opened: ${(cause as Error).message}`,
-            { value: tensor.name, file },
-            { cause },
+          const reason = cause instanceof NotRegularFile ? cause.reason : (cause as Error).message;
+          throw fail(
+            `which cannot be read: ${reason}; external data must be a regular file inside the model's folder`,
+            cause,
+            file,
           );
         }
         handles.set(file, entry);

@@ -14,7 +14,15 @@ import {
 } from "../proto/onnx_pb.js";
 import { DataType } from "../tensor/data-type.js";
 import type { Tensor } from "../tensor/tensor.js";
-import { modelCodec, type SizedMessage, sizeMessage, writeSized } from "../wire/codec.js";
+import {
+  modelCodec,
+  type SizedMessage,
+  sizeMessage,
+  writeSized,
+  writeToBuffer,
+} from "../wire/codec.js";
+import { fileKind } from "./regular-file.js";
+import { discardTemporaryFile, trackTemporaryFile } from "./temporary-files.js";
 
 /** How saveModel stores tensor data. */
 export interface ExternalDataOptions {
@@ -52,6 +60,42 @@ export async function saveModel(
   path: string,
   options: SaveOptions = {},
 ): Promise<void> {
+  const { sized, plan } = await planSave(model, path, options);
+  if (sized.byteLength > maxProtobufBytes) {
+    throw new OnnxError(
+      "ENCODE_TOO_LARGE",
+      `the model encodes to ${sized.byteLength} bytes, over protobuf's 2 GiB limit; save it with externalData: { threshold: 1024 }`,
+      { file: path },
+    );
+  }
+  await writeAtomically(path, sized, plan.location, plan.placements);
+}
+
+/** The files saveModel(model, path, options) would write: the model file, then its external data file if it has one. */
+export async function saveModelPaths(
+  model: Model,
+  path: string,
+  options: SaveOptions = {},
+): Promise<string[]> {
+  const { dirname, join } = await import("node:path");
+  const { plan } = await planSave(model, path, options);
+  return plan.location ? [path, join(dirname(path), plan.location)] : [path];
+}
+
+/** Encodes a model with every tensor inline (external data that was loaded included), for runtimes given bytes rather than a path. */
+export function encodeModelInline(model: Model): Uint8Array {
+  const { proto } = planExternal(model, false, "");
+  return writeToBuffer(modelCodec, proto, (size) => {
+    if (size > maxProtobufBytes) {
+      throw new OnnxError(
+        "ENCODE_TOO_LARGE",
+        `the model with its external data inline encodes to ${size} bytes, over protobuf's 2 GiB limit; give the runtime the model's path instead of its bytes`,
+      );
+    }
+  });
+}
+
+async function planSave(model: Model, path: string, options: SaveOptions) {
   const { basename } = await import("node:path");
   const defaultLocation = `${basename(path)}.data`;
   const explicit = options.externalData;
@@ -61,14 +105,7 @@ export async function saveModel(
     plan = planExternal(model, {}, defaultLocation);
     sized = sizeMessage(modelCodec, plan.proto);
   }
-  if (sized.byteLength > maxProtobufBytes) {
-    throw new OnnxError(
-      "ENCODE_TOO_LARGE",
-      `the model encodes to ${sized.byteLength} bytes, over protobuf's 2 GiB limit; save it with externalData: { threshold: 1024 }`,
-      { file: path },
-    );
-  }
-  await writeAtomically(path, sized, plan.location, plan.placements);
+  return { sized, plan };
 }
 
 /** Decides, for every tensor, inline or external, and builds the ModelProto to write. */
@@ -162,19 +199,33 @@ async function writeAtomically(
   dataLocation: string | undefined,
   placements: Placement[],
 ): Promise<void> {
-  const { open, rename, rm } = await import("node:fs/promises");
+  const { open, rename, stat } = await import("node:fs/promises");
   const { dirname, join } = await import("node:path");
   const suffix = `.tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   const temporaryModel = `${path}${suffix}`;
   const dataPath = dataLocation ? join(dirname(path), dataLocation) : undefined;
   const temporaryData = dataPath ? `${dataPath}${suffix}` : undefined;
+  // Renaming over a device, FIFO or folder would replace it (as root, even /dev/null): regular files only.
+  for (const destination of dataPath ? [path, dataPath] : [path]) {
+    const existing = await stat(destination).catch(() => undefined);
+    if (existing && !existing.isFile()) {
+      throw new OnnxError(
+        "IO_WRITE",
+        `cannot write model to ${path}: ${destination} is ${fileKind(existing)}; models are written to regular files only, choose another path`,
+        { file: destination },
+      );
+    }
+  }
+  const untrackModel = await trackTemporaryFile(temporaryModel);
+  const untrackData = temporaryData ? await trackTemporaryFile(temporaryData) : () => {};
 
   /** Streams chunks to `file` with positional writevs while `produce` runs; resolves when all are written. */
   const writeStreaming = async (
     file: string,
     produce: (sink: (chunk: Uint8Array) => void) => void,
   ) => {
-    const handle = await open(file, "w");
+    // "wx": never follow or reuse whatever already sits at the temporary name.
+    const handle = await open(file, "wx");
     const pending: Promise<unknown>[] = [];
     let batch: Uint8Array[] = [];
     let batchBytes = 0;
@@ -234,10 +285,12 @@ async function writeAtomically(
     const failed = results.find((r) => r.status === "rejected");
     if (failed) throw (failed as PromiseRejectedResult).reason;
     if (temporaryData && dataPath) await rename(temporaryData, dataPath);
+    untrackData();
     await rename(temporaryModel, path);
+    untrackModel();
   } catch (cause) {
-    await rm(temporaryModel, { force: true });
-    if (temporaryData) await rm(temporaryData, { force: true });
+    await discardTemporaryFile(temporaryModel, untrackModel);
+    if (temporaryData) await discardTemporaryFile(temporaryData, untrackData);
     if (cause instanceof OnnxError) throw cause;
     throw new OnnxError(
       "IO_WRITE",

@@ -116,4 +116,22 @@ describe("validateModel", () => {
     b.output(b.op("Relu", [x], undefined, { domain: "nowhere" }), DataType.FLOAT, [2]);
     expect(() => b.build()).toThrowError(/MISSING_OPSET/);
   });
+
+  it("names the node that defines a value a second time", () => {
+    const b = new ModelBuilder();
+    const x = b.input("x", DataType.FLOAT, [2]);
+    const first = b.op("Relu", [x], undefined, { name: "first" });
+    const second = b.op("Neg", [first], undefined, { name: "second" });
+    b.output(second, DataType.FLOAT, [2], "y");
+    const model = b.build();
+    second.setNameUnchecked(first.name);
+    const [issue] = validateModel(model);
+    expect(issue).toEqual({
+      code: "DUPLICATE_DEFINITION",
+      message: `value "${first.name}" is defined more than once (again as an output of node Neg "second"); values must have unique names in a model`,
+      graph: "main",
+      value: first.name,
+      node: "second",
+    });
+  });
 });

@@ -90,14 +90,15 @@ function validateTree(
   isMain: boolean,
 ): void {
   const definitions = new Map<string, Value>();
-  const define = (value: Value, path: string) => {
+  const define = (value: Value, path: string, by?: { label: string; node: Node }) => {
     const existing = definitions.get(value.name);
     if (existing && existing !== value) {
       issues.push({
         code: "DUPLICATE_DEFINITION",
-        message: `value "${value.name}" is defined more than once (values must have unique names in a model)`,
+        message: `value "${value.name}" is defined more than once${by ? ` (again as an output of node ${by.label})` : ""}; values must have unique names in a model`,
         graph: path,
         value: value.name,
+        ...(by?.node.name ? { node: by.node.name } : {}),
       });
     } else definitions.set(value.name, value);
   };
@@ -167,7 +168,7 @@ function validateTree(
       }
       for (const output of node.outputs) {
         if (!output) continue;
-        define(output, path);
+        define(output, path, { label, node });
         available.add(output);
       }
     });

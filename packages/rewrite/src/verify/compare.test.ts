@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { errorOf } from "../../test/support/error-of.js";
-import { compareOutputs, defaultRelativeFloor } from "./compare.js";
+import { compareOutputs, defaultRelativeFloor, tinyNormRms } from "./compare.js";
 import type { FeedTensor } from "./evaluator.js";
 
 const f32 = (dims: number[], values: number[]): FeedTensor => ({
@@ -99,10 +99,10 @@ describe("compareOutputs", () => {
     const output = compareOutputs({ logits: reference }, { logits: candidate }).outputs[0]!;
     expect(output.top1Rows).toBe(3);
     expect(output.top1Agreement).toBeCloseTo(2 / 3, 15);
-    // [2, 2, 3]: four rows of three.
+    // [4, 1, 3]: four rows of three (unit axes between the batch and the classes).
     const values = [1, 2, 3, 3, 2, 1, 0, 5, 0, 7, 7, 8];
     const moved = [1, 2, 3, 3, 2, 1, 5, 0, 0, 7, 7, 8];
-    const cube = compareOutputs({ p: f32([2, 2, 3], values) }, { p: f32([2, 2, 3], moved) });
+    const cube = compareOutputs({ p: f32([4, 1, 3], values) }, { p: f32([4, 1, 3], moved) });
     expect(cube.outputs[0]!.top1Rows).toBe(4);
     expect(cube.outputs[0]!.top1Agreement).toBe(0.75);
     expect(cube.minTop1Agreement).toBe(0.75);
@@ -239,9 +239,47 @@ describe("compareOutputs", () => {
       maxRelativeErrorOutput: null,
       meanAbsError: 0,
       minCosineSimilarity: null,
+      unreliableCosineOutputs: [],
       minTop1Agreement: null,
       nonFiniteMismatches: 0,
       relativeFloor: defaultRelativeFloor,
     });
+  });
+
+  it("gives top-1 only where the last axis is a class axis ([C], [N, C], [N, 1, …, 1, C])", () => {
+    const top1 = (dims: number[]) => {
+      const count = dims.reduce((a, b) => a * b, 1);
+      const values = Array.from({ length: count }, (_, i) => Math.sin(i));
+      return compareOutputs({ o: f32(dims, values) }, { o: f32(dims, values) }).outputs[0]!;
+    };
+    expect(top1([5])).toMatchObject({ top1Agreement: 1, top1Rows: 1 });
+    expect(top1([3, 5])).toMatchObject({ top1Agreement: 1, top1Rows: 3 });
+    expect(top1([3, 1, 1, 5])).toMatchObject({ top1Agreement: 1, top1Rows: 3 });
+    // A detector's probability map, a feature map and a sequence: no class axis.
+    expect(top1([1, 1, 8, 8]).top1Agreement).toBeNull();
+    expect(top1([1, 4, 8]).top1Agreement).toBeNull();
+    expect(top1([2, 3, 5])).toMatchObject({ top1Agreement: null, top1Rows: 0 });
+  });
+
+  it("flags cosine as unreliable when both outputs are near zero, and leaves it out of the minimum", () => {
+    // A near-zero probability map whose candidate differs by < 1e-7 everywhere: cosine is far from 1 all the same.
+    const reference = f32([1, 1, 2, 2], [1e-7, 2e-8, 3e-8, 1e-9]);
+    const candidate = f32([1, 1, 2, 2], [1e-9, 9e-8, 2e-9, 5e-8]);
+    const logits = f32([1, 3], [0.5, 2, -1]);
+    const result = compareOutputs({ map: reference, logits }, { map: candidate, logits });
+    const map = result.outputs[0]!;
+    expect(map.maxAbsError).toBeLessThan(1e-7);
+    expect(map.cosineSimilarity).toBeLessThan(0.5);
+    expect(map.cosineReliable).toBe(false);
+    expect(result.outputs[1]!.cosineReliable).toBe(true);
+    expect(result.minCosineSimilarity).toBe(1);
+    expect(result.unreliableCosineOutputs).toEqual(["map"]);
+    // One side above the threshold is enough for the angle to mean something.
+    const large = compareOutputs(
+      { y: f32([2], [tinyNormRms * 10, 0]) },
+      { y: f32([2], [0, 1e-9]) },
+    );
+    expect(large.outputs[0]!.cosineReliable).toBe(true);
+    expect(large.minCosineSimilarity).toBe(0);
   });
 });

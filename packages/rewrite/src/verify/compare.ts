@@ -15,6 +15,15 @@ export interface CompareOptions {
 /** The default floor of the relative error's denominator. */
 export const defaultRelativeFloor = 1e-3;
 
+/**
+ * Below this RMS in both outputs, cosine similarity is flagged as unreliable:
+ * stand-ins are bounded in absolute error (budgets are ~1e-3), so an output
+ * whose values are all this small has a direction made of rounding and
+ * approximation noise (a detector's near-zero probability map gives cosine
+ * 0.76 at max |error| 4e-7).
+ */
+export const tinyNormRms = 1e-5;
+
 /** A number as JSON can carry it: non-finite values spelled as strings. */
 export type JsonNumber = number | "NaN" | "Infinity" | "-Infinity";
 
@@ -46,7 +55,13 @@ export interface OutputComparison {
   readonly meanAbsError: number;
   /** Cosine of the flattened outputs: 1 when both are all zero, 0 when only one is, null when not computable. */
   readonly cosineSimilarity: number | null;
-  /** Fraction of rows (all but the last axis) whose argmax agrees; null unless float with last dim ≥ 2. */
+  /** False when both outputs have RMS below tinyNormRms: the cosine then measures noise, not agreement. */
+  readonly cosineReliable: boolean;
+  /**
+   * Fraction of rows whose argmax agrees, for classifier-shaped float outputs
+   * only: [C], [N, C] or [N, 1, …, 1, C] with C ≥ 2 (the last axis is the class
+   * axis). Null for anything else: spatial maps ([N, 1, H, W]), sequences, scalars.
+   */
   readonly top1Agreement: number | null;
   readonly top1Rows: number;
   readonly nonFiniteMismatches: number;
@@ -63,7 +78,10 @@ export interface ComparisonSummary {
   readonly maxRelativeErrorOutput: string | null;
   /** Mean |error| over every compared element of every output. */
   readonly meanAbsError: number;
+  /** Lowest reliable cosine over outputs (outputs with tiny norms are left out; null when none is reliable). */
   readonly minCosineSimilarity: number | null;
+  /** Outputs whose cosine was left out of minCosineSimilarity because both norms are tiny. */
+  readonly unreliableCosineOutputs: readonly string[];
   /** Lowest top-1 agreement over classifier-shaped outputs (null when there are none). */
   readonly minTop1Agreement: number | null;
   /** Non-finite mismatches over all outputs; any is a failure whatever maxAbsError says. */
@@ -107,7 +125,10 @@ export function compareOutputs(
     maxRelativeError: worstRelative?.maxRelativeError ?? 0,
     maxRelativeErrorOutput: worstRelative?.name ?? null,
     meanAbsError: compared > 0 ? sumAbs / compared : 0,
-    minCosineSimilarity: minimum(outputs.map((o) => o.cosineSimilarity)),
+    minCosineSimilarity: minimum(
+      outputs.map((o) => (o.cosineReliable ? o.cosineSimilarity : null)),
+    ),
+    unreliableCosineOutputs: outputs.filter((o) => !o.cosineReliable).map((o) => o.name),
     minTop1Agreement: minimum(outputs.map((o) => o.top1Agreement)),
     nonFiniteMismatches: outputs.reduce((sum, o) => sum + o.nonFiniteMismatches, 0),
     relativeFloor: floor,
@@ -187,6 +208,8 @@ function compareOutput(
     maxRelativeErrorAt: at(maxRelativeIndex),
     meanAbsError: compared > 0 ? sumAbs / compared : 0,
     cosineSimilarity: cosineSimilarity(expected, actual),
+    cosineReliable:
+      rootMeanSquare(expected) >= tinyNormRms || rootMeanSquare(actual) >= tinyNormRms,
     top1Agreement: top1?.agreement ?? null,
     top1Rows: top1?.rows ?? 0,
     nonFiniteMismatches: nonFinite,
@@ -253,13 +276,37 @@ function cosineSimilarity(a: Float64Array, b: Float64Array): number | null {
   return Number.isFinite(result) ? Math.min(1, Math.max(-1, result)) : null;
 }
 
+/** RMS over finite elements (0 when there are none). */
+function rootMeanSquare(values: Float64Array): number {
+  let largest = 0;
+  for (const value of values)
+    if (Number.isFinite(value)) largest = Math.max(largest, Math.abs(value));
+  if (largest === 0) return 0;
+  // Scaled by the largest value so squares neither overflow nor underflow.
+  let sum = 0;
+  let count = 0;
+  for (const value of values) {
+    if (!Number.isFinite(value)) continue;
+    sum += (value / largest) ** 2;
+    count++;
+  }
+  return largest * Math.sqrt(sum / count);
+}
+
+/** True for [C], [N, C] and [N, 1, …, 1, C] with C ≥ 2: shapes whose last axis is a class axis. */
+function hasClassAxis(dims: readonly number[]): boolean {
+  const classes = dims[dims.length - 1];
+  if (classes === undefined || classes < 2) return false;
+  return dims.slice(1, -1).every((dim) => dim === 1);
+}
+
 function topOneAgreement(
   expected: Float64Array,
   actual: Float64Array,
   dims: readonly number[],
 ): { agreement: number; rows: number } | null {
-  const classes = dims[dims.length - 1];
-  if (classes === undefined || classes < 2 || expected.length === 0) return null;
+  const classes = dims[dims.length - 1]!;
+  if (!hasClassAxis(dims) || expected.length === 0) return null;
   const rows = expected.length / classes;
   let agree = 0;
   for (let row = 0; row < rows; row++) {

@@ -15,7 +15,7 @@ import {
 } from "@rectify/onnx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RewriteError } from "../errors/rewrite-error.js";
-import { readFeeds } from "./read-feeds.js";
+import { maxJsonInputRank, readFeeds } from "./read-feeds.js";
 
 let folder: string;
 beforeAll(async () => {
@@ -355,6 +355,39 @@ describe("readFeeds", () => {
       expect(
         (await errorOf(() => readFeeds(testModel(), [join(folder, "v/empty")]))).message,
       ).toMatch(/holds no input_<n>\.pb files/);
+    });
+  });
+
+  describe("hostile files", () => {
+    it("refuses JSON nested deeper than maxJsonInputRank instead of overflowing the stack", async () => {
+      const deep = await write("h/deep.json", `{"x": ${"[".repeat(50_000)}1${"]".repeat(50_000)}}`);
+      const error = await errorOf(() => readFeeds(testModel(), [deep]));
+      expect(error).toBeInstanceOf(RewriteError);
+      expect(error).toMatchObject({ code: "INPUTS_INVALID", location: { value: "x" } });
+      expect(error.message).toMatch(
+        new RegExp(`deep\\.json: input "x" nests arrays more than ${maxJsonInputRank} deep`),
+      );
+      const wrapped = await write(
+        "h/wrapped.json",
+        `{"x": {"data": ${"[".repeat(70)}1${"]".repeat(70)}}}`,
+      );
+      expect((await errorOf(() => readFeeds(testModel(), [wrapped]))).message).toMatch(
+        /more than 64 deep/,
+      );
+    });
+
+    it("never opens a FIFO given as an inputs file or inside a test data set folder", async () => {
+      const { execFileSync } = await import("node:child_process");
+      await mkdir(join(folder, "h/set"), { recursive: true });
+      const fifo = join(folder, "h/x.npy");
+      execFileSync("mkfifo", [fifo]);
+      execFileSync("mkfifo", [join(folder, "h/set/input_0.pb")]);
+      expect((await errorOf(() => readFeeds(testModel(), [fifo]))).message).toMatch(
+        /inputs file .*x\.npy is not a regular file/,
+      );
+      expect(
+        (await errorOf(() => readFeeds(testModel(), [join(folder, "h/set")]))).message,
+      ).toMatch(/input_0\.pb is not a regular file/);
     });
   });
 

@@ -49,9 +49,22 @@ async function readPath(
   const fs = await import("node:fs/promises");
   const { basename, extname, join } = await import("node:path");
   let isDirectory: boolean;
+  // A FIFO or device would block the read or never end: only regular files and folders are read.
+  const checkRegular = async (file: string, stats?: import("node:fs").Stats) => {
+    const info = stats ?? (await fs.stat(file));
+    if (!info.isFile())
+      throw new RewriteError(
+        "INPUTS_INVALID",
+        `inputs file ${file} is not a regular file; pass .npy, .pb or .json files or a test data set folder`,
+        { file },
+      );
+  };
   try {
-    isDirectory = (await fs.stat(path)).isDirectory();
+    const stats = await fs.stat(path);
+    isDirectory = stats.isDirectory();
+    if (!isDirectory) await checkRegular(path, stats);
   } catch (cause) {
+    if (cause instanceof RewriteError) throw cause;
     throw new RewriteError(
       "INPUTS_INVALID",
       `cannot read inputs file ${path}: ${(cause as Error).message}; check the path`,
@@ -74,6 +87,7 @@ async function readPath(
     const result: ReadTensor[] = [];
     for (const file of files) {
       const filePath = join(path, file.name);
+      await checkRegular(filePath);
       result.push(readTensorProto(await fs.readFile(filePath), filePath, declarations));
     }
     return result;
@@ -226,6 +240,13 @@ function jsonTensor(entry: unknown, declaration: InputDeclaration, file: string)
   return { type, dims, data };
 }
 
+/**
+ * Most axes a JSON input may nest. Tensors of real models have a handful;
+ * the limit keeps a hostile file (arrays nested 50,000 deep) from exhausting
+ * the stack of the recursive walk below.
+ */
+export const maxJsonInputRank = 64;
+
 /** Flattens a nested (rectangular) number array and infers its dims; a bare number is a scalar. */
 function nestedToFlat(
   value: unknown,
@@ -235,6 +256,10 @@ function nestedToFlat(
   let probe = value;
   while (Array.isArray(probe)) {
     dims.push(probe.length);
+    if (dims.length > maxJsonInputRank)
+      throw fail(
+        `nests arrays more than ${maxJsonInputRank} deep; a tensor has at most ${maxJsonInputRank} axes here (write deeper data as .npy)`,
+      );
     probe = probe[0];
   }
   const flat: unknown[] = [];

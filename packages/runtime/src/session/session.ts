@@ -1,4 +1,4 @@
-import { decodeModel, encodeModel, Model } from "@rectify/onnx";
+import { decodeModel, encodeModel, encodeModelInline, Model, modelTensors } from "@rectify/onnx";
 import {
   builtinTarget,
   declaredInputs,
@@ -101,7 +101,7 @@ async function toModelAndBytes(
   else if (source instanceof ArrayBuffer) value = new Uint8Array(source);
   else value = source;
   try {
-    if (value instanceof Model) return { model: value, bytes: encodeModel(value) };
+    if (value instanceof Model) return { model: value, bytes: encodeForRuntime(value) };
     return { model: decodeModel(value), bytes: value };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -109,6 +109,16 @@ async function toModelAndBytes(
       cause: error,
     });
   }
+}
+
+/**
+ * onnxruntime resolves external data against the working directory when it is
+ * given bytes, so a model whose external data was loaded goes in with it inline.
+ */
+function encodeForRuntime(model: Model): Uint8Array {
+  for (const { tensor } of modelTensors(model))
+    if (tensor.isExternal && tensor.hasData) return encodeModelInline(model);
+  return encodeModel(model);
 }
 
 /** @internal createSession with the platform's source loader (the package entry points bind it). */

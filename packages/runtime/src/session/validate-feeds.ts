@@ -26,6 +26,13 @@ function checkFeeds(
   known: ReadonlySet<string>,
   feeds: Feeds,
 ): void {
+  // Callers from plain JavaScript can pass anything: a wrong value is INPUT_INVALID, never a raw TypeError.
+  if (typeof feeds !== "object" || feeds === null || Array.isArray(feeds)) {
+    throw new RuntimeError(
+      "INPUT_INVALID",
+      `feeds must be an object keyed by input name, got ${feeds === null ? "null" : Array.isArray(feeds) ? "an array" : typeof feeds}; pass e.g. { ${declarations[0]?.name ?? "x"}: { type, dims, data } }`,
+    );
+  }
   for (const name in feeds) {
     if (!known.has(name)) {
       throw new RuntimeError(
@@ -42,6 +49,17 @@ function checkFeeds(
       throw new RuntimeError(
         "INPUT_INVALID",
         `input "${declaration.name}" is missing: expected ${declaration.type} ${expectedShape(declaration)}`,
+      );
+    }
+    if (
+      typeof feed !== "object" ||
+      !Array.isArray(feed.dims) ||
+      !ArrayBuffer.isView(feed.data) ||
+      typeof (feed.data as { length?: unknown }).length !== "number"
+    ) {
+      throw new RuntimeError(
+        "INPUT_INVALID",
+        `input "${declaration.name}" must be a tensor { type, dims: number[], data: TypedArray }`,
       );
     }
     if (feed.type !== declaration.type) {
