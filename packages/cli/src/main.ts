@@ -6,6 +6,7 @@ import { optimizeCommand } from "./commands/optimize.js";
 import { targetsCommand } from "./commands/targets.js";
 import { verifyCommand } from "./commands/verify.js";
 import { describeFailure, exitCodes, type Failure } from "./io/cli-error.js";
+import { collectDim, collectInputShape, inputSizeHelp } from "./io/input-sizes.js";
 import { cliVersion } from "./io/version.js";
 
 /** Where a command's text goes; tests pass their own. */
@@ -109,7 +110,12 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       "verification inputs: .npy / .pb TensorProto / .json files, or a test_data_set directory (default: seeded random)",
     )
     .option("--seed <n>", "seed of the random verification inputs", integer)
-    .option("--provider <cpu|wasm>", "where verification runs (a @rectify/runtime provider)", "cpu")
+    .option(
+      "--provider <cpu|wasm>",
+      "where verification runs (a @rectify/runtime provider; default: the target's own where it runs here — wasm for ort-wasm, else cpu)",
+    )
+    .option("--dim <name=size>", inputSizeHelp.dim, collectDim)
+    .option("--input-shape <input=dims>", inputSizeHelp.inputShape, collectInputShape)
     .option(
       "--fit",
       "refit stand-in parameters to the inputs each site sees when the model runs on --inputs",
@@ -158,6 +164,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     )
     .option("--seed <n>", "seed of the random inputs", integer)
     .option("--provider <cpu|wasm>", "where both models run (a @rectify/runtime provider)", "cpu")
+    .option("--dim <name=size>", inputSizeHelp.dim, collectDim)
+    .option("--input-shape <input=dims>", inputSizeHelp.inputShape, collectInputShape)
     .option("--json", "machine-readable output")
     .addHelpText(
       "after",

@@ -80,6 +80,7 @@ export {
   type InputDeclaration,
   type InputSource,
 } from "./verify/feeds.js";
+export { feedsUnrunnable } from "./verify/feeds-unrunnable.js";
 export { parseNpy } from "./verify/npy.js";
 export { type RandomFeedsOptions, randomFeeds } from "./verify/random-feeds.js";
 export {

@@ -17,13 +17,14 @@ import { findSites } from "./sites/find-sites.js";
 import type { TargetProfile } from "./targets/profile.js";
 import { type ComparisonSummary, compareOutputs } from "./verify/compare.js";
 import type { Evaluator, Feeds } from "./verify/evaluator.js";
-import { declaredInputs, feedToFloat64 } from "./verify/feeds.js";
+import { feedToFloat64 } from "./verify/feeds.js";
+import { feedsUnrunnable } from "./verify/feeds-unrunnable.js";
 import { randomFeeds } from "./verify/random-feeds.js";
 
-/** True when every output is within `limit` of the reference and no NaN/Inf appeared where the other side is finite (no limit: always). */
+/** True when no NaN/Inf appeared where the other side is finite and every output is within `limit` of the reference (when given). */
 export function withinLimit(comparison: ComparisonSummary, limit: number | undefined): boolean {
-  if (limit === undefined) return true;
-  return comparison.nonFiniteMismatches === 0 && comparison.maxAbsError <= limit;
+  if (comparison.nonFiniteMismatches > 0) return false;
+  return limit === undefined || comparison.maxAbsError <= limit;
 }
 
 /** Options of optimizeModel. */
@@ -257,31 +258,12 @@ export async function runOnEvaluator(
   }
 }
 
-/**
- * Runs the original model. When it fails, the inputs are at fault (the model
- * is the user's own, unchanged): FEEDS_UNRUNNABLE names each input's shape
- * and says how to choose others.
- */
+/** Runs the original model; a failure is the inputs' fault (FEEDS_UNRUNNABLE says what to change). */
 async function runOriginal(evaluator: Evaluator, model: Model, feeds: Feeds, given: boolean) {
   try {
     return await runModel(evaluator, model, feeds, "original");
   } catch (error) {
-    if (!(error instanceof RewriteError) || error.code !== "EVALUATOR_FAILED") throw error;
-    const shapes = Object.entries(feeds)
-      .map(([name, tensor]) => `${name} [${tensor.dims.join(", ")}]`)
-      .join(", ");
-    const dynamic = declaredInputs(model)
-      .filter((input) => input.shape?.some((dim) => typeof dim !== "number"))
-      .map((input) => `${input.name} [${input.shape!.map((dim) => dim || "?").join(", ")}]`);
-    const hint = given
-      ? "check that the input files match the model"
-      : `the model declares ${dynamic.length > 0 ? dynamic.join(", ") : "only static shapes"}; choose sizes with --dim NAME=N or --input-shape INPUT=D1,D2,…, or pass real inputs with --inputs`;
-    throw new RewriteError(
-      "FEEDS_UNRUNNABLE",
-      `the original model cannot run on the ${given ? "given" : "random"} inputs (${shapes}): ${hint}. ${error.message}`,
-      { value: Object.keys(feeds)[0] },
-      { cause: error },
-    );
+    throw feedsUnrunnable(error, model, feeds, given);
   }
 }
 

@@ -4,6 +4,7 @@ import {
   compareOutputs,
   defaultTolerance,
   type Feeds,
+  feedsUnrunnable,
   randomFeeds,
   runOnEvaluator,
   type Tolerance,
@@ -28,6 +29,8 @@ export interface VerifyOptions {
   readonly rtol?: number;
   readonly seed?: number;
   readonly json?: boolean;
+  readonly dim?: Readonly<Record<string, number>>;
+  readonly inputShape?: Readonly<Record<string, readonly number[]>>;
 }
 
 /** `rectify verify <a> <b>`: run both models on the same inputs, compare every output, pass or fail on a tolerance. */
@@ -48,10 +51,18 @@ export async function verifyCommand(
   const b = await loadModelFile(second, { validate: true });
   const feeds: Feeds = options.inputs?.length
     ? await readInputFeeds(a, options.inputs)
-    : randomFeeds(a, { seed: options.seed ?? 1 });
+    : randomFeeds(a, {
+        seed: options.seed ?? 1,
+        ...(options.dim ? { dynamicDims: options.dim } : {}),
+        ...(options.inputShape ? { inputShapes: options.inputShape } : {}),
+      });
   const evaluator = createEvaluator({ provider: options.provider ?? "cpu" });
   // Inline: onnxruntime given bytes would look for external data in the working directory.
-  const reference = await runOnEvaluator(evaluator, encodeModelInline(a), feeds, first);
+  const reference = await runOnEvaluator(evaluator, encodeModelInline(a), feeds, first).catch(
+    (error: unknown) => {
+      throw feedsUnrunnable(error, a, feeds, Boolean(options.inputs?.length));
+    },
+  );
   const candidate = await runOnEvaluator(evaluator, encodeModelInline(b), feeds, second);
   const comparison = compareOutputs(reference, candidate);
   const tolerance: Tolerance =
