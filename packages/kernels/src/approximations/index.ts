@@ -56,6 +56,32 @@ export const approximations: readonly ApproximationDefinition[] = [
   { exact: "tanh", approximation: "algebraic-tanh", params: { b: 1 }, fittable: ["b"] },
   { exact: "tanh", approximation: "hard-tanh" },
   ...tunable("tanh", "tanh-squaring", expSettings),
+  // erf (bounded, so one absolute budget covers ℝ); fitted parameters from fitMinimax, 5–6 digits
+  ...tunable("erf", "erf-squaring", expSettings),
+  { exact: "erf", approximation: "erf-sextic" },
+  { exact: "erf", approximation: "erf-quartic" },
+  {
+    exact: "erf",
+    approximation: "algebraic-erf",
+    params: { a: 1.07978, b: 0.52867 },
+    fittable: ["a", "b"],
+  },
+  { exact: "erf", approximation: "algebraic-tanh", params: { b: 0.50501 }, fittable: ["b"] },
+  { exact: "erf", approximation: "hard-erf", params: { k: 0.84979 }, fittable: ["k"] },
+  {
+    exact: "erf",
+    approximation: "erf-tanh",
+    params: { k: 1.12968, c: 0.099793 },
+    fittable: ["k", "c"],
+    note: "for devices with Tanh but no Erf (WebNN-like)",
+  },
+  {
+    exact: "erf",
+    approximation: "erf-tanh",
+    params: { k: 1.20332, c: 0 },
+    fittable: ["k"],
+    note: "tanh(k·x), two ops, for devices with Tanh but no Erf",
+  },
   // SiLU
   { exact: "silu", approximation: "hard-swish" },
   { exact: "silu", approximation: "algebraic-silu", params: { b: 4 }, fittable: ["b"] },
