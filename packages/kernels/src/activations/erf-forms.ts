@@ -159,7 +159,7 @@ export const erfTanh = defineExpressionActivation({
   parameters: [
     {
       name: "k",
-      default: 1.12968,
+      default: 1.129676,
       min: 0,
       minExclusive: true,
       description: "slope k > 0 (erf′(0) = 2/√π ≈ 1.128)",
@@ -167,7 +167,7 @@ export const erfTanh = defineExpressionActivation({
     },
     {
       name: "c",
-      default: 0.099793,
+      default: 0.0997927,
       min: 0,
       max: 1e6,
       description: "cubic coefficient c, 0 ≤ c ≤ 10⁶ (c = 0 is tanh(k·x))",

@@ -71,7 +71,7 @@ export const approximations: readonly ApproximationDefinition[] = [
   {
     exact: "erf",
     approximation: "erf-tanh",
-    params: { k: 1.12968, c: 0.099793 },
+    params: { k: 1.129676, c: 0.0997927 },
     fittable: ["k", "c"],
     note: "for devices with Tanh but no Erf (WebNN-like)",
   },
