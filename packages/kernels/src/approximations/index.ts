@@ -57,7 +57,14 @@ export const approximations: readonly ApproximationDefinition[] = [
   { exact: "tanh", approximation: "hard-tanh" },
   ...tunable("tanh", "tanh-squaring", expSettings),
   // erf (bounded, so one absolute budget covers ℝ); fitted parameters from fitMinimax, 5–6 digits
-  ...tunable("erf", "erf-squaring", expSettings),
+  // Past n = 5, float32 rounding amplified by the squarings outgrows what they gain (n = 8
+  // reaches A&S 7.1.26's floor in float64 only); n = 6 with degree 3 loses to erf-sextic.
+  ...tunable("erf", "erf-squaring", [
+    { n: 4, degree: 3 },
+    { n: 4, degree: 4 },
+    { n: 5, degree: 4 },
+    { n: 8, degree: 4 },
+  ]),
   { exact: "erf", approximation: "erf-sextic" },
   { exact: "erf", approximation: "erf-quartic" },
   {
