@@ -4,10 +4,11 @@ import { Expr } from "../expression/expression.js";
 import { expBySquaring, expParameters } from "./algebraic-exp-log.js";
 import { signOf } from "./squaring-forms.js";
 
-// Stand-ins for erf on devices without Erf. erf is odd, so each form computes
-// g(|x|) ≈ erf(|x|) and restores the sign with signOf(x) (Clip and Div, no
-// comparison or Where); every form but erf-tanh is algebraic. erf is bounded,
-// so an absolute error budget holds over all of ℝ; the catalog measures each.
+// Stand-ins for erf on devices without Erf. erf is odd: the Abramowitz &
+// Stegun forms compute g(|x|) ≈ erf(|x|) and restore the sign with signOf(x)
+// (Clip and Div, no comparison or Where); the others are odd by construction.
+// Every form but erf-tanh is algebraic. erf is bounded, so an absolute error
+// budget holds over all of ℝ; the catalog measures each form.
 
 /** erf(x) is 1 in float64 from |x| ≈ 5.9 on; the forms clamp |x| to this, so every intermediate stays finite in float32. */
 const saturation = 6;
@@ -27,7 +28,7 @@ function onePlusPolynomial(a: Expr, coefficients: readonly number[]): Expr {
 // Abramowitz & Stegun 7.1.26: erfc(a) ≈ (a₁t + … + a₅t⁵)e^{−a²}, t = 1/(1 + pa),
 // |error| ≤ 1.5e−7. a₅ is raised from 1.061405429 by 1e−9 so that a₁ + … + a₅ = 1
 // (exactly, in float64 Horner at t = 1): erfc(0) = 1 and the form is 0 at 0
-// instead of jumping by ±1e−9 there (the max error is unchanged, 1.39e−7).
+// instead of jumping by ±1e−9 there (the max error stays 1.39e−7).
 const squaringP = 0.3275911;
 const squaringA = [0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.06140543];
 

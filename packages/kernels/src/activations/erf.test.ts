@@ -47,6 +47,16 @@ describe("erf stand-ins", () => {
     }
   });
 
+  it("have no jump at 0 in the Abramowitz & Stegun forms (slope 2/√π, 7.1.27 a little lower)", () => {
+    const slopeNearZero = (name: string) =>
+      instantiate(erfForms.find((definition) => definition.name === name)!).f(1e-7) / 1e-7;
+    // A&S 7.1.26's own a₅ would leave ±1e−9 at 0⁺, 1% of erf(1e−7).
+    for (const name of ["erf-squaring", "erf-sextic"])
+      expect(Math.abs(slopeNearZero(name) - 2 / Math.sqrt(Math.PI))).toBeLessThan(1e-4);
+    // 7.1.27's slope at 0 is 4c₁ = 1.1136, 1.3% low.
+    expect(slopeNearZero("erf-quartic")).toBeCloseTo(4 * 0.278393, 6);
+  });
+
   it("keep the published Abramowitz & Stegun bounds, and the error is bounded on all of ℝ", () => {
     for (const r of rows) expect(r.maxAbsErrorUnbounded).toBeUndefined();
     expect(row("erf-sextic").maxAbsError).toBeLessThan(3e-7); // 7.1.28

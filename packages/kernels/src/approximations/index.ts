@@ -56,9 +56,9 @@ export const approximations: readonly ApproximationDefinition[] = [
   { exact: "tanh", approximation: "algebraic-tanh", params: { b: 1 }, fittable: ["b"] },
   { exact: "tanh", approximation: "hard-tanh" },
   ...tunable("tanh", "tanh-squaring", expSettings),
-  // erf (bounded, so one absolute budget covers ℝ); fitted parameters from fitMinimax, 5–6 digits
-  // Past n = 5, float32 rounding amplified by the squarings outgrows what they gain (n = 8
-  // reaches A&S 7.1.26's floor in float64 only); n = 6 with degree 3 loses to erf-sextic.
+  // erf: bounded, so one absolute budget covers ℝ. Fitted parameters are fitMinimax results to
+  // 6 digits. Squarings past n = 5 amplify float32 rounding more than they gain (n = 8 reaches
+  // A&S 7.1.26's floor in float64 only); n = 6 with degree 3 loses to erf-sextic in both columns.
   ...tunable("erf", "erf-squaring", [
     { n: 4, degree: 3 },
     { n: 4, degree: 4 },
