@@ -1,6 +1,7 @@
 import type { ActivationDefinition, Parameters } from "../activation/activation.js";
 import { defineExpressionActivation } from "../activation/expression-activation.js";
 import { Expr } from "../expression/expression.js";
+import { erfForms } from "./erf-forms.js";
 import { squareLimit } from "./squareplus.js";
 import { squaringForms } from "./squaring-forms.js";
 
@@ -188,4 +189,5 @@ export const algebraicForms: readonly ActivationDefinition[] = [
   hardGelu,
   mishSquareplus,
   ...squaringForms,
+  ...erfForms,
 ];

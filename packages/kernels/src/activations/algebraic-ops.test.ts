@@ -35,11 +35,12 @@ const algebraicOps: ReadonlySet<PrimitiveOp> = new Set([
 
 /**
  * Approximating forms that use a transcendental op on purpose, being cheaper
- * where that op is native. None today: gelu-tanh, gelu-sigmoid and
- * softplus-exp-ratio are published formulas registered as exact activations.
- * A form added to algebraicForms with Exp, Tanh, … must be listed here.
+ * where that op is native: erf-tanh stands in for Erf on devices that have
+ * Tanh (WebNN-like). gelu-tanh, gelu-sigmoid and softplus-exp-ratio are
+ * published formulas registered as exact activations instead. A form added to
+ * algebraicForms with Exp, Tanh, … must be listed here.
  */
-const transcendentalOnPurpose: ReadonlySet<string> = new Set<string>([]);
+const transcendentalOnPurpose: ReadonlySet<string> = new Set<string>(["erf-tanh"]);
 
 /**
  * Catalog approximations that are exact activations in their own right and
@@ -104,6 +105,34 @@ describe("algebraic op set", () => {
       const ops = opsUsed(instantiateEntry(entry!).approximation.expression);
       expect(ops).toContain("Where");
     }
+  });
+
+  it("gives erf algebraic stand-ins for every setting the catalog lists, besides the Tanh one", () => {
+    const erfEntries = approximations.filter((entry) => entry.exact === "erf");
+    const algebraic = erfEntries.filter(
+      (entry) => !transcendentalOnPurpose.has(entry.approximation),
+    );
+    expect(new Set(algebraic.map((entry) => entry.approximation))).toEqual(
+      new Set([
+        "erf-squaring",
+        "erf-sextic",
+        "erf-quartic",
+        "algebraic-erf",
+        "algebraic-tanh",
+        "hard-erf",
+      ]),
+    );
+    for (const entry of algebraic) {
+      const { approximation } = instantiateEntry(entry);
+      expect({ id: approximation.id, outside: outside(opsUsed(approximation.expression)) }).toEqual(
+        { id: approximation.id, outside: [] },
+      );
+    }
+    // The squarings family over every n and degree, not only the catalog's settings.
+    const squaring = algebraicForms.find((definition) => definition.name === "erf-squaring")!;
+    for (let n = 0; n <= 24; n++)
+      for (let degree = 1; degree <= 4; degree++)
+        expect(outside(opsUsed(instantiate(squaring, { n, degree }).expression))).toEqual([]);
   });
 
   it("rejects a selection by comparison and Where", () => {

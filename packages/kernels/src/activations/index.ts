@@ -2,6 +2,7 @@ import type { ActivationDefinition } from "../activation/activation.js";
 import { KernelsError } from "../errors/kernels-error.js";
 import { algebraicForms } from "./algebraic-forms.js";
 import { celu, elu, selu } from "./elu-family.js";
+import { erf } from "./erf.js";
 import { gelu, geluSigmoid, geluTanh } from "./gelu.js";
 import { hardMish, hardSigmoid, hardSwish, heaviside } from "./hard.js";
 import { exp, log, sigmoid, softsign, tanh } from "./logistic.js";
@@ -17,6 +18,7 @@ import { logSumExp, logSumExpZero, softmax } from "./vector.js";
 export {
   celu,
   elu,
+  erf,
   exp,
   gelu,
   geluSigmoid,
@@ -65,6 +67,7 @@ export const exactActivations: readonly ActivationDefinition[] = [
   mish,
   sigmoid,
   tanh,
+  erf,
   softsign,
   heaviside,
   hardSigmoid,

@@ -26,7 +26,7 @@ const signEpsilon = 2 ** -100;
  * instead, where the branches it selects between agree to far better than
  * float precision; it is 0 at 0, ±1 at ±∞ and NaN at NaN.
  */
-function signOf(x: Expr): Expr {
+export function signOf(x: Expr): Expr {
   return x.clip(-signEpsilon, signEpsilon).div(signEpsilon);
 }
 

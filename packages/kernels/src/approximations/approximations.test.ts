@@ -39,5 +39,14 @@ describe("the approximation list", () => {
     expect(targets("elu")).toContain("shifted-relu");
     expect(targets("prelu")).toContain("max-leaky");
     expect(targets("exp")).toContain("exp-squaring");
+    expect(targets("erf")).toEqual(
+      expect.arrayContaining([
+        "erf-squaring",
+        "erf-sextic",
+        "algebraic-erf",
+        "hard-erf",
+        "erf-tanh",
+      ]),
+    );
   });
 });

@@ -56,6 +56,39 @@ export const approximations: readonly ApproximationDefinition[] = [
   { exact: "tanh", approximation: "algebraic-tanh", params: { b: 1 }, fittable: ["b"] },
   { exact: "tanh", approximation: "hard-tanh" },
   ...tunable("tanh", "tanh-squaring", expSettings),
+  // erf: bounded, so one absolute budget covers ℝ. Fitted parameters are fitMinimax results to
+  // 6 digits. Squarings past n = 5 amplify float32 rounding more than they gain (n = 8 reaches
+  // A&S 7.1.26's floor in float64 only); n = 6 with degree 3 loses to erf-sextic in both columns.
+  ...tunable("erf", "erf-squaring", [
+    { n: 4, degree: 3 },
+    { n: 4, degree: 4 },
+    { n: 5, degree: 4 },
+    { n: 8, degree: 4 },
+  ]),
+  { exact: "erf", approximation: "erf-sextic" },
+  { exact: "erf", approximation: "erf-quartic" },
+  {
+    exact: "erf",
+    approximation: "algebraic-erf",
+    params: { a: 1.07978, b: 0.52867 },
+    fittable: ["a", "b"],
+  },
+  { exact: "erf", approximation: "algebraic-tanh", params: { b: 0.50501 }, fittable: ["b"] },
+  { exact: "erf", approximation: "hard-erf", params: { k: 0.84979 }, fittable: ["k"] },
+  {
+    exact: "erf",
+    approximation: "erf-tanh",
+    params: { k: 1.129676, c: 0.0997927 },
+    fittable: ["k", "c"],
+    note: "for devices with Tanh but no Erf (WebNN-like)",
+  },
+  {
+    exact: "erf",
+    approximation: "erf-tanh",
+    params: { k: 1.20332, c: 0 },
+    fittable: ["k"],
+    note: "tanh(k·x), two ops, for devices with Tanh but no Erf",
+  },
   // SiLU
   { exact: "silu", approximation: "hard-swish" },
   { exact: "silu", approximation: "algebraic-silu", params: { b: 4 }, fittable: ["b"] },
