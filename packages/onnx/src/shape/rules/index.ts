@@ -1,0 +1,28 @@
+import type { RuleTable } from "../rule-context.js";
+import { constantRules } from "./constants.js";
+import { controlFlowRules } from "./control-flow.js";
+import { convPoolRules } from "./conv-pool.js";
+import { elementwiseRules } from "./elementwise.js";
+import { matmulRules } from "./matmul.js";
+import { recurrentRules } from "./recurrent.js";
+import { reductionRules } from "./reductions.js";
+import { reshapeRules } from "./reshape.js";
+import { sequenceRules } from "./sequence.js";
+import { sliceRules } from "./slice.js";
+import { splitPadRules } from "./split-pad.js";
+
+/** Every default-domain op with an inference rule; ops missing here leave their outputs unknown. */
+export const shapeRules: RuleTable = Object.assign(
+  Object.create(null) as Record<string, never>,
+  elementwiseRules,
+  constantRules,
+  reshapeRules,
+  sliceRules,
+  splitPadRules,
+  convPoolRules,
+  matmulRules,
+  reductionRules,
+  recurrentRules,
+  controlFlowRules,
+  sequenceRules,
+);
