@@ -7,7 +7,15 @@
 //
 // Usage: pnpm --filter @rectify/onnx compare-shapes [model folders or files…]
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -58,13 +66,19 @@ function defaultJobs(): Job[] {
     }
   }
   const cache = [join(repoRoot, ".cache", "models"), "/work/main/.cache/models"].find(existsSync);
-  if (cache) for (const file of modelsUnder(cache)) jobs.push({ id: `real/${basename(file)}`, suite: "real", file });
+  if (cache)
+    for (const file of modelsUnder(cache))
+      jobs.push({ id: `real/${basename(file)}`, suite: "real", file });
   return jobs;
 }
 
 function argumentJobs(paths: string[]): Job[] {
   return paths.flatMap((path) =>
-    (statSync(path).isDirectory() ? modelsUnder(path) : [path]).map((file) => ({ id: file, suite: "given", file })),
+    (statSync(path).isDirectory() ? modelsUnder(path) : [path]).map((file) => ({
+      id: file,
+      suite: "given",
+      file,
+    })),
   );
 }
 
@@ -118,14 +132,21 @@ function main(): void {
       maxBuffer: 1 << 30,
     });
     const suiteOf = new Map(jobs.map((job) => [job.id, job.suite]));
-    const totals = new Map<string, { shaped: number; covered: number; contradictions: number; models: number }>();
+    const totals = new Map<
+      string,
+      { shaped: number; covered: number; contradictions: number; models: number }
+    >();
     const missedByOp = new Map<string, number>();
     const contradictions: string[] = [];
     let pythonFailed = 0;
     let inferenceMilliseconds = 0;
     for (const line of output.split("\n")) {
       if (!line) continue;
-      const result = JSON.parse(line) as { id: string; types?: Record<string, PythonType | null>; error?: string };
+      const result = JSON.parse(line) as {
+        id: string;
+        types?: Record<string, PythonType | null>;
+        error?: string;
+      };
       const model = ours.get(result.id);
       if (!model) continue;
       if (!result.types) {
@@ -139,7 +160,10 @@ function main(): void {
       const total = totals.get(suite) ?? { shaped: 0, covered: 0, contradictions: 0, models: 0 };
       totals.set(suite, total);
       total.models++;
-      const values = new Map<string, { type: ReturnType<typeof tensorTypeInfo>; op: string; input: boolean }>();
+      const values = new Map<
+        string,
+        { type: ReturnType<typeof tensorTypeInfo>; op: string; input: boolean }
+      >();
       for (const graph of model.graphs()) {
         for (const value of graph.localValues()) {
           values.set(value.name, {
@@ -165,7 +189,8 @@ function main(): void {
     }
     for (const line of contradictions) console.log(`contradiction: ${line}`);
     const missed = [...missedByOp].sort((a, b) => b[1] - a[1]).slice(0, 25);
-    if (missed.length > 0) console.log(`missed tensors by op: ${missed.map(([op, n]) => `${op} ${n}`).join(", ")}`);
+    if (missed.length > 0)
+      console.log(`missed tensors by op: ${missed.map(([op, n]) => `${op} ${n}`).join(", ")}`);
     let shaped = 0;
     let covered = 0;
     let contradicted = 0;
@@ -192,13 +217,18 @@ function percent(part: number, whole: number): string {
 }
 
 /** Why python's type and ours contradict (a symbol against a size is not a contradiction). */
-function contradiction(theirs: PythonType, mine: ReturnType<typeof tensorTypeInfo>): string | undefined {
+function contradiction(
+  theirs: PythonType,
+  mine: ReturnType<typeof tensorTypeInfo>,
+): string | undefined {
   if (!mine) return undefined;
   if (theirs.elem && mine.elementType && theirs.elem !== mine.elementType)
     return `element type ${theirs.elem} vs ${mine.elementType}`;
   if (!theirs.shape || !mine.shape) return undefined;
-  const show = (shape: readonly (number | string | null)[]) => `[${shape.map((d) => d ?? "?").join(", ")}]`;
-  if (theirs.shape.length !== mine.shape.length) return `rank ${show(theirs.shape)} vs ${show(mine.shape)}`;
+  const show = (shape: readonly (number | string | null)[]) =>
+    `[${shape.map((d) => d ?? "?").join(", ")}]`;
+  if (theirs.shape.length !== mine.shape.length)
+    return `rank ${show(theirs.shape)} vs ${show(mine.shape)}`;
   for (const [index, dim] of theirs.shape.entries()) {
     const other = mine.shape[index];
     if (typeof dim === "number" && typeof other === "number" && dim !== other)

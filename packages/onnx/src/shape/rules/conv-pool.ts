@@ -192,6 +192,7 @@ const layerNormalization: ShapeRule = (context) => {
 export const convPoolRules: RuleTable = {
   Conv: conv,
   ConvInteger: conv,
+  QLinearConv: conv,
   ConvTranspose: convTranspose,
   MaxPool: pool(true),
   AveragePool: pool(false),

@@ -2,12 +2,17 @@ import type { RuleTable } from "../rule-context.js";
 import { constantRules } from "./constants.js";
 import { controlFlowRules } from "./control-flow.js";
 import { convPoolRules } from "./conv-pool.js";
+import { detectionRules } from "./detection.js";
+import { einsumRules } from "./einsum.js";
 import { elementwiseRules } from "./elementwise.js";
+import { lossRules } from "./losses.js";
 import { matmulRules } from "./matmul.js";
+import { quantizationRules } from "./quantization.js";
 import { recurrentRules } from "./recurrent.js";
 import { reductionRules } from "./reductions.js";
 import { reshapeRules } from "./reshape.js";
 import { sequenceRules } from "./sequence.js";
+import { signalRules } from "./signal.js";
 import { sliceRules } from "./slice.js";
 import { splitPadRules } from "./split-pad.js";
 
@@ -25,4 +30,9 @@ export const shapeRules: RuleTable = Object.assign(
   recurrentRules,
   controlFlowRules,
   sequenceRules,
+  lossRules,
+  quantizationRules,
+  detectionRules,
+  einsumRules,
+  signalRules,
 );

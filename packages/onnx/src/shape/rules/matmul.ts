@@ -68,4 +68,9 @@ export const matmulRules: RuleTable = {
   MatMulInteger: matmul(() => elementTypes.int32),
   QLinearMatMul: matmul((context) => context.elementType(7)),
   Gemm: gemm,
+  Det: (context) => {
+    const input = context.shape(0);
+    if (input && input.length < 2) return context.conflict("Det needs a matrix or a batch of them");
+    setTensor(context, 0, context.elementType(0), input?.slice(0, -2));
+  },
 };

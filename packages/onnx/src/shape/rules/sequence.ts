@@ -1,6 +1,7 @@
+import { numbersOf } from "../known-values.js";
 import type { RuleTable } from "../rule-context.js";
 import { fromTypeProto, joinTypes, tensorOf } from "../type-proto.js";
-import type { ValueType } from "../types.js";
+import type { Dim, ValueType } from "../types.js";
 import { elementTypes, setTensor } from "./helpers.js";
 
 function elementOf(type: ValueType | undefined): ValueType | undefined {
@@ -20,7 +21,10 @@ export const sequenceRules: RuleTable = {
     context.setOutput(0, { kind: "sequence", element });
   },
   SequenceInsert: (context) => {
-    const element = joinTypes(elementOf(context.input(0)), context.input(1));
+    // A sequence straight from SequenceEmpty has no elements yet: the inserted tensor alone sets the type.
+    const fromEmpty = context.node.inputs[0]?.producer?.opType === "SequenceEmpty";
+    const inserted = context.input(1);
+    const element = fromEmpty ? inserted : joinTypes(elementOf(context.input(0)), inserted);
     context.setOutput(0, { kind: "sequence", element });
   },
   SequenceErase: (context) => context.setOutput(0, context.input(0)),
@@ -28,20 +32,49 @@ export const sequenceRules: RuleTable = {
   SequenceLength: (context) => setTensor(context, 0, elementTypes.int64, []),
   SplitToSequence: (context) => {
     const type = context.tensor(0);
-    if (type)
-      context.setOutput(0, { kind: "sequence", element: tensorOf(type.elementType, undefined) });
+    if (!type) return;
+    const shape = type.shape;
+    const raw = context.attributes.int("axis") ?? 0;
+    const axis = shape && raw < 0 ? raw + shape.length : raw;
+    if (!shape || axis < 0 || axis >= shape.length) {
+      return context.setOutput(0, {
+        kind: "sequence",
+        element: tensorOf(type.elementType, undefined),
+      });
+    }
+    let piece: Dim = null;
+    let keep = true;
+    if (!context.hasInput(1)) {
+      // Without split every element is one slice along the axis, kept as size 1 or dropped.
+      piece = 1;
+      keep = (context.attributes.int("keepdims") ?? 1) !== 0;
+    } else {
+      const sizes = numbersOf(context.known(1));
+      const dim = shape[axis];
+      if (sizes?.length === 1 && context.shape(1)?.length === 0 && typeof dim === "number") {
+        piece = sizes[0]! > 0 && dim % sizes[0]! === 0 ? sizes[0]! : null;
+      } else if (sizes && sizes.length > 0 && sizes.every((size) => size === sizes[0]))
+        piece = sizes[0]!;
+    }
+    const elementShape = keep
+      ? shape.map((dim, at) => (at === axis ? piece : dim))
+      : shape.filter((_, at) => at !== axis);
+    context.setOutput(0, { kind: "sequence", element: tensorOf(type.elementType, elementShape) });
   },
   ConcatFromSequence: (context) => {
     const element = elementOf(context.input(0));
     if (element?.kind !== "tensor") return;
     const newAxis = context.attributes.int("new_axis") === 1;
-    const rank = element.shape ? element.shape.length + (newAxis ? 1 : 0) : undefined;
-    setTensor(
-      context,
-      0,
-      element.elementType,
-      rank === undefined ? undefined : new Array(rank).fill(null),
-    );
+    const shape = element.shape;
+    const raw = context.attributes.int("axis");
+    if (!shape || raw === undefined) return setTensor(context, 0, element.elementType, undefined);
+    const rank = shape.length + (newAxis ? 1 : 0);
+    const axis = raw < 0 ? raw + rank : raw;
+    if (axis < 0 || axis >= rank) return context.conflict(`concat axis ${raw} is out of range`);
+    const output = newAxis
+      ? [...shape.slice(0, axis), null, ...shape.slice(axis)]
+      : shape.map((dim, at) => (at === axis ? null : dim));
+    setTensor(context, 0, element.elementType, output);
   },
   Optional: (context) => {
     const declared = context.node.attribute("type")?.proto.tp;
