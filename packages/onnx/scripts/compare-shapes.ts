@@ -5,7 +5,8 @@
 // inferShapes shapes too, and contradictions (different element types,
 // ranks or fixed sizes). Missed tensors are grouped by op to steer work.
 //
-// Usage: pnpm --filter @rectify/onnx compare-shapes [model folders or files…]
+// Usage: pnpm --filter @rectify/onnx compare-shapes [--misses] [model folders or files…]
+// (--misses lists every tensor python shapes and inferShapes does not)
 import { execFileSync } from "node:child_process";
 import {
   existsSync,
@@ -96,7 +97,8 @@ function lowerableToIr9(model: Model): boolean {
 }
 
 function main(): void {
-  const args = process.argv.slice(2);
+  const args = process.argv.slice(2).filter((arg) => arg !== "--misses");
+  const listMisses = process.argv.includes("--misses");
   const jobs = args.length > 0 ? argumentJobs(args) : defaultJobs();
   const work = mkdtempSync(join(tmpdir(), "compare-shapes-"));
   try {
@@ -179,7 +181,10 @@ function main(): void {
         if (!mine || mine.input) continue;
         total.shaped++;
         if (mine.type?.shape) total.covered++;
-        else missedByOp.set(mine.op || "?", (missedByOp.get(mine.op || "?") ?? 0) + 1);
+        else {
+          missedByOp.set(mine.op || "?", (missedByOp.get(mine.op || "?") ?? 0) + 1);
+          if (listMisses) console.log(`missed: ${result.id} ${name} (${mine.op})`);
+        }
         const why = contradiction(theirs, mine.type);
         if (why) {
           total.contradictions++;

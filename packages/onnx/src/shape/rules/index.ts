@@ -15,8 +15,9 @@ import { sequenceRules } from "./sequence.js";
 import { signalRules } from "./signal.js";
 import { sliceRules } from "./slice.js";
 import { splitPadRules } from "./split-pad.js";
+import { trainingRules } from "./training.js";
 
-/** Every default-domain op with an inference rule; ops missing here leave their outputs unknown. */
+/** Every op with an inference rule (default domain by op type, others as `domain::op`); ops missing here leave their outputs unknown. */
 export const shapeRules: RuleTable = Object.assign(
   Object.create(null) as Record<string, never>,
   elementwiseRules,
@@ -35,4 +36,5 @@ export const shapeRules: RuleTable = Object.assign(
   detectionRules,
   einsumRules,
   signalRules,
+  trainingRules,
 );

@@ -76,6 +76,17 @@ export const sequenceRules: RuleTable = {
       : shape.map((dim, at) => (at === axis ? null : dim));
     setTensor(context, 0, element.elementType, output);
   },
+  SequenceMap: (context) => {
+    const body = context.attributes.graph("body");
+    if (!body) return;
+    const inputs = Array.from({ length: context.inputCount }, (_, index) => {
+      const type = context.input(index);
+      return type?.kind === "sequence" ? type.element : type;
+    });
+    const outputs = context.inferSubgraph(body, inputs);
+    for (const [index, element] of outputs.entries())
+      context.setOutput(index, { kind: "sequence", element });
+  },
   Optional: (context) => {
     const declared = context.node.attribute("type")?.proto.tp;
     const element = context.hasInput(0) ? context.input(0) : fromTypeProto(declared);
