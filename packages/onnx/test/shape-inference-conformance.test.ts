@@ -15,7 +15,11 @@ const suites = ["node", "pytorch-converted", "pytorch-operator", "simple"];
 function testDirectories(): string[] {
   return suites.flatMap((suite) => {
     const root = join(dataRoot, suite);
-    return existsSync(root) ? readdirSync(root).sort().map((name) => join(root, name)) : [];
+    return existsSync(root)
+      ? readdirSync(root)
+          .sort()
+          .map((name) => join(root, name))
+      : [];
   });
 }
 

@@ -22,7 +22,9 @@ describe("shape inference: reshape family", () => {
     const empty = b.input("empty", DataType.FLOAT, [0, 3]);
     const x = b.input("x", DataType.FLOAT, [2, 3]);
     const zero = b.op("Reshape", [empty, b.int64s([3, 0], "zero_shape")], { allowzero: 1 });
-    const bad = b.op("Reshape", [x, b.int64s([4, 2], "bad_shape")], undefined, { name: "bad_reshape" });
+    const bad = b.op("Reshape", [x, b.int64s([4, 2], "bad_shape")], undefined, {
+      name: "bad_reshape",
+    });
     const { summary } = infer(b);
     expect(shapeOf(zero)).toEqual([3, 0]);
     expect(shapeOf(bad)).toBeUndefined();
@@ -57,10 +59,19 @@ describe("shape inference: reshape family", () => {
     const b = builder(13);
     const x = b.input("x", DataType.FLOAT, ["batch", "seq", 64]);
     const shape = b.op("Shape", [x]);
-    const batch = b.op("Unsqueeze", [b.op("Gather", [shape, b.constant(DataType.INT64, [], [0], "i0")]), b.int64s([0], "ax0")]);
-    const seq = b.op("Unsqueeze", [b.op("Gather", [shape, b.constant(DataType.INT64, [], [1], "i1")]), b.int64s([0], "ax1")]);
+    const batch = b.op("Unsqueeze", [
+      b.op("Gather", [shape, b.constant(DataType.INT64, [], [0], "i0")]),
+      b.int64s([0], "ax0"),
+    ]);
+    const seq = b.op("Unsqueeze", [
+      b.op("Gather", [shape, b.constant(DataType.INT64, [], [1], "i1")]),
+      b.int64s([0], "ax1"),
+    ]);
     const width = b.op("Gather", [shape, b.constant(DataType.INT64, [], [2], "i2")]);
-    const heads = b.op("Unsqueeze", [b.op("Div", [width, b.constant(DataType.INT64, [], [8], "eight")]), b.int64s([0], "ax2")]);
+    const heads = b.op("Unsqueeze", [
+      b.op("Div", [width, b.constant(DataType.INT64, [], [8], "eight")]),
+      b.int64s([0], "ax2"),
+    ]);
     const target = b.op("Concat", [batch, seq, heads, b.int64s([-1], "rest")], { axis: 0 });
     const split = b.op("Reshape", [x, target]);
     const filled = b.op("ConstantOfShape", [shape]);
@@ -83,8 +94,20 @@ describe("shape inference: reshape family", () => {
     const b = builder(13);
     const x = b.input("x", DataType.FLOAT, [10, "n"]);
     const big = b.constant(DataType.INT64, [1], [-(2n ** 63n) + 1n], "very_negative");
-    const reversed = b.op("Slice", [x, b.int64s([-1], "s"), big, b.int64s([0], "a"), b.int64s([-1], "st")]);
-    const stepped = b.op("Slice", [x, b.int64s([1], "s2"), b.int64s([100], "e2"), b.int64s([0], "a2"), b.int64s([3], "st2")]);
+    const reversed = b.op("Slice", [
+      x,
+      b.int64s([-1], "s"),
+      big,
+      b.int64s([0], "a"),
+      b.int64s([-1], "st"),
+    ]);
+    const stepped = b.op("Slice", [
+      x,
+      b.int64s([1], "s2"),
+      b.int64s([100], "e2"),
+      b.int64s([0], "a2"),
+      b.int64s([3], "st2"),
+    ]);
     const whole = b.constant(DataType.INT64, [1], [2n ** 63n - 1n], "to_end");
     const keepsSymbol = b.op("Slice", [x, b.int64s([0], "s3"), whole, b.int64s([1], "a3")]);
     const losesSymbol = b.op("Slice", [x, b.int64s([1], "s4"), whole, b.int64s([1], "a4")]);
@@ -111,9 +134,22 @@ describe("shape inference: reshape family", () => {
     const permuted = b.op("Transpose", [data], { perm: [1, 0, 2] });
     const tile = b.op("Tile", [column, b.int64s([2, 3], "reps")]);
     const pad = b.op("Pad", [column, b.int64s([0, 1, 0, 2], "pads")]);
-    const [first, second] = b.node("Split", [c, b.int64s([2, 3], "sizes")], { axis: 1 }, { outputs: ["part0", "part1"] });
-    const range = b.op("Range", [b.scalar(0, DataType.INT64, "r0"), b.scalar(10, DataType.INT64, "r1"), b.scalar(3, DataType.INT64, "r2")]);
-    const resized = b.op("Resize", [image, null, b.constant(DataType.FLOAT, [4], [1, 1, 2, 1.5], "scales")]);
+    const [first, second] = b.node(
+      "Split",
+      [c, b.int64s([2, 3], "sizes")],
+      { axis: 1 },
+      { outputs: ["part0", "part1"] },
+    );
+    const range = b.op("Range", [
+      b.scalar(0, DataType.INT64, "r0"),
+      b.scalar(10, DataType.INT64, "r1"),
+      b.scalar(3, DataType.INT64, "r2"),
+    ]);
+    const resized = b.op("Resize", [
+      image,
+      null,
+      b.constant(DataType.FLOAT, [4], [1, 1, 2, 1.5], "scales"),
+    ]);
     const sized = b.op("Resize", [image, null, null, b.int64s([1, 3, 7, 9], "sizes_to")]);
     infer(b);
     expect(shapeOf(concat)).toEqual(["batch", 8]);
@@ -124,7 +160,10 @@ describe("shape inference: reshape family", () => {
     expect(shapeOf(permuted)).toEqual([6, 5, 7]);
     expect(shapeOf(tile)).toEqual([6, 3]);
     expect(shapeOf(pad)).toEqual([3, 4]);
-    expect([shapeOf(first), shapeOf(second)]).toEqual([["batch", 2], ["batch", 3]]);
+    expect([shapeOf(first), shapeOf(second)]).toEqual([
+      ["batch", 2],
+      ["batch", 3],
+    ]);
     expect(shapeOf(range)).toEqual([4]);
     expect(shapeOf(resized)).toEqual([1, 3, 8, 7]);
     expect(shapeOf(sized)).toEqual([1, 3, 7, 9]);
@@ -135,7 +174,11 @@ describe("shape inference: reshape family", () => {
     const x13 = b13.input("x", DataType.FLOAT, [6, 2]);
     const parts13 = b13.node("Split", [x13], undefined, { outputs: ["p0", "p1", "p2"] });
     infer(b13);
-    expect(parts13.map(shapeOf)).toEqual([[2, 2], [2, 2], [2, 2]]);
+    expect(parts13.map(shapeOf)).toEqual([
+      [2, 2],
+      [2, 2],
+      [2, 2],
+    ]);
 
     const b18 = builder(18);
     const x18 = b18.input("x", DataType.FLOAT, [7]);
