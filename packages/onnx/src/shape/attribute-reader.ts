@@ -23,38 +23,60 @@ export function callAttributes(node: Node, defaults: readonly AttributeProto[]):
 }
 
 /** An AttributeReader over `node`, reading referenced attributes from `call` when inside a function. */
-export function attributeReader(node: Node, call: CallAttributes | undefined): AttributeReader {
-  const find = (name: string): Attribute | undefined => {
-    const attribute = node.attribute(name);
+export class NodeAttributes implements AttributeReader {
+  constructor(
+    private readonly node: Node,
+    private readonly call: CallAttributes | undefined,
+  ) {}
+
+  private find(name: string): Attribute | undefined {
+    const attribute = this.node.attribute(name);
     if (!attribute) return undefined;
     const reference = attribute.refAttrName;
-    if (reference !== undefined) return call?.get(reference);
+    if (reference !== undefined) return this.call?.get(reference);
     return attribute;
-  };
-  const typed = (name: string, type: AttributeType): Attribute | undefined => {
-    const attribute = find(name);
+  }
+
+  private typed(name: string, type: AttributeType): Attribute | undefined {
+    const attribute = this.find(name);
     if (!attribute) return undefined;
     if (attribute.type !== type)
       throw new SkipNode(`attribute "${name}" has type ${AttributeType[attribute.type]}`);
     return attribute;
-  };
-  return {
-    has: (name) => find(name) !== undefined,
-    int: (name) => {
-      const attribute = typed(name, AttributeType.INT);
-      return attribute ? safeNumber(attribute.proto.i) : undefined;
-    },
-    ints: (name) => typed(name, AttributeType.INTS)?.proto.ints.map(safeNumber),
-    float: (name) => typed(name, AttributeType.FLOAT)?.proto.f,
-    floats: (name) => typed(name, AttributeType.FLOATS)?.proto.floats,
-    string: (name) => {
-      const bytes = typed(name, AttributeType.STRING)?.proto.s;
-      return bytes ? new TextDecoder().decode(bytes) : undefined;
-    },
-    tensor: (name): Tensor | undefined => {
-      const proto = typed(name, AttributeType.TENSOR)?.proto.t;
-      return proto ? tensorFor(proto) : undefined;
-    },
-    graph: (name): Graph | undefined => typed(name, AttributeType.GRAPH)?.graph,
-  };
+  }
+
+  has(name: string): boolean {
+    return this.find(name) !== undefined;
+  }
+
+  int(name: string): number | undefined {
+    const attribute = this.typed(name, AttributeType.INT);
+    return attribute ? safeNumber(attribute.proto.i) : undefined;
+  }
+
+  ints(name: string): number[] | undefined {
+    return this.typed(name, AttributeType.INTS)?.proto.ints.map(safeNumber);
+  }
+
+  float(name: string): number | undefined {
+    return this.typed(name, AttributeType.FLOAT)?.proto.f;
+  }
+
+  floats(name: string): number[] | undefined {
+    return this.typed(name, AttributeType.FLOATS)?.proto.floats;
+  }
+
+  string(name: string): string | undefined {
+    const bytes = this.typed(name, AttributeType.STRING)?.proto.s;
+    return bytes ? new TextDecoder().decode(bytes) : undefined;
+  }
+
+  tensor(name: string): Tensor | undefined {
+    const proto = this.typed(name, AttributeType.TENSOR)?.proto.t;
+    return proto ? tensorFor(proto) : undefined;
+  }
+
+  graph(name: string): Graph | undefined {
+    return this.typed(name, AttributeType.GRAPH)?.graph;
+  }
 }

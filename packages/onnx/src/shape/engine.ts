@@ -2,8 +2,9 @@ import type { Graph } from "../ir/graph.js";
 import type { Model, ModelFunction } from "../ir/model.js";
 import type { Node } from "../ir/node.js";
 import type { Value } from "../ir/value.js";
-import { attributeReader, type CallAttributes, callAttributes } from "./attribute-reader.js";
+import { type CallAttributes, callAttributes } from "./attribute-reader.js";
 import { knownFromTensor } from "./known-values.js";
+import { NodeContext } from "./node-context.js";
 import { type RuleContext, SkipNode } from "./rule-context.js";
 import { shapeRules } from "./rules/index.js";
 import { fromTypeProto, moreSpecific, refine, toTypeProto } from "./type-proto.js";
@@ -16,13 +17,13 @@ import type {
   ValueType,
 } from "./types.js";
 
-interface Facts {
+export interface Facts {
   type: ValueType | undefined;
   known?: KnownValue | undefined;
 }
 
 /** Where a graph's nodes take their opsets and attribute references from. */
-interface GraphScope {
+export interface GraphScope {
   opsets: (domain: string) => number | undefined;
   call: CallAttributes | undefined;
   /** Whether inferred types may be written onto this graph's values (not for function bodies, typed per call). */
@@ -227,69 +228,71 @@ export class ShapeInference {
   }
 
   private contextFor(node: Node, scope: GraphScope, settled: Set<number>): RuleContext {
-    const inputFacts = (index: number) => this.factsOf(node.inputs[index]);
-    const tensor = (index: number) => {
-      const type = inputFacts(index)?.type;
-      return type?.kind === "tensor" ? type : undefined;
-    };
-    return {
-      node,
-      opset: scope.opsets("") ?? 1,
-      inputCount: node.inputs.length,
-      outputCount: node.outputs.length,
-      maxKnownElements: this.maxKnownElements,
-      attributes: attributeReader(node, scope.call),
-      hasInput: (index) => !!node.inputs[index],
-      hasOutput: (index) => !!node.outputs[index],
-      input: (index) => inputFacts(index)?.type,
-      tensor,
-      shape: (index) => tensor(index)?.shape,
-      elementType: (index) => tensor(index)?.elementType ?? 0,
-      known: (index) => {
-        const facts = inputFacts(index);
-        if (!facts?.known || facts.known.values.length > this.maxKnownElements) return undefined;
-        return facts.known;
-      },
-      setOutput: (index, type, known) => {
-        const value = node.outputs[index];
-        if (!value || settled.has(index)) return;
-        settled.add(index);
-        const keep = known && known.values.length <= this.maxKnownElements ? known : undefined;
-        this.settle(value, type, keep, node, scope);
-      },
-      conflict: (message) => this.report(node.outputs[0]?.name ?? "", node, message),
-      inferSubgraph: (graph, inputs) => this.inferGraph(graph, inputs, scope),
-    };
+    // One object per node with prototype methods: rules run once per node, so closures would be pure garbage.
+    return new NodeContext(this, node, scope, settled);
+  }
+
+  /** @internal the facts known about a node input, for NodeContext */
+  inputFacts(value: Value | null | undefined): Facts | undefined {
+    return this.factsOf(value);
+  }
+
+  /** @internal records a rule's result for a node output, for NodeContext */
+  settleOutput(
+    value: Value,
+    type: ValueType | undefined,
+    known: KnownValue | undefined,
+    node: Node,
+    scope: GraphScope,
+  ): void {
+    const keep = known && known.values.length <= this.maxKnownElements ? known : undefined;
+    this.settle(value, type, keep, node, scope);
+  }
+
+  /** @internal reports a conflict at a node, for NodeContext */
+  reportAt(node: Node, message: string): void {
+    this.report(node.outputs[0]?.name ?? "", node, message);
+  }
+
+  /** @internal the known-value size limit, for NodeContext */
+  get knownLimit(): number {
+    return this.maxKnownElements;
   }
 }
 
 /** Nodes in dependency order (Kahn); nodes on a cycle, or fed by one, come back as `stuck`. */
 function orderNodes(graph: Graph): { ordered: Node[]; stuck: Node[] } {
-  const members = new Set(graph.nodes);
   const waiting = new Map<Node, number>();
+  for (const node of graph.nodes) waiting.set(node, 0);
   const dependents = new Map<Node, Node[]>();
+  // Every edge is counted, duplicates included, and released once per occurrence: no per-node sets needed.
   for (const node of graph.nodes) {
-    const producers = new Set<Node>();
-    const inputs = node.subgraphs.length > 0 ? graph.effectiveInputs(node) : node.inputs;
+    const inputs =
+      node.attributes.length > 0 && node.subgraphs.length > 0
+        ? graph.effectiveInputs(node)
+        : node.inputs;
+    let count = 0;
     for (const value of inputs) {
       const producer = value?.producer;
-      if (producer && members.has(producer)) producers.add(producer);
-    }
-    waiting.set(node, producers.size);
-    for (const producer of producers) {
+      if (!producer || !waiting.has(producer)) continue;
+      count++;
       const list = dependents.get(producer);
       if (list) list.push(node);
       else dependents.set(producer, [node]);
     }
+    waiting.set(node, count);
   }
   const ordered: Node[] = graph.nodes.filter((node) => waiting.get(node) === 0);
   for (let index = 0; index < ordered.length; index++) {
-    for (const dependent of dependents.get(ordered[index]!) ?? []) {
+    const list = dependents.get(ordered[index]!);
+    if (!list) continue;
+    for (const dependent of list) {
       const left = waiting.get(dependent)! - 1;
       waiting.set(dependent, left);
       if (left === 0) ordered.push(dependent);
     }
   }
+  if (ordered.length === graph.nodes.length) return { ordered, stuck: [] };
   const done = new Set(ordered);
   return { ordered, stuck: graph.nodes.filter((node) => !done.has(node)) };
 }
