@@ -8,7 +8,9 @@ import { elementTypes, sameAsInput, setTensor } from "./helpers.js";
 /** Folds the op over known integer inputs (shape arithmetic). */
 function fold(context: RuleContext, inputs: number, resultType: number): KnownValue | undefined {
   const folder = elementFolds[context.node.opType];
-  if (!folder || !isIntegerType(resultType)) return undefined;
+  // Folds take a fixed number of operands; variadic Max/Min with three or more inputs are not folded.
+  if (!folder || inputs !== foldArity(context.node.opType) || !isIntegerType(resultType))
+    return undefined;
   const operands: KnownValue[] = [];
   for (let index = 0; index < inputs; index++) {
     const known = context.known(index);
@@ -16,6 +18,11 @@ function fold(context: RuleContext, inputs: number, resultType: number): KnownVa
     operands.push(known);
   }
   return foldElementwise(operands, folder, context.maxKnownElements);
+}
+
+function foldArity(opType: string): number {
+  if (opType === "Where") return 3;
+  return opType === "Neg" || opType === "Abs" || opType === "Not" ? 1 : 2;
 }
 
 /** Output shape of a broadcasting op over `inputs` (legacy opsets broadcast B to A only). */
@@ -114,7 +121,6 @@ const unaryNames = [
   "Scatter",
   "ScatterElements",
   "ScatterND",
-  "Binarizer",
 ];
 
 /** Elementwise, broadcasting and same-shape ops. */
@@ -152,6 +158,8 @@ export const elementwiseRules: RuleTable = {
     const elementType = context.elementType(1) || context.elementType(2);
     setTensor(context, 0, elementType, shape, fold(context, 3, elementType));
   },
+  RegexFullMatch: boolOfSameShape,
+  StringConcat: broadcasting(() => 8),
   Dropout: (context) => {
     sameAsInput(context);
     const maskType = context.opset >= 10 ? elementTypes.bool : context.elementType(0);

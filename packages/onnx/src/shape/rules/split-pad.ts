@@ -195,6 +195,30 @@ const compress: ShapeRule = (context) => {
   );
 };
 
+const centerCropPad: ShapeRule = (context) => {
+  const input = context.shape(0);
+  const elementType = context.elementType(0);
+  if (!input) return setTensor(context, 0, elementType, undefined);
+  const axes = normalizeAxes(
+    context.attributes.ints("axes") ?? input.map((_, axis) => axis),
+    input.length,
+  );
+  const sizes = integers(numbersOf(context.known(1)));
+  if (!axes) return context.conflict("center crop axes are out of range or repeated");
+  if (!sizes)
+    return setTensor(
+      context,
+      0,
+      elementType,
+      input.map((dim, axis) => (axes.includes(axis) ? null : dim)),
+    );
+  if (sizes.length !== axes.length || !sizes.every(isSize))
+    return context.conflict("center crop sizes do not fit its axes");
+  const output = [...input];
+  for (const [index, axis] of axes.entries()) output[axis] = sizes[index]!;
+  setTensor(context, 0, elementType, output);
+};
+
 /** Split, Pad, Resize and other ops that change sizes along axes. */
 export const splitPadRules: RuleTable = {
   Split: split,
@@ -204,4 +228,5 @@ export const splitPadRules: RuleTable = {
   OneHot: oneHot,
   GatherND: gatherND,
   Compress: compress,
+  CenterCropPad: centerCropPad,
 };
