@@ -42,7 +42,8 @@ export function fromTypeProto(type: TypeProto | undefined, depth = 0): ValueType
 }
 
 function dimToProto(dim: Dim): TensorShapeProto_Dimension {
-  if (typeof dim === "number")
+  // Only sizes that are sizes are written; anything else a rule let through becomes unknown.
+  if (typeof dim === "number" && Number.isSafeInteger(dim) && dim >= 0)
     return create(TensorShapeProto_DimensionSchema, {
       value: { case: "dimValue", value: BigInt(dim) },
     });

@@ -3,7 +3,7 @@ import { dimProduct, isSize } from "../dims.js";
 import { isIntegerType, knownFromTensor, knownVector, numbersOf } from "../known-values.js";
 import type { RuleTable, ShapeRule } from "../rule-context.js";
 import type { Dim } from "../types.js";
-import { elementTypes, setTensor, shapeFromKnown } from "./helpers.js";
+import { elementTypes, setTensor, shapeFromKnown, vectorLength } from "./helpers.js";
 
 /** Constant: the type and (small) value of whichever value attribute is set. */
 const constant: ShapeRule = (context) => {
@@ -83,12 +83,12 @@ const constantOfShape: ShapeRule = (context) => {
   const known = context.known(0);
   const dims = shapeFromKnown(known);
   if (!dims) {
-    const length = context.shape(0)?.[0];
+    const length = vectorLength(context, 0);
     return setTensor(
       context,
       0,
       elementType,
-      isSize(length) ? new Array(length).fill(null) : undefined,
+      length === undefined ? undefined : new Array(length).fill(null),
     );
   }
   let filled: { shape: number[]; values: Dim[] } | undefined;

@@ -50,10 +50,13 @@ export function shapeFromKnown(known: KnownValue | undefined): Dim[] | undefined
   return known.values.map((value) => (typeof value === "string" || isSize(value) ? value : null));
 }
 
-/** The length of a 1-D input, from its shape or its known values. */
+/** Ranks beyond this are hostile: a shape input claiming 10^9 dims must not allocate them. */
+export const maxRank = 1024;
+
+/** The length of a 1-D shape-like input (at most maxRank), from its shape or its known values. */
 export function vectorLength(context: RuleContext, index: number): number | undefined {
   const shape = context.shape(index);
-  if (shape?.length === 1 && isSize(shape[0])) return shape[0];
+  if (shape?.length === 1 && isSize(shape[0])) return shape[0] <= maxRank ? shape[0] : undefined;
   const known = context.known(index);
   return known?.shape.length === 1 ? known.shape[0] : undefined;
 }
