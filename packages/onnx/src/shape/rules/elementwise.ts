@@ -121,6 +121,7 @@ const unaryNames = [
   "Scatter",
   "ScatterElements",
   "ScatterND",
+  "RotaryEmbedding",
 ];
 
 /** Elementwise, broadcasting and same-shape ops. */

@@ -2,19 +2,22 @@ import type { RuleTable } from "../rule-context.js";
 import { constantRules } from "./constants.js";
 import { controlFlowRules } from "./control-flow.js";
 import { convPoolRules } from "./conv-pool.js";
-import { detectionRules } from "./detection.js";
 import { einsumRules } from "./einsum.js";
 import { elementwiseRules } from "./elementwise.js";
+import { imageRules } from "./image.js";
 import { lossRules } from "./losses.js";
 import { matmulRules } from "./matmul.js";
+import { normalizationRules } from "./normalization.js";
 import { quantizationRules } from "./quantization.js";
 import { recurrentRules } from "./recurrent.js";
 import { reductionRules } from "./reductions.js";
 import { reshapeRules } from "./reshape.js";
+import { samplingRules } from "./sampling.js";
 import { sequenceRules } from "./sequence.js";
 import { signalRules } from "./signal.js";
 import { sliceRules } from "./slice.js";
 import { splitPadRules } from "./split-pad.js";
+import { textRules } from "./text.js";
 import { trainingRules } from "./training.js";
 
 /** Every op with an inference rule (default domain by op type, others as `domain::op`); ops missing here leave their outputs unknown. */
@@ -33,7 +36,10 @@ export const shapeRules: RuleTable = Object.assign(
   sequenceRules,
   lossRules,
   quantizationRules,
-  detectionRules,
+  samplingRules,
+  normalizationRules,
+  textRules,
+  imageRules,
   einsumRules,
   signalRules,
   trainingRules,

@@ -10,8 +10,9 @@ function sizeInput(values: number[] | undefined): number | null {
   return value !== undefined && isSize(value) ? value : null;
 }
 
-/** DFT and STFT (their last axis holds real and imaginary parts) and the mel filter matrix. */
+/** DFT and STFT (their last axis holds real and imaginary parts), windows and the mel filter matrix. */
 export const signalRules: RuleTable = {
+  ...windowRules(),
   DFT: (context) => {
     const input = context.shape(0);
     const elementType = context.elementType(0);
@@ -71,3 +72,12 @@ export const signalRules: RuleTable = {
     setTensor(context, 0, elementType, [length === null ? null : Math.floor(length / 2) + 1, bins]);
   },
 };
+
+function windowRules(): RuleTable {
+  const window: RuleTable[string] = (context) => {
+    const size = numbersOf(context.known(0))?.[0];
+    const elementType = context.attributes.int("output_datatype") ?? elementTypes.float;
+    setTensor(context, 0, elementType, [size !== undefined && isSize(size) ? size : null]);
+  };
+  return { HannWindow: window, HammingWindow: window, BlackmanWindow: window };
+}

@@ -3,8 +3,8 @@ import { numbersOf } from "../known-values.js";
 import type { RuleTable } from "../rule-context.js";
 import { elementTypes, setTensor, shapeFromKnown } from "./helpers.js";
 
-/** Sampling and detection ops whose output sizes come from attributes or other inputs' shapes. */
-export const detectionRules: RuleTable = {
+/** Sampling, detection and data-dependent ops whose output sizes come from attributes or other inputs' shapes. */
+export const samplingRules: RuleTable = {
   NonMaxSuppression: (context) => setTensor(context, 0, elementTypes.int64, [null, 3]),
   RoiAlign: (context) => {
     const input = context.shape(0);
@@ -72,18 +72,6 @@ export const detectionRules: RuleTable = {
       );
     setTensor(context, 0, elementType, [input[0] ?? null, input[1] ?? null, ...dims]);
   },
-  TfIdfVectorizer: (context) => {
-    const input = context.shape(0);
-    const indexes = context.attributes.ints("ngram_indexes");
-    const width = indexes && indexes.length > 0 ? Math.max(...indexes) + 1 : null;
-    if (!input) return setTensor(context, 0, elementTypes.float, undefined);
-    setTensor(
-      context,
-      0,
-      elementTypes.float,
-      input.length === 1 ? [width] : [input[0] ?? null, width],
-    );
-  },
   Unique: (context) => {
     const input = context.shape(0);
     const axis = context.attributes.int("axis");
@@ -103,18 +91,4 @@ export const detectionRules: RuleTable = {
     }
     for (let index = 1; index < 4; index++) setTensor(context, index, elementTypes.int64, [null]);
   },
-  StringNormalizer: (context) => {
-    const input = context.shape(0);
-    setTensor(context, 0, 8, input?.length === 2 ? [1, null] : [null]);
-  },
-  ...windowRules(),
 };
-
-function windowRules(): RuleTable {
-  const window: RuleTable[string] = (context) => {
-    const size = numbersOf(context.known(0))?.[0];
-    const elementType = context.attributes.int("output_datatype") ?? elementTypes.float;
-    setTensor(context, 0, elementType, [size !== undefined && isSize(size) ? size : null]);
-  };
-  return { HannWindow: window, HammingWindow: window, BlackmanWindow: window };
-}
