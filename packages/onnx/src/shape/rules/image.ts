@@ -30,7 +30,7 @@ export const imageRules: RuleTable = {
     const image = integers(numbersOf(context.known(1)));
     const block = integers(numbersOf(context.known(2)));
     const elementType = context.elementType(0);
-    if (!input || input.length !== 3) return setTensor(context, 0, elementType, undefined);
+    if (input?.length !== 3) return setTensor(context, 0, elementType, undefined);
     const area = block ? dimProduct(block) : null;
     const columns = input[1];
     const channels: Dim =

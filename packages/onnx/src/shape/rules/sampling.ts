@@ -1,5 +1,4 @@
 import { isSize } from "../dims.js";
-import { numbersOf } from "../known-values.js";
 import type { RuleTable } from "../rule-context.js";
 import { elementTypes, setTensor, shapeFromKnown } from "./helpers.js";
 
