@@ -1,15 +1,7 @@
-import { BroadcastError, broadcastShapes, dimProduct, isSize } from "../dims.js";
-import { numbersOf } from "../known-values.js";
+import { dimProduct, isSize } from "../dims.js";
 import type { RuleContext, RuleTable, ShapeRule } from "../rule-context.js";
 import type { Dim, KnownValue } from "../types.js";
-import {
-  integers,
-  intsFromAttributeOrInput,
-  normalizeAxes,
-  setTensor,
-  shapeFromKnown,
-  vectorLength,
-} from "./helpers.js";
+import { setTensor, shapeFromKnown, vectorLength } from "./helpers.js";
 
 /** Product of dims where one symbol times fixed ones of product 1 stays that symbol. */
 export function symbolicProduct(dims: readonly Dim[]): Dim {
@@ -23,7 +15,7 @@ export function symbolicProduct(dims: readonly Dim[]): Dim {
 }
 
 /** Known values keep flowing through ops that only change the shape. */
-function reshaped(
+export function reshaped(
   known: KnownValue | undefined,
   shape: readonly Dim[] | undefined,
 ): KnownValue | undefined {
@@ -117,124 +109,8 @@ const flatten: ShapeRule = (context) => {
   setTensor(context, 0, elementType, output, reshaped(context.known(0), output));
 };
 
-const squeeze: ShapeRule = (context) => {
-  const input = context.shape(0);
-  const elementType = context.elementType(0);
-  const axes = intsFromAttributeOrInput(context, "axes", 1, 13);
-  if (!input || (axes.given && !axes.values)) return setTensor(context, 0, elementType, undefined);
-  let drop: number[] | undefined;
-  if (axes.given) {
-    drop = normalizeAxes(integers(axes.values) ?? [Number.NaN], input.length);
-    if (!drop) return context.conflict("squeeze axes are out of range or repeated");
-    for (const axis of drop) {
-      const dim = input[axis];
-      if (typeof dim === "number" && dim !== 1)
-        return context.conflict(`cannot squeeze axis ${axis} of size ${dim}`);
-    }
-  } else {
-    // Without axes every size-1 dim goes; a symbolic or unknown dim might be 1, so the rank is unknown.
-    if (input.some((dim) => typeof dim !== "number"))
-      return setTensor(context, 0, elementType, undefined);
-    drop = input.flatMap((dim, index) => (dim === 1 ? [index] : []));
-  }
-  const output = input.filter((_, index) => !drop.includes(index));
-  setTensor(context, 0, elementType, output, reshaped(context.known(0), output));
-};
-
-const unsqueeze: ShapeRule = (context) => {
-  const input = context.shape(0);
-  const elementType = context.elementType(0);
-  const axes = intsFromAttributeOrInput(context, "axes", 1, 13);
-  const values = integers(axes.values);
-  if (!input || !values) return setTensor(context, 0, elementType, undefined);
-  const rank = input.length + values.length;
-  const inserted = normalizeAxes(values, rank);
-  if (!inserted) return context.conflict("unsqueeze axes are out of range or repeated");
-  const output: Dim[] = [];
-  let next = 0;
-  for (let axis = 0; axis < rank; axis++)
-    output.push(inserted.includes(axis) ? 1 : (input[next++] ?? null));
-  setTensor(context, 0, elementType, output, reshaped(context.known(0), output));
-};
-
-const transpose: ShapeRule = (context) => {
-  const input = context.shape(0);
-  const elementType = context.elementType(0);
-  if (!input) return setTensor(context, 0, elementType, undefined);
-  const perm = context.attributes.ints("perm") ?? input.map((_, index) => input.length - 1 - index);
-  if (
-    perm.length !== input.length ||
-    !normalizeAxes(perm, input.length) ||
-    perm.some((axis) => axis < 0)
-  )
-    return context.conflict(`perm [${perm.join(", ")}] does not fit rank ${input.length}`);
-  const known = input.length === 1 ? context.known(0) : undefined;
-  setTensor(
-    context,
-    0,
-    elementType,
-    perm.map((axis) => input[axis] ?? null),
-    known,
-  );
-};
-
-const expand: ShapeRule = (context) => {
-  const elementType = context.elementType(0);
-  let target = shapeFromKnown(context.known(1));
-  if (!target) {
-    const length = vectorLength(context, 1);
-    if (length === undefined) return setTensor(context, 0, elementType, undefined);
-    target = new Array(length).fill(null);
-  }
-  const output = broadcastShapes([context.shape(0), target]);
-  if (output instanceof BroadcastError) return context.conflict(`cannot expand: ${output.message}`);
-  setTensor(context, 0, elementType, output);
-};
-
-const tile: ShapeRule = (context) => {
-  const input = context.shape(0);
-  const elementType = context.elementType(0);
-  if (!input) return setTensor(context, 0, elementType, undefined);
-  const repeats = integers(numbersOf(context.known(1)));
-  if (repeats && repeats.length !== input.length)
-    return context.conflict(`${repeats.length} repeats for rank ${input.length}`);
-  const output = input.map((dim, index) => {
-    const times = repeats?.[index];
-    if (times === undefined) return null;
-    if (times === 1) return dim;
-    return typeof dim === "number" ? dim * times : null;
-  });
-  setTensor(context, 0, elementType, output);
-};
-
-function blockRearrange(toDepth: boolean): ShapeRule {
-  return (context) => {
-    const input = context.shape(0);
-    const elementType = context.elementType(0);
-    const block = context.attributes.int("blocksize");
-    if (input?.length !== 4 || !block || block <= 0)
-      return setTensor(context, 0, elementType, input ? [null, null, null, null] : undefined);
-    const [n, c, h, w] = input;
-    const grow = (dim: Dim | undefined, by: number) => (typeof dim === "number" ? dim * by : null);
-    const shrink = (dim: Dim | undefined, by: number) =>
-      typeof dim === "number" && dim % by === 0 ? dim / by : null;
-    const square = block * block;
-    const output = toDepth
-      ? [n ?? null, grow(c, square), shrink(h, block), shrink(w, block)]
-      : [n ?? null, shrink(c, square), grow(h, block), grow(w, block)];
-    setTensor(context, 0, elementType, output);
-  };
-}
-
-/** Ops that rearrange a tensor's shape without computing. */
+/** Reshape and Flatten: the same elements under a new shape. */
 export const reshapeRules: RuleTable = {
   Reshape: reshape,
   Flatten: flatten,
-  Squeeze: squeeze,
-  Unsqueeze: unsqueeze,
-  Transpose: transpose,
-  Expand: expand,
-  Tile: tile,
-  SpaceToDepth: blockRearrange(true),
-  DepthToSpace: blockRearrange(false),
 };
