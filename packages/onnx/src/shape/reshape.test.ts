@@ -186,4 +186,19 @@ describe("shape inference: reshape family", () => {
     infer(b18);
     expect(parts18.map(shapeOf)).toEqual([[3], [3], [1]]);
   });
+
+  it("knows the rank when Squeeze/Unsqueeze/reduction axes are computed at run time", () => {
+    const b = builder(13);
+    const x = b.input("x", DataType.FLOAT, [1, 3, 1, 5]);
+    const axes = b.input("axes", DataType.INT64, [2]);
+    const squeezed = b.op("Squeeze", [x, axes]);
+    const unsqueezed = b.op("Unsqueeze", [x, axes]);
+    const reduced = b.op("ReduceSum", [x, axes], { keepdims: 0 });
+    const kept = b.op("ReduceSum", [x, axes]);
+    infer(b);
+    expect(shapeOf(squeezed)).toEqual([null, null]);
+    expect(shapeOf(unsqueezed)).toEqual([null, null, null, null, null, null]);
+    expect(shapeOf(reduced)).toEqual([null, null]);
+    expect(shapeOf(kept)).toEqual([null, null, null, null]);
+  });
 });

@@ -54,7 +54,7 @@ export interface ShapeConflict {
 export interface ShapeInferenceSummary {
   /** Values whose type inference wrote or made more specific. */
   readonly valuesTyped: number;
-  /** Values (in all graphs) that ended with a tensor type of known rank. */
+  /** Values of the main graph and its subgraphs that ended with a tensor type of known rank. */
   readonly valuesWithShape: number;
   /** Declared types that disagree with inference, and nodes whose inputs cannot be right. */
   readonly conflicts: readonly ShapeConflict[];

@@ -1,6 +1,6 @@
 import { numbersOf } from "../known-values.js";
 import type { RuleContext, RuleTable, ShapeRule } from "../rule-context.js";
-import { elementTypes, integers, normalizeAxes, setTensor } from "./helpers.js";
+import { elementTypes, integers, normalizeAxes, setTensor, vectorLength } from "./helpers.js";
 
 /** Reductions read axes from an input from this opset on (ReduceSum earlier, at 13). */
 function axesInputOpset(opType: string): number {
@@ -27,8 +27,26 @@ const reduce: ShapeRule = (context) => {
     if (noop) return setTensor(context, 0, elementType, input);
     return setTensor(context, 0, elementType, keepDims ? input.map(() => 1) : []);
   }
-  if (!axes)
-    return setTensor(context, 0, elementType, keepDims ? input.map(() => null) : undefined);
+  if (!axes) {
+    if (keepDims)
+      return setTensor(
+        context,
+        0,
+        elementType,
+        input.map(() => null),
+      );
+    // Axes computed at run time: their count (distinct, by the spec) still fixes the rank.
+    const count =
+      context.opset >= axesInputOpset(context.node.opType) ? vectorLength(context, 1) : undefined;
+    const rank =
+      count !== undefined && count > 0 && count <= input.length ? input.length - count : undefined;
+    return setTensor(
+      context,
+      0,
+      elementType,
+      rank === undefined ? undefined : new Array(rank).fill(null),
+    );
+  }
   const reduced = normalizeAxes(axes, input.length);
   if (!reduced) return context.conflict(`reduction axes [${axes.join(", ")}] are out of range`);
   const output = keepDims

@@ -1,13 +1,31 @@
 import type { RuleTable, ShapeRule } from "../rule-context.js";
 import type { Dim } from "../types.js";
-import { integers, intsFromAttributeOrInput, normalizeAxes, setTensor } from "./helpers.js";
+import {
+  integers,
+  intsFromAttributeOrInput,
+  normalizeAxes,
+  setTensor,
+  vectorLength,
+} from "./helpers.js";
 import { reshaped } from "./reshape.js";
 
 const squeeze: ShapeRule = (context) => {
   const input = context.shape(0);
   const elementType = context.elementType(0);
   const axes = intsFromAttributeOrInput(context, "axes", 1, 13);
-  if (!input || (axes.given && !axes.values)) return setTensor(context, 0, elementType, undefined);
+  if (!input) return setTensor(context, 0, elementType, undefined);
+  if (axes.given && !axes.values) {
+    // Axes computed at run time: how many is known from their shape, which ones is not.
+    const count = vectorLength(context, 1);
+    const rank =
+      count !== undefined && count > 0 && count <= input.length ? input.length - count : undefined;
+    return setTensor(
+      context,
+      0,
+      elementType,
+      rank === undefined ? undefined : new Array(rank).fill(null),
+    );
+  }
   let drop: number[] | undefined;
   if (axes.given) {
     drop = normalizeAxes(integers(axes.values) ?? [Number.NaN], input.length);
@@ -32,7 +50,17 @@ const unsqueeze: ShapeRule = (context) => {
   const elementType = context.elementType(0);
   const axes = intsFromAttributeOrInput(context, "axes", 1, 13);
   const values = integers(axes.values);
-  if (!input || !values) return setTensor(context, 0, elementType, undefined);
+  if (!input) return setTensor(context, 0, elementType, undefined);
+  if (!values) {
+    const count = axes.given ? vectorLength(context, 1) : undefined;
+    const rank = count === undefined ? undefined : input.length + count;
+    return setTensor(
+      context,
+      0,
+      elementType,
+      rank === undefined ? undefined : new Array(rank).fill(null),
+    );
+  }
   const rank = input.length + values.length;
   const inserted = normalizeAxes(values, rank);
   if (!inserted) return context.conflict("unsqueeze axes are out of range or repeated");
