@@ -2,6 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import { builder, elementTypeOf, infer, shapeOf } from "../../test/support/shape-models.js";
 import { Attribute, AttributeType } from "../ir/attribute.js";
+import type { Value } from "../ir/value.js";
 import { AttributeProtoSchema } from "../proto/onnx_pb.js";
 import { DataType } from "../tensor/data-type.js";
 
@@ -30,6 +31,7 @@ describe("shape inference: control flow and functions", () => {
     const b = builder(13);
     const x = b.input("x", DataType.FLOAT, [2, 3]);
     const trips = b.scalar(3, DataType.INT64, "trips");
+    let grownInBody: Value | undefined;
     const body = b.subgraph("body", (g) => {
       g.input("i", DataType.INT64, []);
       const condIn = g.input("cond_in", DataType.BOOL, []);
@@ -38,6 +40,7 @@ describe("shape inference: control flow and functions", () => {
       const condOut = g.op("Identity", [condIn]);
       const steadyOut = g.op("Add", [steady, steady]);
       const grown = g.op("Concat", [growing, x], { axis: 0 });
+      grownInBody = grown;
       const scanned = g.op("Identity", [steady]);
       return [condOut, steadyOut, grown, scanned];
     });
@@ -51,6 +54,8 @@ describe("shape inference: control flow and functions", () => {
     expect(shapeOf(steady)).toEqual([2, 3]);
     // [2,3] then [4,3], [6,3], …: only the columns are certain.
     expect(shapeOf(growing)).toEqual([null, 3]);
+    // The body value is written from the widened pass, not the first one's [4, 3].
+    expect(shapeOf(grownInBody)).toEqual([null, 3]);
     expect(shapeOf(scanned)).toEqual([null, 2, 3]);
     expect(summary.conflicts).toEqual([]);
   });

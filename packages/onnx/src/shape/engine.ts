@@ -132,8 +132,10 @@ export class ShapeInference {
     if (result.conflict) this.report(value.name, node, result.conflict);
     // A known value only stands when the declaration did not contradict the type it came with.
     this.facts.set(value, { type: result.type, known: result.conflict ? undefined : known });
-    if (scope.write && result.type && moreSpecific(result.type, declared))
-      this.pending.set(value, result.type);
+    if (!scope.write) return;
+    // Loop bodies are inferred again with wider inputs: a later, less specific pass must win.
+    if (result.type && moreSpecific(result.type, declared)) this.pending.set(value, result.type);
+    else this.pending.delete(value);
   }
 
   /** Infers a graph whose inputs have the given types (subgraph bodies); returns its output types. */
