@@ -273,10 +273,10 @@ function orderNodes(graph: Graph): { ordered: Node[]; stuck: Node[] } {
   const dependents = new Map<Node, Node[]>();
   // Every edge is counted, duplicates included, and released once per occurrence: no per-node sets needed.
   for (const node of graph.nodes) {
-    const inputs =
-      node.attributes.length > 0 && node.subgraphs.length > 0
-        ? graph.effectiveInputs(node)
-        : node.inputs;
+    const holdsGraphs = node.attributes.some(
+      (a) => a.graph !== undefined || a.graphList.length > 0,
+    );
+    const inputs = holdsGraphs ? graph.effectiveInputs(node) : node.inputs;
     let count = 0;
     for (const value of inputs) {
       const producer = value?.producer;
