@@ -1,6 +1,7 @@
 // Compares inferShapes with python3-onnx's shape inference (onnx 1.12,
-// /usr/bin/python3) on the ONNX conformance models and the npm-shipped real
-// models: both start from the same stripped model (no value_info, no output
+// /usr/bin/python3, with data_prop so it folds shape subgraphs too) on the
+// ONNX conformance models and the npm-shipped real models: both start from
+// the same stripped model (no value_info, no output
 // types), and the script counts the tensors python shapes, how many of those
 // inferShapes shapes too, and contradictions (different element types,
 // ranks or fixed sizes). Missed tensors are grouped by op to steer work.

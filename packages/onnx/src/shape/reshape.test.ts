@@ -201,4 +201,29 @@ describe("shape inference: reshape family", () => {
     expect(shapeOf(reduced)).toEqual([null, null]);
     expect(shapeOf(kept)).toEqual([null, null, null, null]);
   });
+
+  it("slices Shape by start/end from opset 15 and reads Upsample scales by opset", () => {
+    const b15 = builder(15);
+    const x = b15.input("x", DataType.FLOAT, ["batch", "seq", 64]);
+    const tail = b15.op("Shape", [x], { start: 1 });
+    const filled = b15.op("ConstantOfShape", [tail]);
+    infer(b15);
+    expect(shapeOf(tail)).toEqual([2]);
+    expect(shapeOf(filled)).toEqual(["seq", 64]);
+
+    const b7 = builder(7);
+    const image7 = b7.input("image", DataType.FLOAT, [1, 3, 4, 5]);
+    const up7 = b7.op("Upsample", [image7], { scales: [1, 1, 2, 2] });
+    infer(b7);
+    expect(shapeOf(up7)).toEqual([1, 3, 8, 10]);
+
+    const b9 = builder(9);
+    const image9 = b9.input("image", DataType.FLOAT, [1, 3, 4, 5]);
+    const up9 = b9.op("Upsample", [
+      image9,
+      b9.constant(DataType.FLOAT, [4], [1, 1, 3, 3], "scales"),
+    ]);
+    infer(b9);
+    expect(shapeOf(up9)).toEqual([1, 3, 12, 15]);
+  });
 });
