@@ -12,8 +12,10 @@ export const quantizationRules: RuleTable = {
     setTensor(context, 0, elementType, context.shape(0));
   },
   DequantizeLinear: (context) => {
-    // The output takes the scale's type from opset 19; before that it is always float.
-    const elementType = context.opset >= 19 ? context.elementType(1) : elementTypes.float;
+    // The output takes the scale's type from opset 19 (unless output_dtype says otherwise); before that it is float.
+    const declared = context.opset >= 19 ? context.attributes.int("output_dtype") : undefined;
+    const elementType =
+      declared || (context.opset >= 19 ? context.elementType(1) : elementTypes.float);
     setTensor(context, 0, elementType, context.shape(0));
   },
   DynamicQuantizeLinear: (context) => {
