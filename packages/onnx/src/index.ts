@@ -43,6 +43,19 @@ export { modelTensors, type TensorSite } from "./ir/tensors.js";
 export { modelToProto } from "./ir/to-proto.js";
 export { type Use, Value } from "./ir/value.js";
 export * as proto from "./proto/onnx_pb.js";
+export { inferShapes } from "./shape/infer-shapes.js";
+export type {
+  Dim,
+  KnownValue,
+  OptionalType,
+  OtherType,
+  SequenceType,
+  ShapeConflict,
+  ShapeInferenceOptions,
+  ShapeInferenceSummary,
+  TensorType,
+  ValueType,
+} from "./shape/types.js";
 export {
   allDataTypes,
   DataType,
