@@ -106,7 +106,11 @@ function toOrtTensor(ort: ProbeOrt, tensor: ProbeTensor): unknown {
   const length = packed
     ? bytes.byteLength
     : bytes.byteLength / (ArrayType as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
-  return new ort.Tensor(tensor.type, new ArrayType(bytes.buffer as ArrayBuffer, 0, length), tensor.dims);
+  return new ort.Tensor(
+    tensor.type,
+    new ArrayType(bytes.buffer as ArrayBuffer, 0, length),
+    tensor.dims,
+  );
 }
 
 function fromOrtTensor(name: string, tensor: ProbeOrtTensor): ProbeTensor {
