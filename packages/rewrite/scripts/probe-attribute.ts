@@ -2,7 +2,10 @@
 // an op runs at opset v when some model holding it at v ran; it fails at v
 // when no model holding it at v ran and at least one failing model held,
 // besides it, only ops seen running at their opsets elsewhere (so the failure
-// can be blamed on it). Everything else is undetermined.
+// can be blamed on it). Everything else is undetermined. A failing opset
+// between two opsets where the op ran is set apart (failedBetweenRuns): all
+// its models differ from the running ones in element type or attributes
+// (double inputs, which WebGPU lacks; uint8 variants), not in the op.
 import type { ProbeOp } from "./probe-cases.js";
 import type { ProbeStatus } from "./probe-run.js";
 
@@ -30,6 +33,8 @@ export interface ProbedOp {
   ran: number[];
   /** Opsets at which every model holding it failed and at least one failure is the op's own. */
   failed: number[];
+  /** Opsets between two where it ran, at which every model holding it failed (element types or attributes the provider lacks). */
+  failedBetweenRuns?: number[];
   /** Opsets at which it appeared only in failing models together with other unproven ops. */
   undetermined?: number[];
   /** Models holding the op: how many, how many ran. */
@@ -89,7 +94,10 @@ export function attributeOps(records: readonly CaseRecord[]): Record<string, Pro
     const { ran, blamed, seen, op } = tallies.get(key)!;
     const sorted = (values: Iterable<number>) => [...values].sort((a, b) => a - b);
     op.ran = sorted(ran);
-    op.failed = sorted([...blamed].filter((opset) => !ran.has(opset)));
+    const failed = sorted([...blamed].filter((opset) => !ran.has(opset)));
+    const between = (opset: number) => opset > op.ran[0]! && opset < op.ran[op.ran.length - 1]!;
+    op.failed = failed.filter((opset) => !between(opset));
+    if (failed.some(between)) op.failedBetweenRuns = failed.filter(between);
     const undetermined = sorted([...seen].filter((opset) => !ran.has(opset) && !blamed.has(opset)));
     if (undetermined.length > 0) op.undetermined = undetermined;
     op.failures?.sort((a, b) => a.opset - b.opset || a.error.localeCompare(b.error));

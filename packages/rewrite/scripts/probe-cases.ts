@@ -5,6 +5,8 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
+  type AttributeInput,
+  AttributeType,
   DataType,
   decodeModel,
   decodeTensor,
@@ -12,6 +14,7 @@ import {
   float16BitsToNumber,
   type Model,
   ModelBuilder,
+  type Node,
   SeededRandom,
   type Tensor,
   tensorTypeInfo,
@@ -69,12 +72,61 @@ const ortTypes: Partial<Record<DataType, string>> = {
   [DataType.STRING]: "string",
 };
 
-/** Ops of every graph of the model (subgraphs included), keyed as profiles key them, with their opsets. */
+/** Ops that onnxruntime never folds into constants, whatever their inputs. */
+const unfoldable = new Set([
+  "RandomUniform",
+  "RandomNormal",
+  "RandomUniformLike",
+  "RandomNormalLike",
+  "Multinomial",
+  "Bernoulli",
+]);
+
+/**
+ * Main-graph nodes onnxruntime folds into initializers when it loads the
+ * model (constant folding): nodes whose inputs are all constants, and Shape or
+ * Size of an input with static dims. No provider runs them, so a model that
+ * ran says nothing about their kernels.
+ */
+function foldedNodes(model: Model): Set<Node> {
+  const graph = model.graph;
+  const inputs = new Set(graph.inputs.map((value) => value.name));
+  const constant = new Set(
+    graph.initializers.map((value) => value.name).filter((name) => !inputs.has(name)),
+  );
+  const staticInputs = new Set(
+    graph.inputs
+      .filter((value) => tensorTypeInfo(value.type)?.shape?.every((dim) => typeof dim === "number"))
+      .map((value) => value.name),
+  );
+  const folded = new Set<Node>();
+  for (const node of graph.nodes) {
+    const given = node.inputs.filter((value): value is Value => value !== null);
+    const hasSubgraph = node.attributes.some((attribute) => attribute.type === AttributeType.GRAPH);
+    const foldable =
+      node.opType === "Constant" ||
+      (given.length > 0 && given.every((value) => constant.has(value.name))) ||
+      ((node.opType === "Shape" || node.opType === "Size") &&
+        given.every((value) => staticInputs.has(value.name) || constant.has(value.name)));
+    if (!foldable || hasSubgraph || unfoldable.has(node.opType)) continue;
+    folded.add(node);
+    for (const output of node.outputs) if (output) constant.add(output.name);
+  }
+  return folded;
+}
+
+/**
+ * Ops of every graph of the model (subgraphs included), keyed as profiles key
+ * them, with their opsets. Nodes onnxruntime folds away are left out (Constant
+ * excepted), since running the model does not exercise their kernels.
+ */
 export function modelOps(model: Model): ProbeOp[] {
   const local = new Set(model.functions.map((fn) => `${fn.domain}.${fn.name}`));
+  const folded = foldedNodes(model);
   const ops = new Map<string, ProbeOp>();
   for (const graph of model.graph.graphs())
     for (const node of graph.nodes) {
+      if (folded.has(node) && node.opType !== "Constant") continue;
       const domain = node.domain === "ai.onnx" ? "" : node.domain;
       if (local.has(`${domain}.${node.opType}`)) continue;
       const key = domain ? `${domain}.${node.opType}` : node.opType;
@@ -109,7 +161,7 @@ function referenceOutput(name: string, tensor: Tensor): ReferenceOutput {
 }
 
 /** Reads one conformance test folder; a string says why it cannot be probed. */
-function conformanceCase(name: string): ProbeCase | string {
+export function conformanceCase(name: string): ProbeCase | string {
   const directory = join(conformanceRoot, name);
   const bytes = readFileSync(join(directory, "model.onnx"));
   const model = decodeModel(bytes);
@@ -169,10 +221,16 @@ interface BuiltOp {
   /** x > 0 (Log, Sqrt, Reciprocal). */
   readonly positive?: boolean;
   readonly output?: DataType;
+  /** Another domain (imported at version 1), built at opset 17 only: contrib ops do not follow ONNX opsets. */
+  readonly domain?: string;
+  /** x is an image [n, 2, 4, 4] fed as [1, 2, 4, 4] instead of a matrix [n, 4] fed as [2, 4]. */
+  readonly image?: boolean;
 }
 
+const microsoft = "com.microsoft";
+
 const unary =
-  (op: string, attributes?: Record<string, number>): Build =>
+  (op: string, attributes?: Record<string, AttributeInput>): Build =>
   (builder, x) =>
     builder.op(op, [x], attributes);
 const withScalar =
@@ -295,6 +353,52 @@ const builtOps: readonly BuiltOp[] = [
     build: (builder, x) => builder.op("Expand", [x, builder.int64s([2, 1, 1], "shape")]),
   },
   { op: "Cast", since: 6, build: unary("Cast", { to: DataType.INT32 }), output: DataType.INT32 },
+  ...["Gelu", "FastGelu", "QuickGelu"].map((op) => ({
+    op,
+    since: 17,
+    domain: microsoft,
+    build: ((builder, x) => builder.op(op, [x], {}, { domain: microsoft })) as Build,
+  })),
+  {
+    op: "BiasGelu",
+    since: 17,
+    domain: microsoft,
+    build: (builder, x) =>
+      builder.op(
+        "BiasGelu",
+        [x, builder.randomInitializer("bias", [4])],
+        {},
+        { domain: microsoft },
+      ),
+  },
+  ...imageOps(),
+  {
+    op: "Gemm",
+    since: 7,
+    build: (builder, x) =>
+      builder.op("Gemm", [
+        x,
+        builder.randomInitializer("b", [4, 3]),
+        builder.randomInitializer("c", [3]),
+      ]),
+  },
+  {
+    op: "LayerNormalization",
+    since: 17,
+    build: (builder, x) =>
+      builder.op(
+        "LayerNormalization",
+        [x, builder.randomInitializer("scale", [4]), builder.randomInitializer("bias", [4])],
+        { axis: -1 },
+      ),
+  },
+  {
+    op: "Not",
+    since: 1,
+    build: (builder, x) =>
+      builder.op("Not", [builder.op("Less", [x, builder.scalar(0, F, "zero")])]),
+    output: DataType.BOOL,
+  },
   {
     op: "MatMul",
     since: 1,
@@ -302,9 +406,60 @@ const builtOps: readonly BuiltOp[] = [
   },
 ];
 
+/** Convolution, pooling and normalization ops of image models, whose conformance models are stamped with old opsets (1, 6, 11). */
+function imageOps(): BuiltOp[] {
+  const window = { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [1, 1], dilations: [1, 1] };
+  const channels = (builder: ModelBuilder, name: string) =>
+    builder.randomInitializer(name, [2], { uniform: [0.5, 1.5] });
+  const ops: Omit<BuiltOp, "image">[] = [
+    {
+      op: "Conv",
+      since: 1,
+      build: (builder, x) =>
+        builder.op("Conv", [x, builder.randomInitializer("w", [2, 2, 3, 3])], window),
+    },
+    {
+      op: "ConvTranspose",
+      since: 1,
+      build: (builder, x) =>
+        builder.op("ConvTranspose", [x, builder.randomInitializer("w", [2, 2, 3, 3])], window),
+    },
+    ...["MaxPool", "AveragePool"].map((op) => ({
+      op,
+      since: 1,
+      build: unary(op, { kernel_shape: [2, 2], strides: [2, 2] }),
+    })),
+    ...["GlobalAveragePool", "GlobalMaxPool"].map((op) => ({ op, since: 1, build: unary(op) })),
+    {
+      op: "BatchNormalization",
+      since: 7,
+      build: (builder, x) =>
+        builder.op("BatchNormalization", [
+          x,
+          channels(builder, "scale"),
+          channels(builder, "bias"),
+          channels(builder, "mean"),
+          channels(builder, "var"),
+        ]),
+    },
+    {
+      op: "InstanceNormalization",
+      since: 6,
+      build: (builder, x) =>
+        builder.op("InstanceNormalization", [
+          x,
+          channels(builder, "scale"),
+          channels(builder, "bias"),
+        ]),
+    },
+    { op: "Flatten", since: 1, build: unary("Flatten", { axis: 1 }) },
+  ];
+  return ops.map((spec) => ({ ...spec, image: true }));
+}
+
 /** Seeded float32 values in (-3, 3), or in (0.1, 3) for ops defined on positives only. */
-function inputValues(positive: boolean): Float32Array {
-  const values = new SeededRandom(7).float32(8, { uniform: [-3, 3] });
+function inputValues(positive: boolean, count: number): Float32Array {
+  const values = new SeededRandom(7).float32(count, { uniform: [-3, 3] });
   return positive ? values.map((v) => Math.abs(v) + 0.1) : values;
 }
 
@@ -313,21 +468,26 @@ export function builtCases(): ProbeCase[] {
   const cases: ProbeCase[] = [];
   for (const spec of builtOps)
     for (const opset of builtOpsets) {
-      if (opset < spec.since) continue;
-      const builder = new ModelBuilder({ opset, irVersion: opset >= 21 ? 10 : 8 });
+      if (opset < spec.since || (spec.domain && opset !== 17)) continue;
+      const builder = new ModelBuilder({
+        opset,
+        irVersion: opset >= 21 ? 10 : 8,
+        ...(spec.domain ? { opsets: { [spec.domain]: 1 } } : {}),
+      });
       // A symbolic batch dim keeps onnxruntime from folding shape-only nodes (Shape, ConstantOfShape) into constants.
-      const x = builder.input("x", F, ["n", 4]);
+      const x = builder.input("x", F, spec.image ? ["n", 2, 4, 4] : ["n", 4]);
       builder.output(spec.build(builder, x, opset), spec.output ?? F, undefined, "y");
       const model = builder.build();
-      const feed = inputValues(spec.positive ?? false);
+      const dims = spec.image ? [1, 2, 4, 4] : [2, 4];
+      const feed = inputValues(spec.positive ?? false, spec.image ? 32 : 8);
       cases.push({
-        id: `built/${spec.op}-${opset}`,
+        id: `built/${spec.domain ? `${spec.domain}.` : ""}${spec.op}-${opset}`,
         model: encodeModel(model),
         feeds: [
           {
             name: "x",
             type: "float32",
-            dims: [2, 4],
+            dims,
             base64: bytesToBase64(new Uint8Array(feed.buffer)),
           },
         ],
