@@ -26,10 +26,11 @@ interface ProbeFile {
 }
 
 const folder = fileURLToPath(new URL("./probed/", import.meta.url));
+const providerOrder = ["cpu", "wasm", "webgpu", "webgpu-jsep"];
 const files: ProbeFile[] = readdirSync(folder)
   .filter((name) => name.endsWith(".json"))
-  .sort()
-  .map((name) => JSON.parse(readFileSync(join(folder, name), "utf8")) as ProbeFile);
+  .map((name) => JSON.parse(readFileSync(join(folder, name), "utf8")) as ProbeFile)
+  .sort((a, b) => providerOrder.indexOf(a.provider) - providerOrder.indexOf(b.provider));
 
 /** "com.microsoft.Gelu" → ["Gelu", "com.microsoft"]; "Relu" → ["Relu", ""]. */
 function split(key: string): [opType: string, domain: string] {

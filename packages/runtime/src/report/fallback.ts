@@ -14,7 +14,12 @@ export interface FallbackReport {
   readonly fallbackNodes: number;
 }
 
-/** The fallback report of a model on a provider, from the provider's target profile; `rewritten` adds the after-rewrite side. */
+/**
+ * The fallback report of a model on a provider, from the provider's target profile; `rewritten` adds the after-rewrite side.
+ * Each provider names its own profile (cpu → ort-cpu, wasm → ort-wasm, webgpu → ort-webgpu, webgpu-jsep →
+ * ort-webgpu-jsep), probed on the real engine with CPU fallback disabled, so the report says what onnxruntime
+ * would place on the CPU, not what another provider lacks.
+ */
 export function fallbackReport(
   model: Model,
   provider: Pick<ExecutionProvider, "name" | "target">,
