@@ -48,8 +48,15 @@ export interface ProbedOp {
 
 const at = (op: ProbeOp) => `${op.key}@${op.opset}`;
 
-/** Per-op facts of a provider's records, ops sorted by name. */
-export function attributeOps(records: readonly CaseRecord[]): Record<string, ProbedOp> {
+/**
+ * Per-op facts of a provider's records, ops sorted by name. Failures of models
+ * in `typeBound` (fed float64, which no WebGPU provider has) are listed but
+ * blame no op: they say nothing about the op on float32 tensors.
+ */
+export function attributeOps(
+  records: readonly CaseRecord[],
+  typeBound: ReadonlySet<string> = new Set(),
+): Record<string, ProbedOp> {
   const ranAt = new Set<string>();
   for (const record of records)
     if (record.status === "ran") for (const op of record.ops) ranAt.add(at(op));
@@ -80,7 +87,10 @@ export function attributeOps(records: readonly CaseRecord[]): Record<string, Pro
         }
         continue;
       }
-      if (record.ops.every((other) => other.key === op.key || ranAt.has(at(other))))
+      if (
+        !typeBound.has(record.id) &&
+        record.ops.every((other) => other.key === op.key || ranAt.has(at(other)))
+      )
         tally.blamed.add(op.opset);
       const error = record.error ?? record.status;
       tally.op.failures ??= [];

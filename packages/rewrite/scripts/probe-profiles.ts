@@ -174,6 +174,13 @@ function webgpu(
   const ops: Record<string, OpEntry> = {};
   for (const [key, op] of Object.entries(probe.ops))
     if (op.ran.length > 0) ops[key] = withRange(webgpuCost(key, oldOps), op, introducedAt[key]);
+  // No model held these, or only models fed float64: the probe cannot tell, so the earlier profile's entry stands.
+  const undecided = (key: string) => {
+    const op = probe.ops[key];
+    return op === undefined || (op.ran.length === 0 && op.failed.length === 0);
+  };
+  const unprobed = Object.keys(oldOps).filter(undecided);
+  for (const key of unprobed) ops[key] = oldOps[key]!;
   const written: TargetProfileInput = {
     name,
     description,
@@ -186,6 +193,7 @@ function webgpu(
         "with session option session.disable_cpu_ep_fallback=1, so a session fails to be created whenever onnxruntime would place a node on the CPU provider",
       ),
       ...extraNotes,
+      `Not decided by the probe (no model holds them, or only models fed float64), kept from the earlier profile, which read onnxruntime's kernel registrations and listed an op only when both WebGPU providers register it: ${unprobed.join(", ")}.`,
       `An op first defined in a later ONNX opset (${Object.entries(introducedAt)
         .map(([op, opset]) => `${op} ${opset}`)
         .join(", ")}) carries that opset as its minOpset.`,
@@ -205,19 +213,19 @@ for (const [provider, probe] of Object.entries(probes)) reportHoles(provider, pr
 cpuLike("ort-cpu.json", probes.cpu!);
 cpuLike("ort-wasm.json", probes.wasm!);
 const shared = readJson<TargetProfileInput>("ort-webgpu.json");
-const unprobed =
-  "Not probed (no conformance model, not built): the remaining com.microsoft contrib ops (Attention, MultiHeadAttention, GroupQueryAttention, MatMulNBits, SkipLayerNormalization, …). A node of an op not listed here is judged as falling back to the CPU.";
+const unlisted =
+  "A node of an op not listed here is judged as falling back to the CPU; that includes ops that failed only in models fed float64 tensors (which no WebGPU provider has): see each op's failures in the probe data.";
 webgpu(
   "ort-webgpu",
   'onnxruntime-web\'s C++ WebGPU provider (import "onnxruntime-web/webgpu", the ort.webgpu*.mjs bundles; the same provider is inside onnxruntime-node): the ops it runs on the GPU, as probed with CPU fallback disabled. Any other node runs on the WASM CPU provider, with a GPU-to-CPU copy either side.',
   probes.webgpu!,
   shared,
-  [unprobed],
+  [unlisted],
 );
 webgpu(
   "ort-webgpu-jsep",
   "onnxruntime-web's older JS WebGPU provider, JSEP (the package's main build: ort.min.mjs, ort.all.min.mjs): the ops it runs on the GPU, as probed with CPU fallback disabled. It lacks some kernels the C++ provider has (Softplus among them); such nodes run on the WASM CPU provider.",
   probes["webgpu-jsep"]!,
   shared,
-  [unprobed],
+  [unlisted],
 );

@@ -273,7 +273,12 @@ function writeProbeFile(
   full: boolean,
 ): void {
   const all = cases.map((probe) => records.get(probe.id)!);
-  const ops = attributeOps(all);
+  const typeBound = new Set(
+    cases
+      .filter((probe) => probe.feeds.some((feed) => feed.type === "float64"))
+      .map((probe) => probe.id),
+  );
+  const ops = attributeOps(all, typeBound);
   const count = (test: (record: CaseRecord) => boolean) => all.filter(test).length;
   const described = describeProvider[provider];
   const path = join(outputFolder, `${provider}.json`);

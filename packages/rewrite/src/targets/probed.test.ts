@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { builtinTarget, builtinTargets } from "./index.js";
+import { parseTargetProfile, type TargetProfile } from "./profile.js";
 
 interface ProbedOp {
   readonly ran: readonly number[];
@@ -39,21 +40,23 @@ function split(key: string): [opType: string, domain: string] {
 }
 
 /** Every way the profile and the probe disagree, one line each. */
-function disagreements(file: ProbeFile): string[] {
-  const profile = builtinTarget(file.profile);
+function disagreements(
+  file: ProbeFile,
+  profile: TargetProfile = builtinTarget(file.profile),
+): string[] {
   const found: string[] = [];
   for (const [key, op] of Object.entries(file.ops)) {
     const [opType, domain] = split(key);
     for (const opset of op.ran)
       if (!profile.atOpset(opset).runs(opType, domain))
         found.push(
-          `${key} at opset ${opset}: ran on ${file.provider} (${op.modelsRan} model(s) ran), but ${file.profile} says it does not run`,
+          `${key} at opset ${opset}: ran on ${file.provider} (${op.modelsRan} model(s) ran), but ${profile.name} says it does not run`,
         );
     for (const opset of op.failed)
       if (profile.atOpset(opset).runs(opType, domain)) {
         const failure = op.failures?.find((entry) => entry.opset === opset);
         found.push(
-          `${key} at opset ${opset}: failed on ${file.provider} in every model holding it (${failure?.models[0]}: ${failure?.error}), but ${file.profile} says it runs`,
+          `${key} at opset ${opset}: failed on ${file.provider} in every model holding it (${failure?.models[0]}: ${failure?.error}), but ${profile.name} says it runs`,
         );
       }
   }
@@ -82,6 +85,21 @@ describe("target profiles agree with the probed providers", () => {
         `${found.length} disagreement(s); re-run scripts/probe-profiles.ts or fix the profile:\n${found.join("\n")}`,
       ).toEqual([]);
     });
+
+  it("lists every disagreement of a profile that is wrong both ways", () => {
+    const webgpu = files.find((file) => file.provider === "webgpu")!;
+    const json = builtinTarget("ort-webgpu").toJSON();
+    const { Softplus: _dropped, ...ops } = json.ops ?? {};
+    const wrong = parseTargetProfile({ ...json, ops: { ...ops, Selu: 1.5 } });
+    const found = disagreements(webgpu, wrong);
+    expect(found.filter((line) => line.startsWith("Softplus at opset 17:"))).toEqual([
+      expect.stringContaining("ran on webgpu"),
+    ]);
+    expect(found.filter((line) => line.startsWith("Selu at opset 17:"))).toEqual([
+      expect.stringContaining("failed on webgpu in every model holding it"),
+    ]);
+    expect(found.length).toBe(webgpu.ops.Softplus!.ran.length + webgpu.ops.Selu!.failed.length);
+  });
 
   it("tells the two WebGPU providers apart where the engines differ", () => {
     const cpp = builtinTarget("ort-webgpu").atOpset(17);
