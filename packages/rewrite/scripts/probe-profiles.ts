@@ -16,6 +16,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TargetProfileInput } from "../src/targets/profile.js";
 import type { ProbedOp } from "./probe-attribute.js";
+import { formatJson } from "./probe-format.js";
 
 const targets = join(dirname(fileURLToPath(import.meta.url)), "..", "src", "targets");
 
@@ -157,6 +158,7 @@ function cpuLike(file: string, probe: ProbeFile): void {
     ],
   };
   writeFileSync(join(targets, file), `${JSON.stringify(written, null, 2)}\n`);
+  formatJson(join(targets, file));
 }
 
 const webgpuCostNote =
@@ -201,6 +203,7 @@ function webgpu(
     ],
   };
   writeFileSync(join(targets, `${name}.json`), `${JSON.stringify(written, null, 2)}\n`);
+  formatJson(join(targets, `${name}.json`));
 }
 
 const probes = Object.fromEntries(

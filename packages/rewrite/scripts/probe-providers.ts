@@ -31,6 +31,7 @@ import {
 import { attributeOps, type CaseRecord } from "./probe-attribute.js";
 import { builtCases, conformanceCases, type ProbeCase, type SkippedCase } from "./probe-cases.js";
 import { asReference, compareOutputs } from "./probe-compare.js";
+import { formatJson } from "./probe-format.js";
 import type { ProbePageDriver } from "./probe-page.js";
 import {
   type ProbeOrt,
@@ -319,6 +320,7 @@ function writeProbeFile(
   };
   mkdirSync(outputFolder, { recursive: true });
   writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);
+  formatJson(path);
   console.log(
     `wrote ${path}: ${file.summary.opsRan} ops ran, ${file.summary.opsFailedEverywhere} failed at every opset`,
   );

@@ -29,13 +29,14 @@ import {
   openRuntimePage,
   type RuntimePage,
 } from "./browser/harness.js";
-import { convModel, mlpModel, softplusDenseModel } from "./browser/models.js";
+import { convModel, mlpModel, shapeFillModel, softplusDenseModel } from "./browser/models.js";
 import type { PlainTensor, RunRequest, RunResult } from "./browser/page.js";
 
 const models: Record<string, () => Model> = {
   mlp: mlpModel,
   conv: convModel,
   "softplus-dense": softplusDenseModel,
+  "shape-fill": shapeFillModel,
 };
 /** How far a browser output may be from onnxruntime-node's (see the top of the file). */
 const tolerance = (want: number) => 1e-5 + 1e-4 * Math.abs(want);
