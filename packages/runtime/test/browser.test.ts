@@ -29,7 +29,13 @@ import {
   openRuntimePage,
   type RuntimePage,
 } from "./browser/harness.js";
-import { convModel, mlpModel, shapeFillModel, softplusDenseModel } from "./browser/models.js";
+import {
+  convModel,
+  identityChainModel,
+  mlpModel,
+  shapeFillModel,
+  softplusDenseModel,
+} from "./browser/models.js";
 import type { PlainTensor, RunRequest, RunResult } from "./browser/page.js";
 
 const models: Record<string, () => Model> = {
@@ -37,6 +43,7 @@ const models: Record<string, () => Model> = {
   conv: convModel,
   "softplus-dense": softplusDenseModel,
   "shape-fill": shapeFillModel,
+  "identity-chain": identityChainModel,
 };
 /** How far a browser output may be from onnxruntime-node's (see the top of the file). */
 const tolerance = (want: number) => 1e-5 + 1e-4 * Math.abs(want);

@@ -39,4 +39,22 @@ describe("fallbackReport", () => {
       fallbackReport(model, { name: "webgpu-jsep", target: "ort-webgpu-jsep" }).before,
     ).toEqual([{ op: "Max", count: 1, nodes: ["max"] }]);
   });
+
+  it("does not charge an Identity onnxruntime removes, only one that yields a graph output", () => {
+    const builder = new ModelBuilder({ opset: 17 });
+    const x = builder.input("x", DataType.FLOAT, ["n", 8]);
+    const inner = builder.op("Identity", [builder.op("Relu", [x])], {}, { name: "inner" });
+    builder.output(builder.op("Sigmoid", [inner]), DataType.FLOAT, ["n", 8], "y");
+    builder.output(
+      builder.op("Identity", [inner], {}, { name: "copy" }),
+      DataType.FLOAT,
+      ["n", 8],
+      "z",
+    );
+    const report = fallbackReport(builder.build(), {
+      name: "webgpu-jsep",
+      target: "ort-webgpu-jsep",
+    });
+    expect(report.before).toEqual([{ op: "Identity", count: 1, nodes: ["copy"] }]);
+  });
 });

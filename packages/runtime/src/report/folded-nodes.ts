@@ -14,7 +14,8 @@ const neverFolded = new Set([
 /**
  * Nodes of a main graph that onnxruntime folds into initializers when it
  * loads the model (its constant folding): Constant, nodes whose inputs are
- * all constants, and Shape or Size of an input with static dims. No provider
+ * all constants, and Shape or Size of an input with static dims; and Identity
+ * nodes it removes (those not producing a graph output). No provider
  * runs them, so a provider that lacks their kernel (ConstantOfShape on
  * WebGPU) is not charged for them. Subgraphs are left alone: onnxruntime
  * folds them less predictably.
@@ -30,8 +31,18 @@ export function foldedNodes(graph: Graph): Set<Node> {
       .filter((value) => tensorTypeInfo(value.type)?.shape?.every((dim) => typeof dim === "number"))
       .map((value) => value.name),
   );
+  const outputs = new Set(graph.outputs.map((value) => value.name));
   const folded = new Set<Node>();
   for (const node of graph.nodes) {
+    // Its basic optimizations also drop Identity nodes that do not produce a graph output (JSEP has no Identity kernel).
+    if (
+      node.opType === "Identity" &&
+      node.domain === "" &&
+      !outputs.has(node.outputs[0]?.name ?? "")
+    ) {
+      folded.add(node);
+      continue;
+    }
     if (
       neverFolded.has(node.opType) ||
       node.attributes.some((attribute) => attribute.graph || attribute.graphList.length > 0)

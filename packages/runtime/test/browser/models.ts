@@ -88,3 +88,12 @@ export function shapeFillModel(): Model {
   );
   return builder.build();
 }
+
+/** x [batch, 8] → Relu → Identity → Sigmoid → y: onnxruntime removes the inner Identity, which JSEP has no kernel for. */
+export function identityChainModel(): Model {
+  const builder = new ModelBuilder({ opset: 17, seed: 4 });
+  const x = builder.input("x", DataType.FLOAT, ["batch", 8]);
+  const inner = builder.op("Identity", [builder.op("Relu", [x])], {}, { name: "identity" });
+  builder.output(builder.op("Sigmoid", [inner]), DataType.FLOAT, ["batch", 8], "y");
+  return builder.build();
+}
