@@ -28,12 +28,13 @@ registerProvider(
 // onnxruntime-web's main build (the package's "." export, as the wasm provider
 // loads it) carries the older JS WebGPU provider, JSEP. It lacks some kernels
 // the C++ one has (Softplus among them), whose nodes silently run on the CPU;
-// rewrite-on-load for the shared ort-webgpu profile replaces them.
+// its own profile, ort-webgpu-jsep (probed, like ort-webgpu), says which, so
+// the fallback report and rewrite-on-load judge it by what it really runs.
 registerProvider(
   ortProvider({
     name: "webgpu-jsep",
     priority: 75,
-    target: "ort-webgpu",
+    target: "ort-webgpu-jsep",
     executionProvider: "webgpu",
     load: loadOrtWeb,
     check: () => webGpuAdapterAvailability(),

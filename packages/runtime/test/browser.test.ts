@@ -29,13 +29,21 @@ import {
   openRuntimePage,
   type RuntimePage,
 } from "./browser/harness.js";
-import { convModel, mlpModel, softplusDenseModel } from "./browser/models.js";
+import {
+  convModel,
+  identityChainModel,
+  mlpModel,
+  shapeFillModel,
+  softplusDenseModel,
+} from "./browser/models.js";
 import type { PlainTensor, RunRequest, RunResult } from "./browser/page.js";
 
 const models: Record<string, () => Model> = {
   mlp: mlpModel,
   conv: convModel,
   "softplus-dense": softplusDenseModel,
+  "shape-fill": shapeFillModel,
+  "identity-chain": identityChainModel,
 };
 /** How far a browser output may be from onnxruntime-node's (see the top of the file). */
 const tolerance = (want: number) => 1e-5 + 1e-4 * Math.abs(want);
@@ -130,7 +138,7 @@ describe.skipIf(!chromiumInstalled)(suiteTitle, () => {
     expect(adapter, adapter.description).toMatchObject({ available: true });
     expect(await runtimePage.call("providers")).toEqual([
       { name: "webgpu", target: "ort-webgpu", available: true },
-      { name: "webgpu-jsep", target: "ort-webgpu", available: true },
+      { name: "webgpu-jsep", target: "ort-webgpu-jsep", available: true },
       { name: "wasm", target: "ort-wasm", available: true },
     ]);
     expect(await runtimePage.call("chosen")).toBe("webgpu");
@@ -180,6 +188,42 @@ describe.skipIf(!chromiumInstalled)(suiteTitle, () => {
     );
   });
 
+  describe.each(["webgpu", "webgpu-jsep"])("on %s, judged by its own profile", (provider) => {
+    it.each(Object.keys(models))(
+      "reports for %s the fallback onnxruntime itself finds",
+      async (name) => {
+        // The report comes from the provider's target profile; onnxruntime's own
+        // check (CPU fallback refused) must agree: creation succeeds exactly when
+        // the report counts no fallback node.
+        const request = {
+          model: `/models/${name}.onnx`,
+          providers: [provider],
+          feeds: references.get(name)!.feeds,
+        };
+        const loaded = await run(request);
+        expect(loaded.result.error).toBeUndefined();
+        const report = loaded.result.fallback!;
+        expect(report.target).toBe(provider === "webgpu" ? "ort-webgpu" : "ort-webgpu-jsep");
+        const refused = await run({ ...request, disableCpuFallback: true });
+        expect(
+          refused.result.error === undefined,
+          `${provider} ${name}: report ${JSON.stringify(report.before)}, onnxruntime: ${refused.result.error?.message ?? "every node placed on the GPU"}`,
+        ).toBe(report.fallbackNodes === 0);
+      },
+    );
+  });
+
+  it("the C++ WebGPU provider is not charged for Softplus, which it runs", async () => {
+    const { result } = await run({
+      model: "/models/softplus-dense.onnx",
+      providers: ["webgpu"],
+      feeds: references.get("softplus-dense")!.feeds,
+      disableCpuFallback: true,
+    });
+    expect(result.error).toBeUndefined();
+    expect(result.fallback).toMatchObject({ target: "ort-webgpu", before: [], fallbackNodes: 0 });
+  });
+
   it("JSEP: Softplus falls back to the CPU; after rewrite-on-load no node does, within the budget", async () => {
     const reference = references.get("softplus-dense")!;
     const request = {
@@ -208,7 +252,7 @@ describe.skipIf(!chromiumInstalled)(suiteTitle, () => {
     expect(rewritten.log).not.toMatch(placementWarning);
     expect(rewritten.result.fallback).toMatchObject({
       provider: "webgpu-jsep",
-      target: "ort-webgpu",
+      target: "ort-webgpu-jsep",
       before: [{ op: "Softplus", count: 1 }],
       after: [],
       fallbackNodes: 0,

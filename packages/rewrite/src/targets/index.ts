@@ -3,13 +3,14 @@ import algebraic from "./algebraic.json" with { type: "json" };
 import ortCpu from "./ort-cpu.json" with { type: "json" };
 import ortWasm from "./ort-wasm.json" with { type: "json" };
 import ortWebgpu from "./ort-webgpu.json" with { type: "json" };
+import ortWebgpuJsep from "./ort-webgpu-jsep.json" with { type: "json" };
 import piecewiseLinear from "./piecewise-linear.json" with { type: "json" };
 import { parseTargetProfile, type TargetProfile } from "./profile.js";
 import webnn from "./webnn.json" with { type: "json" };
 
 /** The built-in target profiles, by name, in the order `rectify targets` lists them. */
 export const builtinTargets: ReadonlyMap<string, TargetProfile> = new Map(
-  [ortCpu, ortWasm, ortWebgpu, webnn, algebraic, piecewiseLinear].map((json) => {
+  [ortCpu, ortWasm, ortWebgpu, ortWebgpuJsep, webnn, algebraic, piecewiseLinear].map((json) => {
     const profile = parseTargetProfile(json, `built-in profile ${json.name}`);
     return [profile.name, profile];
   }),

@@ -16,6 +16,7 @@ describe("target profiles", () => {
       "ort-cpu",
       "ort-wasm",
       "ort-webgpu",
+      "ort-webgpu-jsep",
       "webnn",
       "algebraic",
       "piecewise-linear",

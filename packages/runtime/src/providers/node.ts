@@ -17,7 +17,9 @@ export const cpuProvider: ExecutionProvider = ortProvider({
 });
 
 /**
- * onnxruntime-node's WebGPU provider (Dawn inside the package). It needs a
+ * onnxruntime-node's WebGPU provider (Dawn inside the package): the same C++
+ * WebGPU provider as onnxruntime-web/webgpu, so the ort-webgpu profile (probed
+ * on the browser build) judges it. It needs a
  * Vulkan/Metal/D3D12 adapter; availability is a real session of a one-node
  * model with CPU fallback disabled, so "available" means it runs.
  */

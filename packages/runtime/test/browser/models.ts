@@ -73,3 +73,27 @@ export function softplusDenseModel(): Model {
   );
   return builder.build();
 }
+
+/** x [1, 8] → Shape → ConstantOfShape (zeros) → Add x → Max 0 → y: onnxruntime folds the static Shape and ConstantOfShape; Max is what JSEP lacks. */
+export function shapeFillModel(): Model {
+  const builder = new ModelBuilder({ opset: 17, seed: 3 });
+  const x = builder.input("x", DataType.FLOAT, [1, 8]);
+  const zeros = builder.op("ConstantOfShape", [builder.op("Shape", [x])], {}, { name: "fill" });
+  const sum = builder.op("Add", [x, zeros]);
+  builder.output(
+    builder.op("Max", [sum, builder.scalar(0, DataType.FLOAT, "zero")], {}, { name: "max" }),
+    DataType.FLOAT,
+    [1, 8],
+    "y",
+  );
+  return builder.build();
+}
+
+/** x [batch, 8] → Relu → Identity → Sigmoid → y: onnxruntime removes the inner Identity, which JSEP has no kernel for. */
+export function identityChainModel(): Model {
+  const builder = new ModelBuilder({ opset: 17, seed: 4 });
+  const x = builder.input("x", DataType.FLOAT, ["batch", 8]);
+  const inner = builder.op("Identity", [builder.op("Relu", [x])], {}, { name: "identity" });
+  builder.output(builder.op("Sigmoid", [inner]), DataType.FLOAT, ["batch", 8], "y");
+  return builder.build();
+}
