@@ -2,9 +2,10 @@
 // 13 along one axis (any axis), before 13 over every axis from `axis` on —
 // as a multi-axis reduction when the rank is known or the axis counts from
 // the end, else on the input flattened to 2-D and reshaped back.
-import { DataType, type Dimension, ModelBuilder, SeededRandom } from "@rectify/onnx";
+import { DataType, type Dimension, encodeModel, ModelBuilder, SeededRandom } from "@rectify/onnx";
 import { describe, expect, it } from "vitest";
 import { optimizeModel } from "../src/optimize.js";
+import { planModel } from "../src/plan/plan-model.js";
 import { opHistogram } from "../src/report/report.js";
 import { builtinTarget } from "../src/targets/index.js";
 import type { Feeds } from "../src/verify/evaluator.js";
@@ -63,5 +64,41 @@ describe("softmax-like sites of every opset and axis on algebraic", () => {
     expect(comparison.nonFiniteMismatches).toBe(0);
     // The stand-in's predicted error bounds the output's (softmax-squaring, ≤ 2.1e-3 for probabilities).
     expect(comparison.maxAbsError).toBeLessThanOrEqual(result.report.maxPredictedError + 1e-6);
+  });
+});
+
+describe("ranks from shape inference", () => {
+  /** x [2, 3, 4, 5] → Relu (no declared type) → opset-11 Softmax at axis 1: the rank is only known by inference. */
+  const load = () => {
+    const builder = new ModelBuilder({ opset: 11, seed: 1 });
+    const x = builder.input("x", DataType.FLOAT, shape);
+    builder.output(
+      builder.op("Softmax", [builder.op("Relu", [x])], { axis: 1 }),
+      DataType.FLOAT,
+      undefined,
+      "y",
+    );
+    return builder.build();
+  };
+
+  it("reduces over the inferred axes instead of flattening, and writes no inferred types", async () => {
+    const result = await optimizeModel(load, {
+      target: builtinTarget("algebraic"),
+      evaluator: createOrtNodeEvaluator(),
+      feeds: feeds(),
+    });
+    const ops = opHistogram(result.model);
+    expect(ops.Softmax).toBeUndefined();
+    expect(ops.Flatten).toBeUndefined();
+    expect(result.report.verification!.passed).toBe(true);
+    expect(result.model.graph.valueInfo).toEqual([]);
+  });
+
+  it("plans without changing the model's declarations", () => {
+    const model = load();
+    const before = encodeModel(model);
+    const plan = planModel(model, builtinTarget("algebraic"));
+    expect(plan.plans[0]!.site.inferred).toEqual({ elementType: DataType.FLOAT, rank: 4 });
+    expect(Buffer.compare(Buffer.from(encodeModel(model)), Buffer.from(before))).toBe(0);
   });
 });

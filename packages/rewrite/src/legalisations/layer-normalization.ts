@@ -3,6 +3,7 @@ import { siteElementType } from "../lower/emit-program.js";
 import { type Program, ProgramBuilder, type ProgramOperand } from "../lower/program.js";
 import { floatAttribute } from "../patterns/match.js";
 import { singleOp } from "../patterns/single-ops.js";
+import { rankOf } from "../plan/reduction-axes.js";
 import type { Site } from "../sites/site.js";
 import type { TargetProfile } from "../targets/profile.js";
 import { disallowed, exactForm, type Legalisation } from "./legalisation.js";
@@ -42,8 +43,7 @@ export const layerNormalizationLegalisation: Legalisation = {
 function reducedAxes(site: Site): number[] | string {
   const axis = site.params.axis!;
   if (axis < 0) return Array.from({ length: -axis }, (_, i) => axis + i);
-  const type = site.input.type?.value;
-  const rank = type?.case === "tensorType" ? type.value.shape?.dim.length : undefined;
+  const rank = rankOf(site);
   if (rank === undefined)
     return `axis ${axis} is counted from the front and the input's rank is unknown`;
   if (axis >= rank) return `axis ${axis} is outside the input's rank ${rank}`;

@@ -27,6 +27,8 @@ export function siteElementType(site: Site): DataType | undefined {
     if (info && info.elementType !== DataType.UNDEFINED)
       return floatTypes.has(info.elementType) ? info.elementType : undefined;
   }
+  const inferred = site.inferred?.elementType;
+  if (inferred !== undefined) return floatTypes.has(inferred) ? inferred : undefined;
   return DataType.FLOAT;
 }
 

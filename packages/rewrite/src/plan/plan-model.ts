@@ -1,9 +1,10 @@
-import type { Model } from "@rectify/onnx";
+import { DataType, type Model, tensorTypeInfo } from "@rectify/onnx";
 import { findSites } from "../sites/find-sites.js";
 import { madeByRectify } from "../sites/provenance.js";
 import type { NearMiss, Site } from "../sites/site.js";
 import type { TargetProfile } from "../targets/profile.js";
 import type { SiteSample } from "./fit-candidates.js";
+import { inferTypesForPlanning } from "./inferred-types.js";
 import { planSites, resolveBudget, type SitePlan } from "./planner.js";
 
 /** Options of planModel. */
@@ -38,7 +39,35 @@ export function planModel(
   options: ModelPlanOptions = {},
 ): ModelPlan {
   const budget = resolveBudget(options.budget);
-  const { sites, nearMisses } = findSites(model);
+  const restore = inferTypesForPlanning(model);
+  try {
+    const { sites, nearMisses } = findSites(model);
+    return planFound(sites.map(withInferredFacts), nearMisses, target, budget, options);
+  } finally {
+    restore();
+  }
+}
+
+/** The site with the element type and rank inference found, kept for after the types are put back. */
+function withInferredFacts(site: Site): Site {
+  const info = tensorTypeInfo(site.input.type) ?? tensorTypeInfo(site.output.type);
+  if (!info) return site;
+  return {
+    ...site,
+    inferred: {
+      ...(info.elementType !== DataType.UNDEFINED ? { elementType: info.elementType } : {}),
+      ...(info.shape !== undefined ? { rank: info.shape.length } : {}),
+    },
+  };
+}
+
+function planFound(
+  sites: readonly Site[],
+  nearMisses: readonly NearMiss[],
+  target: TargetProfile,
+  budget: number,
+  options: ModelPlanOptions,
+): ModelPlan {
   const alreadyRewritten: Site[] = [];
   const fresh: Site[] = [];
   for (const site of sites) {

@@ -16,7 +16,9 @@ export interface ReductionLayout {
 /** The rank of a value when its type says it. */
 export function rankOf(site: Site): number | undefined {
   const type = site.input.type?.value;
-  return type?.case === "tensorType" ? type.value.shape?.dim.length : undefined;
+  return (
+    (type?.case === "tensorType" ? type.value.shape?.dim.length : undefined) ?? site.inferred?.rank
+  );
 }
 
 /**

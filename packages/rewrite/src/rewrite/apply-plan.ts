@@ -53,7 +53,11 @@ export function applyPlanToCopy(model: Model, plans: readonly SitePlan[]): numbe
     const site = sites.get(plan.site.id);
     if (!site)
       throw new RewriteError("INTERNAL", `site ${plan.site.id} is not in this copy of the model`);
-    return { ...plan, site };
+    // Facts inference found on the planned copy hold for this one too.
+    return {
+      ...plan,
+      site: { ...site, ...(plan.site.inferred ? { inferred: plan.site.inferred } : {}) },
+    };
   });
   return applyPlan(model, rebound);
 }

@@ -30,6 +30,12 @@ export interface Site {
    * name them (PRelu's slope tensor; LayerNormalization's scale and bias).
    */
   readonly parameters?: readonly (Value | null)[];
+  /**
+   * What shape inference found about the input (or output) when the model
+   * does not declare it: planning and lowering read it after the inferred
+   * types are taken off the model again.
+   */
+  readonly inferred?: { readonly elementType?: number; readonly rank?: number };
   /** Bounds the input is known to stay in from the graph's structure (x − max x ≤ 0, −x² ≤ 0, …). */
   readonly range?: readonly [number, number];
   /** For softmax-like sites: the axis, normalised to be non-negative when the rank is known. */
