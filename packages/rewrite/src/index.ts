@@ -36,6 +36,7 @@ export {
   type SitePlan,
 } from "./plan/planner.js";
 export { type SiteOption, siteOptions } from "./plan/site-options.js";
+export { foldedNodes } from "./report/folded-nodes.js";
 export {
   buildReport,
   modelFacts,

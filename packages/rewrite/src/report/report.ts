@@ -9,6 +9,7 @@ import { graphScopes } from "../sites/find-sites.js";
 import type { NearMiss } from "../sites/site.js";
 import type { TargetProfile } from "../targets/profile.js";
 import type { ComparisonSummary } from "../verify/compare.js";
+import { foldedNodes } from "./folded-nodes.js";
 
 /** One site in the report: where, what, what was done and why. */
 export interface SiteReport {
@@ -99,13 +100,18 @@ export function opHistogram(model: Model): Record<string, number> {
   );
 }
 
-/** Ops of the model the target does not run, with where (first five nodes each). */
+/**
+ * Ops of the model the target does not run, with where (first five nodes
+ * each). Nodes a runtime folds into constants at load (foldedNodes) run
+ * nowhere and are not counted.
+ */
 export function unsupportedOps(model: Model, target: TargetProfile): UnsupportedOp[] {
   const found = new Map<string, { count: number; nodes: string[] }>();
+  const folded = foldedNodes(model.graph);
   for (const { graph, opset } of graphScopes(model)) {
     const here = target.atOpset(opset);
     for (const node of graph.nodes) {
-      if (here.runs(node.opType, node.domain)) continue;
+      if (folded.has(node) || here.runs(node.opType, node.domain)) continue;
       const key = opKey(node.opType, node.domain);
       const entry = found.get(key) ?? { count: 0, nodes: [] };
       entry.count++;

@@ -1,12 +1,6 @@
 import type { Model } from "@rectify/onnx";
-import {
-  builtinTarget,
-  graphScopes,
-  type TargetProfile,
-  type UnsupportedOp,
-} from "@rectify/rewrite";
+import { builtinTarget, type UnsupportedOp, unsupportedOps } from "@rectify/rewrite";
 import type { ExecutionProvider } from "../providers/provider.js";
-import { foldedNodes } from "./folded-nodes.js";
 
 /** Which nodes a provider would not run natively (they fall back to the CPU), by op. */
 export interface FallbackReport {
@@ -18,25 +12,6 @@ export interface FallbackReport {
   readonly after?: readonly UnsupportedOp[];
   /** Nodes that would fall back, after rewriting when there was one. */
   readonly fallbackNodes: number;
-}
-
-/** Nodes the target does not run at their graph's opset, by op, leaving out nodes onnxruntime folds away at load. */
-function fallbackOps(model: Model, target: TargetProfile): UnsupportedOp[] {
-  const found = new Map<string, { count: number; nodes: string[] }>();
-  const folded = foldedNodes(model.graph);
-  for (const { graph, opset } of graphScopes(model)) {
-    const here = target.atOpset(opset);
-    for (const node of graph.nodes) {
-      if (folded.has(node) || here.runs(node.opType, node.domain)) continue;
-      const key =
-        node.domain && node.domain !== "ai.onnx" ? `${node.domain}.${node.opType}` : node.opType;
-      const entry = found.get(key) ?? { count: 0, nodes: [] };
-      entry.count++;
-      if (entry.nodes.length < 5) entry.nodes.push(node.name || `#${node.index}`);
-      found.set(key, entry);
-    }
-  }
-  return [...found].map(([op, entry]) => ({ op, ...entry })).sort((a, b) => b.count - a.count);
 }
 
 /**
@@ -52,8 +27,8 @@ export function fallbackReport(
   rewritten?: Model,
 ): FallbackReport {
   const target = builtinTarget(provider.target);
-  const before = fallbackOps(model, target);
-  const after = rewritten ? fallbackOps(rewritten, target) : undefined;
+  const before = unsupportedOps(model, target);
+  const after = rewritten ? unsupportedOps(rewritten, target) : undefined;
   const final = after ?? before;
   return {
     provider: provider.name,
