@@ -74,6 +74,8 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       nonNegativeNumber,
     )
     .option("--sites", "list every site and what each target does with it (default: a summary)")
+    .option("--dim <name=size>", inputSizeHelp.dim, collectDim)
+    .option("--input-shape <input=dims>", inputSizeHelp.inputShape, collectInputShape)
     .option("--json", "machine-readable output (the same facts)")
     .addHelpText(
       "after",
@@ -130,7 +132,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .option("--json", "print the report as JSON")
     .addHelpText(
       "after",
-      "\nExamples:\n  rectify optimize model.onnx --target algebraic -o model.algebraic.onnx\n  rectify optimize model.onnx --target ort-wasm --budget 0.01 --max-output-error 0.05 -o out.onnx --report report.json\n  rectify optimize --example --target piecewise-linear --budget 0.2\n  rectify optimize model.onnx --target algebraic --inputs calibration.npy --fit -o out.onnx",
+      "\nExamples:\n  rectify optimize model.onnx --target algebraic -o model.algebraic.onnx\n  rectify optimize model.onnx --target ort-wasm --budget 0.01 --max-output-error 0.05 -o out.onnx --report report.json\n  rectify optimize --example --target piecewise-linear --budget 0.2\n  rectify optimize model.onnx --target algebraic --inputs calibration.npy --fit -o out.onnx\n  rectify optimize audio.onnx --target algebraic --dim time=16000 -o out.onnx\n\nExit 3: something still cannot run on the target (listed) or verification missed its limit; the output is still written, with every substitution that fits.\nCost (in the report): the target profile's relative cost of a site's ops, in units of one elementwise Add over the same tensor; — where the target cannot run it.",
     )
     .action(async (model: string | undefined, options) =>
       finish(await optimizeCommand(model, options)),

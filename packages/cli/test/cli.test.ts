@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { buildExampleModel } from "../src/example/example-model.js";
 import { exitCodes } from "../src/io/cli-error.js";
 import { runCli } from "../src/main.js";
+import { dynamicAudioModel } from "./support/models.js";
 
 const folder = mkdtempSync(join(tmpdir(), "rectify-cli-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -272,6 +273,37 @@ describe("rectify CLI", () => {
     const rejected = await cli("verify", examplePath, examplePath, "--inputs", badInputs);
     expect(rejected.code).toBe(exitCodes.badInput);
     expect(rejected.stderr).toMatch(/features/);
+  });
+
+  it("sizes dynamic dims with --dim / --input-shape, and says FEEDS_UNRUNNABLE when the original cannot run", async () => {
+    const path = join(folder, "dynamic.onnx");
+    await saveModel(dynamicAudioModel(), path);
+    const unrunnable = await cli("optimize", path, "--target", "algebraic");
+    expect(unrunnable.code).toBe(exitCodes.badInput);
+    expect(unrunnable.stderr).toMatch(
+      /^rectify: FEEDS_UNRUNNABLE: the original model cannot run on the random inputs \(audio \[1, 16\], state \[2, 1, 4\]\): the model declares audio \[batch, time\], state \[2, batch, 4\]; choose sizes with --dim NAME=N or --input-shape/,
+    );
+    for (const sizes of [
+      ["--dim", "time=32"],
+      ["--input-shape", "audio=4,8"],
+    ]) {
+      const sized = await cli("optimize", path, "--target", "algebraic", ...sizes, "--json");
+      expect(sized.code, sized.stderr).toBe(0);
+      const report = JSON.parse(sized.stdout) as { verification: { passed: boolean } };
+      expect(report.verification.passed).toBe(true);
+      const verified = await cli("verify", path, path, ...sizes);
+      expect(verified.code, verified.stderr).toBe(0);
+    }
+    const contradiction = await cli("verify", path, path, "--input-shape", "state=3,1,4");
+    expect(contradiction.code).toBe(exitCodes.badInput);
+    expect(contradiction.stderr).toMatch(/"state": dim 0 is 3, the model fixes it at 2/);
+    const malformed = await cli("optimize", path, "--target", "algebraic", "--dim", "time=lots");
+    expect(malformed.code).toBe(exitCodes.badInput);
+    expect(malformed.stderr).toMatch(/--dim time: "lots" is not a size/);
+    const inspected = JSON.parse(
+      (await cli("inspect", path, "--input-shape", "audio=2,16", "--json")).stdout,
+    ) as { sites: { activation: string }[] };
+    expect(inspected.sites.map((site) => site.activation)).toEqual(["softplus"]);
   });
 
   it("--help lists the commands and each command's examples", async () => {

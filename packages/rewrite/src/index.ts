@@ -83,7 +83,7 @@ export {
 } from "./verify/feeds.js";
 export { feedsUnrunnable } from "./verify/feeds-unrunnable.js";
 export { parseNpy } from "./verify/npy.js";
-export { type RandomFeedsOptions, randomFeeds } from "./verify/random-feeds.js";
+export { type RandomFeedsOptions, randomFeedDims, randomFeeds } from "./verify/random-feeds.js";
 export {
   checkTolerance,
   defaultTolerance,

@@ -7,6 +7,7 @@ import {
   type TargetProfile,
   unsupportedOps,
 } from "@rectify/rewrite";
+import { declareInputSizes } from "../io/input-sizes.js";
 import { loadModelFile, loadTarget } from "../io/load.js";
 import { formatNumber, formatOps, formatTable } from "../output/table.js";
 
@@ -17,6 +18,8 @@ export interface InspectOptions {
   /** List every site and each target's choice for it, not just the summary. */
   readonly sites?: boolean;
   readonly json?: boolean;
+  readonly dim?: Readonly<Record<string, number>>;
+  readonly inputShape?: Readonly<Record<string, readonly number[]>>;
 }
 
 /** `rectify inspect <model>`: op histogram, activation sites, and what each target would change. */
@@ -25,6 +28,8 @@ export async function inspectCommand(
   options: InspectOptions,
 ): Promise<{ output: string; code: number }> {
   const model = await loadModelFile(path);
+  // Sizes the user gives become declarations, so shape inference (in planModel) sees them.
+  declareInputSizes(model, options);
   const targets: TargetProfile[] = options.target?.length
     ? await Promise.all(options.target.map(loadTarget))
     : [...builtinTargets.values()];

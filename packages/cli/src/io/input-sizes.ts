@@ -1,3 +1,5 @@
+import { type Dimension, type Model, tensorType, tensorTypeInfo } from "@rectify/onnx";
+import { randomFeedDims } from "@rectify/rewrite";
 import { InvalidArgumentError } from "commander";
 
 /** Sizes for random verification inputs, as `--dim` and `--input-shape` give them. */
@@ -59,3 +61,30 @@ export const inputSizeHelp = {
   inputShape:
     "whole shape of an input for random inputs, e.g. --input-shape image=1,3,224,224 (repeatable; its named dims size the same dims of other inputs)",
 };
+
+/**
+ * Writes `--dim` and `--input-shape` sizes into the model's input
+ * declarations (for `inspect`, which runs nothing: shape inference then sees
+ * them). Shapes that contradict a declaration are refused as in random inputs.
+ */
+export function declareInputSizes(model: Model, options: InputSizeOptions): void {
+  if (!options.dim && !options.inputShape) return;
+  const sized = randomFeedDims(model, {
+    ...(options.dim ? { dynamicDims: options.dim } : {}),
+    ...(options.inputShape ? { inputShapes: options.inputShape } : {}),
+  });
+  for (const value of model.graph.inputs) {
+    const info = tensorTypeInfo(value.type);
+    const dims = sized[value.name];
+    if (!info || !dims) continue;
+    const named = (dim: Dimension, axis: number): Dimension =>
+      options.inputShape?.[value.name] !== undefined ||
+      (typeof dim === "string" && dim !== "" && options.dim?.[dim] !== undefined)
+        ? dims[axis]!
+        : dim;
+    value.type = tensorType(
+      info.elementType,
+      (info.shape ?? dims).map((dim, axis) => named(dim, axis)),
+    );
+  }
+}

@@ -60,3 +60,14 @@ export function brokenModel(kind: "cycle" | "missing" | "duplicate"): Model {
   if (kind === "duplicate") neg!.outputs[0]!.setNameUnchecked(relu!.outputs[0]!.name);
   return model;
 }
+
+/** audio [batch, time] → Reshape to [1, 32] (runs only when batch·time = 32) → Softplus; state [2, batch, 4] → Identity. */
+export function dynamicAudioModel(): Model {
+  const b = new ModelBuilder({ opset: 17 });
+  const audio = b.input("audio", DataType.FLOAT, ["batch", "time"]);
+  const state = b.input("state", DataType.FLOAT, [2, "batch", 4]);
+  const shaped = b.op("Reshape", [audio, b.constant(DataType.INT64, [2], [1n, 32n])]);
+  b.output(b.op("Softplus", [shaped]), DataType.FLOAT, [1, 32], "y");
+  b.output(b.op("Identity", [state]), DataType.FLOAT, [2, "batch", 4], "state_out");
+  return b.build();
+}

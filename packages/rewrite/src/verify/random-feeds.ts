@@ -54,6 +54,26 @@ export function randomFeeds(source: InputSource, options: RandomFeedsOptions = {
   return feeds;
 }
 
+/**
+ * The dims random feeds would give each input (nothing is allocated): what
+ * `--dim`/`--input-shape` make of the declared shapes. Inputs of unknown
+ * rank that no given shape covers are left out.
+ */
+export function randomFeedDims(
+  source: InputSource,
+  options: RandomFeedsOptions = {},
+): Record<string, number[]> {
+  checkOptions(options);
+  const declarations = declaredInputs(source);
+  const sized = withInputShapes(declarations, options);
+  const dims: Record<string, number[]> = {};
+  for (const declaration of declarations) {
+    if (declaration.shape === undefined && !options.inputShapes?.[declaration.name]) continue;
+    dims[declaration.name] = concreteDims(declaration, sized);
+  }
+  return dims;
+}
+
 /** The options with `inputShapes` checked against the declarations and their symbolic dims added to dynamicDims. */
 function withInputShapes(
   declarations: readonly InputDeclaration[],
