@@ -1,9 +1,9 @@
 import type { Graph, Model } from "@rectify/onnx";
 import { legalisationRules } from "../legalisations/index.js";
 import { patternRules } from "../patterns/index.js";
-import { rectifyMadeRule } from "../patterns/rectify-made.js";
 import type { MatchContext, SiteRule } from "../patterns/rule.js";
 import { singleOpRules } from "../patterns/single-ops.js";
+import { rectifyMadeRule } from "./rectify-made.js";
 import type { NearMiss, Site } from "./site.js";
 
 /** Every graph of a model to search, with where it is and which opset its nodes use. */

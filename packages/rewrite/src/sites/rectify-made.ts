@@ -1,7 +1,7 @@
 import type { Node, Value } from "@rectify/onnx";
-import { parseRectifyDoc } from "../sites/provenance.js";
-import { constantData } from "./match.js";
-import type { SiteRule } from "./rule.js";
+import { constantData } from "../patterns/match.js";
+import type { SiteRule } from "../patterns/rule.js";
+import { parseRectifyDoc } from "./provenance.js";
 
 /**
  * A substitute an earlier rewrite made: the nodes that carry one site's
