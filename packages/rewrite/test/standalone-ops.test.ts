@@ -29,6 +29,11 @@ describe("standalone transcendental ops", () => {
     ],
     ["Exp(−x·x)", (g: GraphBuilder, x: Value) => g.op("Exp", [g.op("Neg", [g.op("Mul", [x, x])])])],
     [
+      "Exp(−(x·x + 1))",
+      (g: GraphBuilder, x: Value) =>
+        g.op("Exp", [g.op("Neg", [g.op("Add", [g.op("Mul", [x, x]), g.scalar(1)])])]),
+    ],
+    [
       "Exp(−|x| · 2)",
       (g: GraphBuilder, x: Value) =>
         g.op("Exp", [g.op("Mul", [g.op("Neg", [g.op("Abs", [x])]), g.scalar(2)])]),

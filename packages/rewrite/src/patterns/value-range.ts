@@ -6,7 +6,7 @@ const maxDepth = 8;
 
 /**
  * Bounds a value is known to stay in from the ops that make it, without
- * running anything: x − ReduceMax(x) ≤ 0, −|x|, −x², −relu(x) ≤ 0, and
+ * running anything: x − ReduceMax(x) ≤ 0, −|x|, −x², −relu(x) ≤ 0, x² + c ≥ c, and
  * the like. Undefined when nothing is known. Used to offer stand-ins that
  * hold on part of ℝ only (e^x on (−∞, 0]) where the input cannot leave it.
  */
@@ -20,6 +20,7 @@ function rangeOf(value: Value | null | undefined, depth: number): [number, numbe
   if (constant !== undefined) return [constant, constant];
   const node = producedBy(
     value,
+    "Add",
     "Sub",
     "Neg",
     "Mul",
@@ -47,6 +48,11 @@ function rangeOf(value: Value | null | undefined, depth: number): [number, numbe
     case "Neg": {
       const range = inner(a);
       return range ? [-range[1], -range[0]] : undefined;
+    }
+    case "Add": {
+      const left = inner(a);
+      const right = inner(b);
+      return left && right ? [left[0] + right[0], left[1] + right[1]] : undefined;
     }
     case "Sub": {
       // x − max(x) over any axes is ≤ 0 (and ≥ −∞).
