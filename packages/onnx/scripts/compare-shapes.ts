@@ -67,10 +67,15 @@ function defaultJobs(): Job[] {
       if (existsSync(file)) jobs.push({ id: `${suite}/${name}`, suite, file });
     }
   }
-  const cache = [join(repoRoot, ".cache", "models"), "/work/main/.cache/models"].find(existsSync);
-  if (cache)
+  const cache = join(repoRoot, ".cache", "models");
+  if (existsSync(cache))
     for (const file of modelsUnder(cache))
       jobs.push({ id: `real/${basename(file)}`, suite: "real", file });
+  // The PyTorch exports with dynamic dims (tooling/models).
+  const torch = join(repoRoot, "tooling", "models", "torch");
+  if (existsSync(torch))
+    for (const file of modelsUnder(torch))
+      jobs.push({ id: `torch/${basename(file)}`, suite: "torch", file });
   return jobs;
 }
 

@@ -102,3 +102,34 @@ describe("ranks from shape inference", () => {
     expect(Buffer.compare(Buffer.from(encodeModel(model)), Buffer.from(before))).toBe(0);
   });
 });
+
+describe("Hardmax of every opset and axis on algebraic", () => {
+  it.each([
+    { opset: 13, axis: 1 },
+    { opset: 13, axis: -1 },
+    { opset: 13, axis: -3 },
+    { opset: 11, axis: 1 },
+    { opset: 11, axis: 2 },
+    { opset: 11, axis: -1 },
+  ])(
+    "opset $opset axis $axis: the one-hot of the first maximum, exactly",
+    async ({ opset, axis }) => {
+      const load = () => {
+        const builder = new ModelBuilder({ opset, seed: 1 });
+        const x = builder.input("x", DataType.FLOAT, shape);
+        builder.output(builder.op("Hardmax", [x], { axis }), DataType.FLOAT, undefined, "y");
+        return builder.build();
+      };
+      // Ties included: rounded values make equal maxima, where Hardmax takes the first.
+      const data = new SeededRandom(9).float32(2 * 3 * 4 * 5, { normal: [0, 1] }).map(Math.round);
+      const result = await optimizeModel(load, {
+        target: builtinTarget("algebraic"),
+        evaluator: createOrtNodeEvaluator(),
+        feeds: { x: { type: "float32", dims: shape, data } },
+      });
+      expect(opHistogram(result.model).Hardmax).toBeUndefined();
+      expect(result.report.unsupportedOps).toEqual([]);
+      expect(result.report.verification!.comparison.maxAbsError).toBe(0);
+    },
+  );
+});

@@ -2,6 +2,7 @@ import type { SiteRule } from "../patterns/rule.js";
 import type { Offer } from "../plan/candidate.js";
 import type { Site } from "../sites/site.js";
 import type { TargetProfile } from "../targets/profile.js";
+import { hardmaxLegalisation } from "./hardmax.js";
 import { layerNormalizationLegalisation } from "./layer-normalization.js";
 import type { Legalisation } from "./legalisation.js";
 import { powLegalisation } from "./pow.js";
@@ -14,6 +15,7 @@ export const legalisations: readonly Legalisation[] = [
   preluLegalisation,
   layerNormalizationLegalisation,
   reciprocalLegalisation,
+  hardmaxLegalisation,
 ];
 
 /** The rules that find legalisation sites (PRelu's is a single-op rule already). */

@@ -49,6 +49,15 @@ export class ConstantPool {
     );
   }
 
+  vector(graph: Graph, type: DataType, values: readonly number[]): Value {
+    return this.get(
+      graph,
+      `${type}:[${values.join(",")}]`,
+      () => Tensor.fromArray(type, [values.length], values),
+      `rectify_v_${values.map((value) => nameFor(value).slice("rectify_c_".length)).join("_")}`,
+    );
+  }
+
   axes(graph: Graph, axes: readonly number[]): Value {
     return this.get(
       graph,
@@ -163,6 +172,8 @@ export function emitProgram(
         return options.constants.scalar(graph, type, operand.value);
       case "axes":
         return options.constants.axes(graph, operand.axes);
+      case "vector":
+        return options.constants.vector(graph, type, operand.values);
       case "parameter": {
         const parameter = site.parameters?.[operand.index];
         if (!parameter)

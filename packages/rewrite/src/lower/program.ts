@@ -11,6 +11,8 @@ export type ProgramOperand =
   | { readonly kind: "step"; readonly index: number }
   /** A scalar constant of the site's element type. */
   | { readonly kind: "constant"; readonly value: number }
+  /** A 1-D constant of the site's element type (OneHot's [off, on] values). */
+  | { readonly kind: "vector"; readonly values: readonly number[] }
   /** An int64 vector constant (Reduce* axes from opset 13/18). */
   | { readonly kind: "axes"; readonly axes: readonly number[] }
   /** The site's parameter tensor at `index` (PRelu's slope): programs name it by position, so one plan applies to any copy of the model. */
