@@ -5,24 +5,13 @@ import { decodeModel, saveModel, validateModel } from "@rectify/onnx";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildExampleModel } from "../src/example/example-model.js";
 import { exitCodes } from "../src/io/cli-error.js";
-import { runCli } from "../src/main.js";
 import { dynamicAudioModel } from "./support/models.js";
+import { cli } from "./support/run-cli.js";
 
 const folder = mkdtempSync(join(tmpdir(), "rectify-cli-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 const examplePath = join(folder, "example.onnx");
 await saveModel(buildExampleModel(), examplePath);
-
-/** Runs the CLI in-process (real files, real onnxruntime) and captures what it prints. */
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = await runCli(argv, {
-    stdout: (text) => stdout.push(text),
-    stderr: (text) => stderr.push(text),
-  });
-  return { code, stdout: stdout.join("\n"), stderr: stderr.join("\n") };
-}
 
 describe("rectify CLI", () => {
   it("targets: lists the built-in profiles, as a table and as JSON", async () => {

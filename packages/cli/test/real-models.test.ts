@@ -15,8 +15,8 @@ import { fileURLToPath } from "node:url";
 import { SeededRandom } from "@rectify/onnx";
 import { builtinTargets } from "@rectify/rewrite";
 import { afterAll, describe, expect, it } from "vitest";
-import { runCli } from "../src/main.js";
 import { writeNpy } from "./support/npy.js";
+import { cli } from "./support/run-cli.js";
 
 const repo = fileURLToPath(new URL("../../../", import.meta.url));
 const folder = mkdtempSync(join(tmpdir(), "rectify-acceptance-"));
@@ -129,17 +129,6 @@ function torchModels(): RealModel[] {
 
 const models = [...npmModels(), ...torchModels()];
 const targets = [...builtinTargets.keys()];
-
-/** Runs the CLI in-process (the same code the binary runs) and captures what it prints. */
-async function cli(...argv: string[]) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = await runCli(argv, {
-    stdout: (text) => stdout.push(text),
-    stderr: (text) => stderr.push(text),
-  });
-  return { code, stdout: stdout.join("\n"), stderr: stderr.join("\n") };
-}
 
 interface Outcome {
   readonly what: string;

@@ -6,7 +6,6 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   type AttributeInput,
-  AttributeType,
   DataType,
   decodeModel,
   decodeTensor,
@@ -14,12 +13,12 @@ import {
   float16BitsToNumber,
   type Model,
   ModelBuilder,
-  type Node,
   SeededRandom,
   type Tensor,
   tensorTypeInfo,
   type Value,
 } from "@rectify/onnx";
+import { foldedNodes } from "../src/report/folded-nodes.js";
 import { bytesToBase64, type ProbeTensor } from "./probe-run.js";
 
 /** Where Debian's libonnx-testdata puts the single-op conformance models. */
@@ -72,49 +71,6 @@ const ortTypes: Partial<Record<DataType, string>> = {
   [DataType.STRING]: "string",
 };
 
-/** Ops that onnxruntime never folds into constants, whatever their inputs. */
-const unfoldable = new Set([
-  "RandomUniform",
-  "RandomNormal",
-  "RandomUniformLike",
-  "RandomNormalLike",
-  "Multinomial",
-  "Bernoulli",
-]);
-
-/**
- * Main-graph nodes onnxruntime folds into initializers when it loads the
- * model (constant folding): nodes whose inputs are all constants, and Shape or
- * Size of an input with static dims. No provider runs them, so a model that
- * ran says nothing about their kernels.
- */
-function foldedNodes(model: Model): Set<Node> {
-  const graph = model.graph;
-  const inputs = new Set(graph.inputs.map((value) => value.name));
-  const constant = new Set(
-    graph.initializers.map((value) => value.name).filter((name) => !inputs.has(name)),
-  );
-  const staticInputs = new Set(
-    graph.inputs
-      .filter((value) => tensorTypeInfo(value.type)?.shape?.every((dim) => typeof dim === "number"))
-      .map((value) => value.name),
-  );
-  const folded = new Set<Node>();
-  for (const node of graph.nodes) {
-    const given = node.inputs.filter((value): value is Value => value !== null);
-    const hasSubgraph = node.attributes.some((attribute) => attribute.type === AttributeType.GRAPH);
-    const foldable =
-      node.opType === "Constant" ||
-      (given.length > 0 && given.every((value) => constant.has(value.name))) ||
-      ((node.opType === "Shape" || node.opType === "Size") &&
-        given.every((value) => staticInputs.has(value.name) || constant.has(value.name)));
-    if (!foldable || hasSubgraph || unfoldable.has(node.opType)) continue;
-    folded.add(node);
-    for (const output of node.outputs) if (output) constant.add(output.name);
-  }
-  return folded;
-}
-
 /**
  * Ops of every graph of the model (subgraphs included), keyed as profiles key
  * them, with their opsets. Nodes onnxruntime folds away are left out (Constant
@@ -122,7 +78,7 @@ function foldedNodes(model: Model): Set<Node> {
  */
 export function modelOps(model: Model): ProbeOp[] {
   const local = new Set(model.functions.map((fn) => `${fn.domain}.${fn.name}`));
-  const folded = foldedNodes(model);
+  const folded = foldedNodes(model.graph);
   const ops = new Map<string, ProbeOp>();
   for (const graph of model.graph.graphs())
     for (const node of graph.nodes) {
