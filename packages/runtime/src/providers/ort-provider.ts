@@ -53,9 +53,6 @@ export function ortProvider(spec: OrtProviderSpec): ExecutionProvider {
       try {
         session = await ort.InferenceSession.create(model, {
           executionProviders: [spec.executionProvider],
-          // Fatal only: every failure reaches the caller as a RuntimeError carrying onnxruntime's message,
-          // so its own log line on stderr would only say it twice.
-          logSeverityLevel: 4,
           ...spec.sessionOptions?.(options, ort),
           ...(options.disableCpuFallback && !cpuExecutionProviders.has(spec.executionProvider)
             ? { extra: { session: { disable_cpu_ep_fallback: "1" } } }
