@@ -26,7 +26,12 @@ export type { MatchContext, PatternMatch, SiteRule } from "./patterns/rule.js";
 export { singleOpRules } from "./patterns/single-ops.js";
 export type { Candidate, Rejection } from "./plan/candidate.js";
 export { histogramCost } from "./plan/cost.js";
-export { type ModelPlan, type ModelPlanOptions, planModel } from "./plan/plan-model.js";
+export {
+  findTypedSites,
+  type ModelPlan,
+  type ModelPlanOptions,
+  planModel,
+} from "./plan/plan-model.js";
 export {
   defaultBudget,
   type PlanOptions,

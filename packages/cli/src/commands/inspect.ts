@@ -1,6 +1,6 @@
 import {
   builtinTargets,
-  findSites,
+  findTypedSites,
   type ModelPlan,
   opHistogram,
   planModel,
@@ -33,10 +33,12 @@ export async function inspectCommand(
   const targets: TargetProfile[] = options.target?.length
     ? await Promise.all(options.target.map(loadTarget))
     : [...builtinTargets.values()];
-  const { sites, nearMisses } = findSites(model);
+  // One search (with shape inference) serves every target.
+  const found = findTypedSites(model);
+  const { sites, nearMisses } = found;
   const ops = opHistogram(model);
   const plans = targets.map((target) =>
-    planModel(model, target, options.budget !== undefined ? { budget: options.budget } : {}),
+    planModel(model, target, options.budget !== undefined ? { budget: options.budget } : {}, found),
   );
   const siteNodes = new Set(sites.flatMap((site) => site.nodes.map((node) => node.name)));
   const perTarget = plans.map((plan) => targetFacts(plan, model, siteNodes));
@@ -174,7 +176,7 @@ function targetFacts(
 }
 
 /** Sites grouped by activation (with parameters): how many, found by which rules, where. */
-function activationGroups(sites: ReturnType<typeof findSites>["sites"]) {
+function activationGroups(sites: ReturnType<typeof findTypedSites>["sites"]) {
   const groups = new Map<string, { count: number; rules: Set<string>; locations: Set<string> }>();
   for (const site of sites) {
     const key = idOf(site.activation, site.params);

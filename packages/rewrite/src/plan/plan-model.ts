@@ -1,5 +1,5 @@
 import { DataType, type Model, tensorTypeInfo } from "@rectify/onnx";
-import { findSites } from "../sites/find-sites.js";
+import { findSites, type SiteSearch } from "../sites/find-sites.js";
 import { madeByRectify } from "../sites/provenance.js";
 import type { NearMiss, Site } from "../sites/site.js";
 import type { TargetProfile } from "../targets/profile.js";
@@ -28,24 +28,35 @@ export interface ModelPlan {
 }
 
 /**
- * Finds every site of the model and plans it for the target: the one
- * planning step `inspect` and `optimize` share. A substitute an earlier
- * rewrite made stays as it is when this target runs it (rewriting twice
- * changes nothing); otherwise its activation is planned again.
+ * Finds every site of the model with shape inference applied (ranks and
+ * element types the file does not declare go with each site as `inferred`),
+ * then puts the model's declarations back as loaded. Planning several
+ * targets (inspect) shares one search.
+ */
+export function findTypedSites(model: Model): SiteSearch {
+  const restore = inferTypesForPlanning(model);
+  try {
+    const { sites, nearMisses } = findSites(model);
+    return { sites: sites.map(withInferredFacts), nearMisses };
+  } finally {
+    restore();
+  }
+}
+
+/**
+ * Finds every site of the model (or takes `found`, from findTypedSites on
+ * the same model) and plans it for the target: the one planning step
+ * `inspect` and `optimize` share. A substitute an earlier rewrite made stays
+ * as it is when this target runs it (rewriting twice changes nothing);
+ * otherwise its activation is planned again.
  */
 export function planModel(
   model: Model,
   target: TargetProfile,
   options: ModelPlanOptions = {},
+  found: SiteSearch = findTypedSites(model),
 ): ModelPlan {
-  const budget = resolveBudget(options.budget);
-  const restore = inferTypesForPlanning(model);
-  try {
-    const { sites, nearMisses } = findSites(model);
-    return planFound(sites.map(withInferredFacts), nearMisses, target, budget, options);
-  } finally {
-    restore();
-  }
+  return planFound(found.sites, found.nearMisses, target, resolveBudget(options.budget), options);
 }
 
 /** The site with the element type and rank inference found, kept for after the types are put back. */
