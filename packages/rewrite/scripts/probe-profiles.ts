@@ -14,7 +14,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { TargetProfileInput } from "../src/targets/profile.js";
+import type { TargetProfileInput } from "../src/targets/profile-schema.js";
 import type { ProbedOp } from "./probe-attribute.js";
 import { formatJson } from "./probe-format.js";
 

@@ -64,12 +64,13 @@ export {
 export { madeByRectify } from "./sites/provenance.js";
 export type { NearMiss, Site } from "./sites/site.js";
 export { builtinTarget, builtinTargets } from "./targets/index.js";
+export { profileFromData, type TargetProfile } from "./targets/profile.js";
 export {
   parseTargetProfile,
-  type TargetProfile,
+  type TargetProfileData,
   type TargetProfileInput,
   targetProfileSchema,
-} from "./targets/profile.js";
+} from "./targets/profile-schema.js";
 export {
   type CompareOptions,
   type ComparisonSummary,

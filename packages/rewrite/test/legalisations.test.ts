@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import { optimizeModel } from "../src/optimize.js";
 import { opHistogram } from "../src/report/report.js";
 import { builtinTarget } from "../src/targets/index.js";
-import { parseTargetProfile } from "../src/targets/profile.js";
+import { parseTargetProfile } from "../src/targets/profile-schema.js";
 import { createOrtNodeEvaluator } from "./support/ort-node-evaluator.js";
 
 /** A general-purpose device without the ops under test (think of a WebGPU provider missing kernels). */

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { optimizeModel } from "../src/optimize.js";
 import { opHistogram } from "../src/report/report.js";
 import { builtinTarget } from "../src/targets/index.js";
-import { parseTargetProfile } from "../src/targets/profile.js";
+import { parseTargetProfile } from "../src/targets/profile-schema.js";
 import { createOrtNodeEvaluator } from "./support/ort-node-evaluator.js";
 
 function model(build: (g: GraphBuilder, x: Value) => Value) {

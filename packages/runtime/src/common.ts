@@ -1,19 +1,20 @@
-/** What both entry points export. */
+/** What both entry points export (each adds the functions bound to its platform's providers). */
 export { isRuntimeError, RuntimeError, type RuntimeErrorCode } from "./errors.js";
-export { createEvaluator, type EvaluatorOptions } from "./evaluator.js";
+export type { EvaluatorOptions } from "./evaluator.js";
+export type { PlatformRuntime } from "./platform.js";
 export type {
   Availability,
   BackendOptions,
   BackendSession,
   ExecutionProvider,
 } from "./providers/provider.js";
-export {
-  chooseProvider,
-  providerNamed,
-  registeredProviders,
-  registerProvider,
-} from "./providers/registry.js";
 export { type FallbackReport, fallbackReport } from "./report/fallback.js";
 export { type ModelSource, Session, type SessionOptions } from "./session/session.js";
 export { validateFeeds } from "./session/validate-feeds.js";
+export {
+  configureRuntime,
+  type RuntimeSettings,
+  runtimeSettings,
+  type WasmPaths,
+} from "./settings.js";
 export { tensor } from "./tensor.js";

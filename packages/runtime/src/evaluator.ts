@@ -1,6 +1,6 @@
 import { decodeModel, encodeModelInline, loadExternalData, modelTensors } from "@rectify/onnx";
-import type { Evaluator } from "@rectify/rewrite";
-import { providerNamed } from "./providers/registry.js";
+import type { Evaluator } from "@rectify/rewrite/light";
+import type { ProviderRegistry } from "./providers/registry.js";
 
 /** Options of createEvaluator. */
 export interface EvaluatorOptions {
@@ -16,9 +16,12 @@ export interface EvaluatorOptions {
   readonly modelFolder?: string;
 }
 
-/** @rectify/rewrite's Evaluator on one provider (default cpu in Node): a session per run, released after it. */
-export function createEvaluator(options: EvaluatorOptions = {}): Evaluator {
-  const provider = providerNamed(options.provider ?? "cpu");
+/** @internal createEvaluator over a platform's providers (the package entry points bind them). */
+export function evaluatorWith(
+  registry: ProviderRegistry,
+  options: EvaluatorOptions = {},
+): Evaluator {
+  const provider = registry.named(options.provider ?? "cpu");
   return {
     name: `@rectify/runtime ${provider.name} (${provider.target})`,
     async run(model, feeds) {

@@ -1,46 +1,8 @@
 import { RuntimeError } from "./errors.js";
-import { loadOrtWeb, wasmProvider, webGpuAdapterAvailability } from "./providers/builtin.js";
-import { lazyPackage } from "./providers/load-package.js";
-import { ortProvider } from "./providers/ort-provider.js";
-import { registerProvider } from "./providers/registry.js";
-import {
-  createSessionWith,
-  type ModelSource,
-  type Session,
-  type SessionOptions,
-} from "./session/session.js";
+import { type PlatformRuntime, platformRuntime } from "./platform.js";
+import { browserProviders } from "./providers/builtin-browser.js";
 
 export * from "./common.js";
-
-/** onnxruntime-web's WebGPU build (the C++ WebGPU provider), loaded on first use. */
-const loadOrtWebGpu = lazyPackage("onnxruntime-web", () => import("onnxruntime-web/webgpu"));
-
-registerProvider(
-  ortProvider({
-    name: "webgpu",
-    priority: 100,
-    target: "ort-webgpu",
-    executionProvider: "webgpu",
-    load: loadOrtWebGpu,
-    check: () => webGpuAdapterAvailability(),
-  }),
-);
-// onnxruntime-web's main build (the package's "." export, as the wasm provider
-// loads it) carries the older JS WebGPU provider, JSEP. It lacks some kernels
-// the C++ one has (Softplus among them), whose nodes silently run on the CPU;
-// its own profile, ort-webgpu-jsep (probed, like ort-webgpu), says which, so
-// the fallback report and rewrite-on-load judge it by what it really runs.
-registerProvider(
-  ortProvider({
-    name: "webgpu-jsep",
-    priority: 75,
-    target: "ort-webgpu-jsep",
-    executionProvider: "webgpu",
-    load: loadOrtWeb,
-    check: () => webGpuAdapterAvailability(),
-  }),
-);
-registerProvider(wasmProvider);
 
 async function fetchSource(source: string | URL): Promise<Uint8Array> {
   const response = await fetch(source);
@@ -52,7 +14,19 @@ async function fetchSource(source: string | URL): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-/** Creates a session in a browser: webgpu (then webgpu-jsep) when an adapter exists, else wasm. */
-export function createSession(source: ModelSource, options?: SessionOptions): Promise<Session> {
-  return createSessionWith(fetchSource, source, options);
-}
+// Browsers: webgpu (then webgpu-jsep) when an adapter exists, else wasm.
+const runtime = /* @__PURE__ */ platformRuntime(browserProviders, fetchSource);
+
+/** Creates a session: picks the first available provider (or the first of `options.providers` that is), optionally rewrites the model for it, validates feeds on each run. */
+export const createSession: PlatformRuntime["createSession"] = runtime.createSession;
+/** @rectify/rewrite's Evaluator on one provider (default cpu): a session per run, released after it. */
+export const createEvaluator: PlatformRuntime["createEvaluator"] = runtime.createEvaluator;
+/** Adds (or replaces, by name) an execution provider, as onnxruntime's registerBackend does. */
+export const registerProvider: PlatformRuntime["registerProvider"] = runtime.registerProvider;
+/** Every provider (built-in and registered), highest priority first. */
+export const registeredProviders: PlatformRuntime["registeredProviders"] =
+  runtime.registeredProviders;
+/** The provider named `name`; PROVIDER_UNKNOWN lists the known ones. */
+export const providerNamed: PlatformRuntime["providerNamed"] = runtime.providerNamed;
+/** The first available provider among `names` (default: all by priority); NO_PROVIDER says why each failed, PACKAGE_MISSING what to install. */
+export const chooseProvider: PlatformRuntime["chooseProvider"] = runtime.chooseProvider;

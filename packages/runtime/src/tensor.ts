@@ -1,4 +1,4 @@
-import type { FeedTensor, FeedType } from "@rectify/rewrite";
+import type { FeedTensor, FeedType } from "@rectify/rewrite/light";
 import { RuntimeError } from "./errors.js";
 
 const typeOf = (data: FeedTensor["data"]): FeedType => {

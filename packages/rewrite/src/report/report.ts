@@ -5,11 +5,12 @@ import { histogramCost, nodeOps, opKey } from "../plan/cost.js";
 import type { SiteSample } from "../plan/fit-candidates.js";
 import type { ModelPlan } from "../plan/plan-model.js";
 import type { SitePlan } from "../plan/planner.js";
-import { graphScopes } from "../sites/find-sites.js";
 import type { NearMiss } from "../sites/site.js";
 import type { TargetProfile } from "../targets/profile.js";
 import type { ComparisonSummary } from "../verify/compare.js";
-import { foldedNodes } from "./folded-nodes.js";
+import { type UnsupportedOp, unsupportedOps } from "./unsupported-ops.js";
+
+export { type UnsupportedOp, unsupportedOps } from "./unsupported-ops.js";
 
 /** One site in the report: where, what, what was done and why. */
 export interface SiteReport {
@@ -37,14 +38,6 @@ export interface SiteReport {
   readonly rolledBack: boolean;
   /** With fitting: how many inputs the site saw and their range. */
   readonly observed?: { readonly count: number; readonly min: number; readonly max: number };
-}
-
-/** Ops left in the rewritten model that the target does not run. */
-export interface UnsupportedOp {
-  readonly op: string;
-  readonly count: number;
-  /** Node names (first few) and their locations. */
-  readonly nodes: readonly string[];
 }
 
 /** The measured side: how far the rewritten model's outputs are from the original's. */
@@ -98,28 +91,6 @@ export function opHistogram(model: Model): Record<string, number> {
   return Object.fromEntries(
     Object.entries(counts).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])),
   );
-}
-
-/**
- * Ops of the model the target does not run, with where (first five nodes
- * each). Nodes a runtime folds into constants at load (foldedNodes) run
- * nowhere and are not counted.
- */
-export function unsupportedOps(model: Model, target: TargetProfile): UnsupportedOp[] {
-  const found = new Map<string, { count: number; nodes: string[] }>();
-  const folded = foldedNodes(model.graph);
-  for (const { graph, opset } of graphScopes(model)) {
-    const here = target.atOpset(opset);
-    for (const node of graph.nodes) {
-      if (folded.has(node) || here.runs(node.opType, node.domain)) continue;
-      const key = opKey(node.opType, node.domain);
-      const entry = found.get(key) ?? { count: 0, nodes: [] };
-      entry.count++;
-      if (entry.nodes.length < 5) entry.nodes.push(node.name || `#${node.index}`);
-      found.set(key, entry);
-    }
-  }
-  return [...found].map(([op, entry]) => ({ op, ...entry })).sort((a, b) => b.count - a.count);
 }
 
 /** The per-site part of the report from the plans. */

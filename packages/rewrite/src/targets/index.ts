@@ -5,13 +5,22 @@ import ortWasm from "./ort-wasm.json" with { type: "json" };
 import ortWebgpu from "./ort-webgpu.json" with { type: "json" };
 import ortWebgpuJsep from "./ort-webgpu-jsep.json" with { type: "json" };
 import piecewiseLinear from "./piecewise-linear.json" with { type: "json" };
-import { parseTargetProfile, type TargetProfile } from "./profile.js";
+import { profileFromData, type TargetProfile } from "./profile.js";
+import type { TargetProfileData, TargetProfileInput } from "./profile-schema.js";
 import webnn from "./webnn.json" with { type: "json" };
 
 /** The built-in target profiles, by name, in the order `rectify targets` lists them. */
 export const builtinTargets: ReadonlyMap<string, TargetProfile> = new Map(
   [ortCpu, ortWasm, ortWebgpu, ortWebgpuJsep, webnn, algebraic, piecewiseLinear].map((json) => {
-    const profile = parseTargetProfile(json, `built-in profile ${json.name}`);
+    // Built without zod (profile.test.ts checks each against the schema): the schema's defaults, applied here.
+    const input = json as TargetProfileInput;
+    const data: TargetProfileData = {
+      ...input,
+      defaultCost: input.defaultCost ?? 1,
+      ops: input.ops ?? {},
+      unsupported: input.unsupported ?? [],
+    };
+    const profile = profileFromData(data, `built-in profile ${json.name}`, input);
     return [profile.name, profile];
   }),
 );

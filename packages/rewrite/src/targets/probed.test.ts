@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { builtinTarget, builtinTargets } from "./index.js";
-import { parseTargetProfile, type TargetProfile } from "./profile.js";
+import type { TargetProfile } from "./profile.js";
+import { parseTargetProfile } from "./profile-schema.js";
 
 interface ProbedOp {
   readonly ran: readonly number[];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isRewriteError } from "../errors/rewrite-error.js";
 import { builtinTarget, builtinTargets } from "./index.js";
-import { parseTargetProfile } from "./profile.js";
+import { parseTargetProfile } from "./profile-schema.js";
 
 const minimal = {
   name: "my-npu",
@@ -23,6 +23,34 @@ describe("target profiles", () => {
     ]);
     for (const profile of builtinTargets.values())
       expect(parseTargetProfile(profile.toJSON()).name).toBe(profile.name);
+  });
+
+  it("builds the built-ins without zod exactly as the schema would", () => {
+    const probe = ["Add", "Exp", "Erf", "Softplus", "MatMul", "LSTM", "If", "Gelu", "Constant"];
+    for (const profile of builtinTargets.values()) {
+      const viaSchema = parseTargetProfile(profile.toJSON(), profile.name);
+      const json = profile.toJSON();
+      const ops = [...probe, ...Object.keys(json.ops ?? {}), ...(json.unsupported ?? [])];
+      for (const opset of [undefined, 11, 13, 17, 21]) {
+        const [a, b] =
+          opset === undefined
+            ? [profile, viaSchema]
+            : [profile.atOpset(opset), viaSchema.atOpset(opset)];
+        for (const op of ops) {
+          const [type, domain] = op.includes(".")
+            ? [op.slice(op.lastIndexOf(".") + 1), op.slice(0, op.lastIndexOf("."))]
+            : [op, ""];
+          expect([profile.name, op, opset, a.runs(type, domain), a.cost(type, domain)]).toEqual([
+            profile.name,
+            op,
+            opset,
+            b.runs(type, domain),
+            b.cost(type, domain),
+          ]);
+          expect(a.allowsInSubstitute(type, domain)).toBe(b.allowsInSubstitute(type, domain));
+        }
+      }
+    }
   });
 
   it("answers what runs, what a substitute may use, and what it costs", () => {

@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { RewriteError } from "../errors/rewrite-error.js";
+import type { TargetProfileData, TargetProfileInput } from "./profile-schema.js";
 
 /**
  * A target profile is data: which ONNX ops a device or execution provider
@@ -7,55 +7,6 @@ import { RewriteError } from "../errors/rewrite-error.js";
  * ops a substitute may be built from. Built-in profiles are JSON files in
  * this folder; users pass their own file in the same format.
  */
-
-const opName = z.string().regex(/^([a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*\.)?[A-Z][A-Za-z0-9]*$/, {
-  message: 'an op type such as "Sqrt", or "com.microsoft.FastGelu" for another domain',
-});
-
-const opEntry = z.union([
-  z.number().positive().finite(),
-  z
-    .object({
-      cost: z.number().positive().finite(),
-      /** The op runs only from this opset on (a provider with kernels for some opset versions only). */
-      minOpset: z.number().int().min(1).optional(),
-      /** …and only up to this opset (a provider that lacks the newest version's kernel). */
-      maxOpset: z.number().int().min(1).optional(),
-      note: z.string().optional(),
-    })
-    .strict()
-    .refine(
-      (entry) =>
-        entry.minOpset === undefined ||
-        entry.maxOpset === undefined ||
-        entry.minOpset <= entry.maxOpset,
-      { message: "minOpset must not exceed maxOpset" },
-    ),
-]);
-
-/** The JSON format of a profile (what `rectify optimize --target profile.json` reads). */
-export const targetProfileSchema = z
-  .object({
-    $schema: z.string().optional(),
-    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: "kebab-case, e.g. my-npu" }),
-    description: z.string().min(1),
-    /** Relative cost of ops not listed in `ops` that the target runs (when `runsUnlistedOps`). */
-    defaultCost: z.number().positive().finite().default(1),
-    /** True: ops not listed and not in `unsupported` run natively (a general-purpose runtime); false: only listed ops run. */
-    runsUnlistedOps: z.boolean(),
-    /** Ops the target runs, each with a relative cost (a number, or { cost, note }). */
-    ops: z.record(opName, opEntry).default({}),
-    /** Ops the target lacks (only meaningful with runsUnlistedOps). */
-    unsupported: z.array(opName).default([]),
-    /** When present, substitutes may use only these ops (a subset of what the target runs). */
-    substituteOps: z.array(opName).optional(),
-    /** Why the profile says what it says (sources, measurements). */
-    notes: z.array(z.string()).optional(),
-  })
-  .strict();
-
-/** A profile as written in JSON. */
-export type TargetProfileInput = z.input<typeof targetProfileSchema>;
 
 /** A checked target profile. */
 export interface TargetProfile {
@@ -79,28 +30,15 @@ function qualified(opType: string, domain = ""): string {
 }
 
 /**
- * Checks a parsed JSON value against the schema; TARGET_INVALID names the
- * first problems by JSON path (`ops.Sqrt: expected a positive number`).
+ * A TargetProfile from profile data with defaults applied (what the schema
+ * gives, or a built-in profile's JSON): checks what the schema cannot (an op
+ * both run and unsupported, a substitute op the target does not run).
  */
-export function parseTargetProfile(json: unknown, source = "profile"): TargetProfile {
-  const parsed = targetProfileSchema.safeParse(json);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.slice(0, 5).map((issue) => {
-      const path = issue.path.map(String).join(".") || "(top level)";
-      return `${path}: ${issue.message}`;
-    });
-    const more =
-      parsed.error.issues.length > 5 ? ` (and ${parsed.error.issues.length - 5} more)` : "";
-    throw new RewriteError(
-      "TARGET_INVALID",
-      `${source} is not a valid target profile: ${problems.join("; ")}${more}`,
-      {
-        file: source,
-        path: parsed.error.issues[0]?.path.map(String).join("."),
-      },
-    );
-  }
-  const data = parsed.data;
+export function profileFromData(
+  data: TargetProfileData,
+  source: string,
+  json: TargetProfileInput = data,
+): TargetProfile {
   const costs = new Map<string, number>();
   const opsetRanges = new Map<string, [number, number]>();
   for (const [op, entry] of Object.entries(data.ops)) {

@@ -19,7 +19,7 @@ export function lazyPackage(name: string, load: () => Promise<unknown>): () => P
         throw new RuntimeError(
           "PACKAGE_MISSING",
           `${name} is not installed (or failed to load): install it with \`npm install ${name}\``,
-          { cause: error },
+          { cause: error, missingPackage: name },
         );
       },
     );

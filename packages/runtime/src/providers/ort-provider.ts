@@ -1,6 +1,9 @@
-import { RuntimeError } from "../errors.js";
+import { isRuntimeError, RuntimeError } from "../errors.js";
+import { runtimeSettings } from "../settings.js";
+import { backendFailure } from "./backend-failure.js";
 import type { OrtModule } from "./ort-tensors.js";
 import { runOrtSession } from "./ort-tensors.js";
+import type { OrtWebBuild } from "./ort-web-builds.js";
 import type {
   Availability,
   BackendOptions,
@@ -9,24 +12,39 @@ import type {
 } from "./provider.js";
 
 /** What differs between the onnxruntime-backed providers. */
-export interface OrtProviderSpec {
+export type OrtProviderSpec = {
   readonly name: string;
   readonly priority: number;
   readonly target: string;
   /** The onnxruntime execution provider name passed to InferenceSession.create. */
   readonly executionProvider: string;
-  readonly load: () => Promise<OrtModule>;
   /** Extra availability checks after the package loads (a GPU adapter, …). */
   readonly check?: (ort: OrtModule) => Promise<Availability>;
   /** Session options for this provider and the caller's options. */
   readonly sessionOptions?: (options: BackendOptions, ort: OrtModule) => Record<string, unknown>;
-}
+} & (
+  | {
+      /** An onnxruntime-web build: its .wasm file is placed by wasmPaths, and a failure to fetch it is diagnosed. */
+      readonly build: OrtWebBuild;
+    }
+  | {
+      /** Any other onnxruntime package (onnxruntime-node). */
+      readonly load: () => Promise<OrtModule>;
+    }
+);
 
 /** onnxruntime's CPU provider under its names in onnxruntime-node and -web: nothing falls back from it, and disabling CPU fallback there would reject every model. */
 const cpuExecutionProviders = new Set(["cpu", "wasm"]);
 
 /** An ExecutionProvider over one onnxruntime package and execution provider. */
 export function ortProvider(spec: OrtProviderSpec): ExecutionProvider {
+  const build = "build" in spec ? spec.build : undefined;
+  const load = (options: BackendOptions): Promise<OrtModule> =>
+    "build" in spec
+      ? spec.build.load(options.wasmPaths ?? runtimeSettings().wasmPaths)
+      : spec.load();
+  // A build whose .wasm file could not be had fails the same way for the page's lifetime (onnxruntime-web does not retry).
+  let startFailure: RuntimeError | undefined;
   let availability: Promise<Availability> | undefined;
   return {
     name: spec.name,
@@ -36,11 +54,14 @@ export function ortProvider(spec: OrtProviderSpec): ExecutionProvider {
       availability ??= (async (): Promise<Availability> => {
         let ort: OrtModule;
         try {
-          ort = await spec.load();
+          ort = await load({});
         } catch (error) {
           return {
             available: false,
             reason: error instanceof Error ? error.message : String(error),
+            ...(isRuntimeError(error, "PACKAGE_MISSING") && error.missingPackage
+              ? { missingPackage: error.missingPackage }
+              : {}),
           };
         }
         return spec.check ? spec.check(ort) : { available: true };
@@ -48,9 +69,11 @@ export function ortProvider(spec: OrtProviderSpec): ExecutionProvider {
       return availability;
     },
     async createSession(model, options): Promise<BackendSession> {
-      const ort = await spec.load();
+      const ort = await load(options);
+      if (startFailure) throw startFailure;
       let session: Awaited<ReturnType<OrtModule["InferenceSession"]["create"]>>;
       try {
+        build?.starting();
         session = await ort.InferenceSession.create(model, {
           executionProviders: [spec.executionProvider],
           ...spec.sessionOptions?.(options, ort),
@@ -59,6 +82,11 @@ export function ortProvider(spec: OrtProviderSpec): ExecutionProvider {
             : {}),
         });
       } catch (error) {
+        const failure = build ? await backendFailure(spec.name, build, error) : undefined;
+        if (failure) {
+          startFailure = failure;
+          throw failure;
+        }
         const message = error instanceof Error ? error.message : String(error);
         throw new RuntimeError(
           "MODEL_INVALID",

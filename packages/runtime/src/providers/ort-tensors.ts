@@ -1,4 +1,4 @@
-import type { Feeds, FeedTensor } from "@rectify/rewrite";
+import type { Feeds, FeedTensor } from "@rectify/rewrite/light";
 
 /** What onnxruntime-common's Tensor looks like to us (both ort packages share it). */
 export interface OrtTensorLike {

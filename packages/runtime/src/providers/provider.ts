@@ -1,9 +1,15 @@
-import type { Feeds, FeedTensor } from "@rectify/rewrite";
+import type { Feeds, FeedTensor } from "@rectify/rewrite/light";
+import type { WasmPaths } from "../settings.js";
 
 /** Whether a provider can run here, and if not, why. */
 export type Availability =
   | { readonly available: true }
-  | { readonly available: false; readonly reason: string };
+  | {
+      readonly available: false;
+      readonly reason: string;
+      /** The onnxruntime package that is not installed, when that is why. */
+      readonly missingPackage?: string;
+    };
 
 /** A session of one onnxruntime backend: what @rectify/runtime's sessions wrap. */
 export interface BackendSession {
@@ -25,6 +31,8 @@ export interface BackendOptions {
    * are onnxruntime's CPU provider themselves and ignore it.
    */
   readonly disableCpuFallback?: boolean;
+  /** Where onnxruntime-web's .wasm files are (overrides configureRuntime's; see WasmPaths). */
+  readonly wasmPaths?: WasmPaths;
 }
 
 /**

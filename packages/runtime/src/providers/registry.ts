@@ -1,52 +1,78 @@
 import { RuntimeError } from "../errors.js";
 import type { ExecutionProvider } from "./provider.js";
 
-const registered = new Map<string, ExecutionProvider>();
+/**
+ * The providers sessions can run on: a platform's built-in list, plus any a
+ * user registers (as onnxruntime's registerBackend). Each package entry point
+ * (Node, browser) owns one, made from its built-in list; nothing registers at
+ * import time.
+ */
+export class ProviderRegistry {
+  private readonly registered = new Map<string, ExecutionProvider>();
 
-/** Adds (or replaces, by name) an execution provider. */
-export function registerProvider(provider: ExecutionProvider): void {
-  registered.set(provider.name, provider);
-}
+  constructor(builtins: readonly ExecutionProvider[]) {
+    for (const provider of builtins) this.registered.set(provider.name, provider);
+  }
 
-/** Every registered provider, highest priority first. */
-export function registeredProviders(): ExecutionProvider[] {
-  return [...registered.values()].sort((a, b) => b.priority - a.priority);
-}
+  /** Adds (or replaces, by name) an execution provider. */
+  register(provider: ExecutionProvider): void {
+    this.registered.set(provider.name, provider);
+  }
 
-/** The registered provider named `name`; PROVIDER_UNKNOWN lists the known ones. */
-export function providerNamed(name: string): ExecutionProvider {
-  const provider = registered.get(name);
-  if (!provider) {
+  /** Every provider, highest priority first. */
+  all(): ExecutionProvider[] {
+    return [...this.registered.values()].sort((a, b) => b.priority - a.priority);
+  }
+
+  /** The provider named `name`; PROVIDER_UNKNOWN lists the known ones. */
+  named(name: string): ExecutionProvider {
+    const provider = this.registered.get(name);
+    if (!provider) {
+      throw new RuntimeError(
+        "PROVIDER_UNKNOWN",
+        `unknown provider "${name}"; registered here: ${[...this.registered.keys()].join(", ") || "none"}`,
+      );
+    }
+    return provider;
+  }
+
+  /**
+   * The first available provider among `names` (default: all, by priority).
+   * NO_PROVIDER lists each provider tried and why it failed; when every one
+   * failed for want of its onnxruntime package, PACKAGE_MISSING names them.
+   */
+  async choose(names?: readonly string[]): Promise<ExecutionProvider> {
+    const candidates = names?.length ? names.map((name) => this.named(name)) : this.all();
+    const failures: string[] = [];
+    const missing = new Set<string>();
+    let packageless = 0;
+    for (const provider of candidates) {
+      let availability: Awaited<ReturnType<ExecutionProvider["availability"]>>;
+      try {
+        availability = await provider.availability();
+      } catch (error) {
+        availability = {
+          available: false,
+          reason: error instanceof Error ? error.message : String(error),
+        };
+      }
+      if (availability.available) return provider;
+      failures.push(`${provider.name}: ${availability.reason}`);
+      if (availability.missingPackage) {
+        missing.add(availability.missingPackage);
+        packageless++;
+      }
+    }
+    // Every provider lacked its package: that, not the environment, is what to fix.
+    if (packageless > 0 && packageless === candidates.length)
+      throw new RuntimeError(
+        "PACKAGE_MISSING",
+        `no onnxruntime package is installed for ${candidates.map((provider) => provider.name).join(", ")}: install ${[...missing].join(" or ")} (\`npm install ${[...missing][0]}\`)`,
+        { missingPackage: [...missing][0]! },
+      );
     throw new RuntimeError(
-      "PROVIDER_UNKNOWN",
-      `unknown provider "${name}"; registered here: ${[...registered.keys()].join(", ") || "none"}`,
+      "NO_PROVIDER",
+      `no execution provider is available here (${failures.join("; ")})`,
     );
   }
-  return provider;
-}
-
-/**
- * The first available provider among `names` (default: every registered one,
- * by priority). NO_PROVIDER lists each provider tried and why it failed.
- */
-export async function chooseProvider(names?: readonly string[]): Promise<ExecutionProvider> {
-  const candidates = names?.length ? names.map(providerNamed) : registeredProviders();
-  const failures: string[] = [];
-  for (const provider of candidates) {
-    let availability: Awaited<ReturnType<ExecutionProvider["availability"]>>;
-    try {
-      availability = await provider.availability();
-    } catch (error) {
-      availability = {
-        available: false,
-        reason: error instanceof Error ? error.message : String(error),
-      };
-    }
-    if (availability.available) return provider;
-    failures.push(`${provider.name}: ${availability.reason}`);
-  }
-  throw new RuntimeError(
-    "NO_PROVIDER",
-    `no execution provider is available here (${failures.join("; ")})`,
-  );
 }

@@ -1,5 +1,5 @@
 import type { Model } from "@rectify/onnx";
-import { builtinTarget, type UnsupportedOp, unsupportedOps } from "@rectify/rewrite";
+import { builtinTarget, type UnsupportedOp, unsupportedOps } from "@rectify/rewrite/light";
 import type { ExecutionProvider } from "../providers/provider.js";
 
 /** Which nodes a provider would not run natively (they fall back to the CPU), by op. */

@@ -1,18 +1,18 @@
 import { decodeModel, encodeModel, encodeModelInline, Model, modelTensors } from "@rectify/onnx";
+import type { RewriteReport } from "@rectify/rewrite";
 import {
   builtinTarget,
   declaredInputs,
   type Feeds,
   type FeedTensor,
   type InputDeclaration,
-  optimizeModel,
-  type RewriteReport,
   randomFeeds,
-} from "@rectify/rewrite";
+} from "@rectify/rewrite/light";
 import { RuntimeError } from "../errors.js";
 import type { BackendSession, ExecutionProvider } from "../providers/provider.js";
-import { chooseProvider } from "../providers/registry.js";
+import type { ProviderRegistry } from "../providers/registry.js";
 import { type FallbackReport, fallbackReport } from "../report/fallback.js";
+import type { WasmPaths } from "../settings.js";
 import { feedValidator } from "./validate-feeds.js";
 
 /** Where a model comes from: a path (Node) or URL, its bytes, or an @rectify/onnx model. */
@@ -30,6 +30,8 @@ export interface SessionOptions {
   readonly disableCpuFallback?: boolean;
   /** Warm-up runs on seeded random inputs before the session is returned (default 0). */
   readonly warmup?: number;
+  /** Where onnxruntime-web's .wasm files are served from (default: configureRuntime's, else next to the bundle); see WasmPaths. */
+  readonly wasmPaths?: WasmPaths;
 }
 
 /** How a model source becomes bytes on this platform (Node reads paths; browsers fetch). */
@@ -121,18 +123,21 @@ function encodeForRuntime(model: Model): Uint8Array {
   return encodeModel(model);
 }
 
-/** @internal createSession with the platform's source loader (the package entry points bind it). */
+/** @internal createSession with the platform's source loader and providers (the package entry points bind them). */
 export async function createSessionWith(
   load: SourceLoader,
+  registry: ProviderRegistry,
   source: ModelSource,
   options: SessionOptions = {},
 ): Promise<Session> {
   const { model, bytes } = await toModelAndBytes(source, load);
-  const provider: ExecutionProvider = await chooseProvider(options.providers);
+  const provider: ExecutionProvider = await registry.choose(options.providers);
   let runBytes = bytes;
   let report: RewriteReport | undefined;
   let rewritten: Model | undefined;
   if (options.rewrite) {
+    // The rewriter (patterns, planner, kernels, zod) loads only when asked for: a bundle that never rewrites stays small.
+    const { optimizeModel } = await import("@rectify/rewrite");
     const result = await optimizeModel(() => decodeModel(bytes), {
       target: builtinTarget(provider.target),
       ...(options.rewrite.budget !== undefined ? { budget: options.rewrite.budget } : {}),
@@ -146,6 +151,7 @@ export async function createSessionWith(
   const backend = await provider.createSession(runBytes, {
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
     ...(options.disableCpuFallback ? { disableCpuFallback: true } : {}),
+    ...(options.wasmPaths !== undefined ? { wasmPaths: options.wasmPaths } : {}),
   });
   const inputs = declaredInputs(rewritten ?? model);
   const session = new Session(

@@ -1,4 +1,4 @@
-import type { Feeds, InputDeclaration } from "@rectify/rewrite";
+import type { Feeds, InputDeclaration } from "@rectify/rewrite/light";
 import { RuntimeError } from "../errors.js";
 
 function expectedShape(declaration: InputDeclaration): string {

@@ -1,20 +1,6 @@
-import { lazyPackage } from "./load-package.js";
+import { loadOrtNode } from "./ort-node.js";
 import { ortProvider } from "./ort-provider.js";
 import type { ExecutionProvider } from "./provider.js";
-
-/** onnxruntime-node, loaded on first use. */
-export const loadOrtNode = lazyPackage("onnxruntime-node", () => import("onnxruntime-node"));
-
-/** onnxruntime-node's CPU provider. */
-export const cpuProvider: ExecutionProvider = ortProvider({
-  name: "cpu",
-  priority: 100,
-  target: "ort-cpu",
-  executionProvider: "cpu",
-  load: loadOrtNode,
-  sessionOptions: (options) =>
-    options.threads !== undefined ? { intraOpNumThreads: options.threads } : {},
-});
 
 /**
  * onnxruntime-node's WebGPU provider (Dawn inside the package): the same C++

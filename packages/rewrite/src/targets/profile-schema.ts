@@ -1,0 +1,85 @@
+import { z } from "zod";
+import { RewriteError } from "../errors/rewrite-error.js";
+import { profileFromData, type TargetProfile } from "./profile.js";
+
+// The JSON format of target profiles, checked with zod. Only user files go
+// through it: built-in profiles are checked against it by the tests and built
+// without it (targets/index.ts), so code that needs just the built-ins (the
+// runtime's fallback report) does not load zod.
+
+const opName = z.string().regex(/^([a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*\.)?[A-Z][A-Za-z0-9]*$/, {
+  message: 'an op type such as "Sqrt", or "com.microsoft.FastGelu" for another domain',
+});
+
+const opEntry = z.union([
+  z.number().positive().finite(),
+  z
+    .object({
+      cost: z.number().positive().finite(),
+      /** The op runs only from this opset on (a provider with kernels for some opset versions only). */
+      minOpset: z.number().int().min(1).optional(),
+      /** …and only up to this opset (a provider that lacks the newest version's kernel). */
+      maxOpset: z.number().int().min(1).optional(),
+      note: z.string().optional(),
+    })
+    .strict()
+    .refine(
+      (entry) =>
+        entry.minOpset === undefined ||
+        entry.maxOpset === undefined ||
+        entry.minOpset <= entry.maxOpset,
+      { message: "minOpset must not exceed maxOpset" },
+    ),
+]);
+
+/** The JSON format of a profile (what `rectify optimize --target profile.json` reads). */
+export const targetProfileSchema = z
+  .object({
+    $schema: z.string().optional(),
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: "kebab-case, e.g. my-npu" }),
+    description: z.string().min(1),
+    /** Relative cost of ops not listed in `ops` that the target runs (when `runsUnlistedOps`). */
+    defaultCost: z.number().positive().finite().default(1),
+    /** True: ops not listed and not in `unsupported` run natively (a general-purpose runtime); false: only listed ops run. */
+    runsUnlistedOps: z.boolean(),
+    /** Ops the target runs, each with a relative cost (a number, or { cost, note }). */
+    ops: z.record(opName, opEntry).default({}),
+    /** Ops the target lacks (only meaningful with runsUnlistedOps). */
+    unsupported: z.array(opName).default([]),
+    /** When present, substitutes may use only these ops (a subset of what the target runs). */
+    substituteOps: z.array(opName).optional(),
+    /** Why the profile says what it says (sources, measurements). */
+    notes: z.array(z.string()).optional(),
+  })
+  .strict();
+
+/** A profile as written in JSON. */
+export type TargetProfileInput = z.input<typeof targetProfileSchema>;
+
+/** A profile after the schema's defaults are applied. */
+export type TargetProfileData = z.output<typeof targetProfileSchema>;
+
+/**
+ * Checks a parsed JSON value against the schema; TARGET_INVALID names the
+ * first problems by JSON path (`ops.Sqrt: expected a positive number`).
+ */
+export function parseTargetProfile(json: unknown, source = "profile"): TargetProfile {
+  const parsed = targetProfileSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.slice(0, 5).map((issue) => {
+      const path = issue.path.map(String).join(".") || "(top level)";
+      return `${path}: ${issue.message}`;
+    });
+    const more =
+      parsed.error.issues.length > 5 ? ` (and ${parsed.error.issues.length - 5} more)` : "";
+    throw new RewriteError(
+      "TARGET_INVALID",
+      `${source} is not a valid target profile: ${problems.join("; ")}${more}`,
+      {
+        file: source,
+        path: parsed.error.issues[0]?.path.map(String).join("."),
+      },
+    );
+  }
+  return profileFromData(parsed.data, source, json as TargetProfileInput);
+}

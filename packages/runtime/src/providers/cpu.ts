@@ -1,0 +1,14 @@
+import { loadOrtNode } from "./ort-node.js";
+import { ortProvider } from "./ort-provider.js";
+import type { ExecutionProvider } from "./provider.js";
+
+/** onnxruntime-node's CPU provider (Node). */
+export const cpuProvider: ExecutionProvider = ortProvider({
+  name: "cpu",
+  priority: 100,
+  target: "ort-cpu",
+  executionProvider: "cpu",
+  load: loadOrtNode,
+  sessionOptions: (options) =>
+    options.threads !== undefined ? { intraOpNumThreads: options.threads } : {},
+});
