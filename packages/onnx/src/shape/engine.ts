@@ -188,7 +188,7 @@ export class ShapeInference {
 
   private inferNode(node: Node, scope: GraphScope): void {
     const domain = node.domain === "ai.onnx" ? "" : node.domain;
-    const rule = shapeRules[domain === "" ? node.opType : `${domain}::${node.opType}`];
+    const rule = shapeRules()[domain === "" ? node.opType : `${domain}::${node.opType}`];
     const fn = rule ? undefined : this.model.findFunction(node.domain, node.opType, node.overload);
     const settled = new Set<number>();
     try {

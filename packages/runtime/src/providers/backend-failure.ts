@@ -22,7 +22,9 @@ export async function backendFailure(
   const message = error instanceof Error ? error.message : String(error);
   if (!backendStart.test(message)) return undefined;
   const url = build.wasmUrl();
-  const found = url === undefined ? undefined : await probe(url);
+  // Only a web URL can be asked whether it serves the file; a path (Node) failed to open, as the message says.
+  const found =
+    url !== undefined && /^https?:$/i.test(absoluteProtocol(url)) ? await probe(url) : undefined;
   const serve = `serve ${build.wasmFile} from node_modules/onnxruntime-web/dist/ there, or say where it is with configureRuntime({ wasmPaths }) (see @rectify/runtime's README, "Browser deployment")`;
   if (found === undefined || !found.ok) {
     const where =
@@ -45,8 +47,6 @@ export async function backendFailure(
 
 /** Whether `url` serves a .wasm file (a HEAD request: no 28 MB download to learn it). */
 async function probe(url: string): Promise<{ ok: true } | { ok: false; problem: string }> {
-  if (typeof fetch !== "function" || !/^https?:/i.test(absoluteProtocol(url)))
-    return { ok: false, problem: "cannot be checked here" };
   try {
     const response = await fetch(url, { method: "HEAD" });
     if (!response.ok) return { ok: false, problem: `HTTP ${response.status}` };

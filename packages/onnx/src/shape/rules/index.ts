@@ -26,33 +26,45 @@ import { squeezeRules } from "./squeeze.js";
 import { textRules } from "./text.js";
 import { trainingRules } from "./training.js";
 
-/** Every op with an inference rule (default domain by op type, others as `domain::op`); ops missing here leave their outputs unknown. */
-export const shapeRules: RuleTable = Object.assign(
-  Object.create(null) as Record<string, never>,
-  elementwiseRules,
-  constantRules,
-  generatorRules,
-  reshapeRules,
-  sliceRules,
-  squeezeRules,
-  layoutRules,
-  splitRules,
-  padResizeRules,
-  gatherRules,
-  concatRules,
-  convPoolRules,
-  matmulRules,
-  reductionRules,
-  recurrentRules,
-  controlFlowRules,
-  sequenceRules,
-  lossRules,
-  quantizationRules,
-  samplingRules,
-  normalizationRules,
-  textRules,
-  imageRules,
-  einsumRules,
-  signalRules,
-  trainingRules,
-);
+let table: RuleTable | undefined;
+
+/**
+ * Every op with an inference rule (default domain by op type, others as
+ * `domain::op`); ops missing here leave their outputs unknown. Built on first
+ * use: a bundle that decodes models but never infers shapes (the runtime's)
+ * then drops the rules.
+ */
+export function shapeRules(): RuleTable {
+  if (table) return table;
+  const all: RuleTable = Object.assign(
+    Object.create(null) as Record<string, never>,
+    elementwiseRules,
+    constantRules,
+    generatorRules,
+    reshapeRules,
+    sliceRules,
+    squeezeRules,
+    layoutRules,
+    splitRules,
+    padResizeRules,
+    gatherRules,
+    concatRules,
+    convPoolRules,
+    matmulRules,
+    reductionRules,
+    recurrentRules,
+    controlFlowRules,
+    sequenceRules,
+    lossRules,
+    quantizationRules,
+    samplingRules,
+    normalizationRules,
+    textRules,
+    imageRules,
+    einsumRules,
+    signalRules,
+    trainingRules,
+  );
+  table = all;
+  return all;
+}
