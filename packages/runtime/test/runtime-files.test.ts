@@ -49,6 +49,8 @@ describe("onnxruntime-web's runtime file", () => {
 });
 
 describe("choosing a provider without onnxruntime", () => {
+  // A variable, so TypeScript does not look for the package's types.
+  const absentPackage: string = "onnxruntime-absent-for-this-test";
   const absent = (name: string) =>
     ortProvider({
       name,
@@ -56,7 +58,7 @@ describe("choosing a provider without onnxruntime", () => {
       target: "ort-cpu",
       executionProvider: "cpu",
       // A real import of a package that is not installed.
-      load: lazyPackage("onnxruntime-absent", () => import("onnxruntime-absent-for-this-test")),
+      load: lazyPackage("onnxruntime-absent", () => import(absentPackage)),
     });
 
   it("is PACKAGE_MISSING naming the package when no provider's package is installed", async () => {
