@@ -8,6 +8,7 @@ import { CliError, exitCodes } from "../io/cli-error.js";
 import { randomSizes } from "../io/input-sizes.js";
 import { isProfilePath, loadModelFile, loadTarget } from "../io/load.js";
 import { readInputFeeds } from "../io/read-inputs.js";
+import { assertRuntimeInstalled } from "../io/runtime-package.js";
 import { writeFileAtomic } from "../io/write-atomic.js";
 import { formatReport } from "../output/format-report.js";
 import { progressReporter } from "../output/progress.js";
@@ -62,6 +63,9 @@ export async function optimizeCommand(
       "--dim and --input-shape size random inputs; --inputs files bring their own shapes",
     );
   const target = await loadTarget(options.target);
+  const provider = options.provider ?? defaultProvider(target.name);
+  // Before any work: a missing onnxruntime ends here, with what to install, and nothing written.
+  if (verify) assertRuntimeInstalled(provider, "optimize");
   // Validated before anything runs or is written: a model with a cycle or a missing input is refused, not copied.
   const loaded = options.example
     ? buildExampleModel()
@@ -90,7 +94,7 @@ export async function optimizeCommand(
       ...(verify
         ? {
             evaluator: createEvaluator({
-              provider: options.provider ?? defaultProvider(target.name),
+              provider,
               // onnxruntime is handed bytes: external data is read from the model's folder and inlined.
               ...(path ? { modelFolder: dirname(path) } : {}),
             }),

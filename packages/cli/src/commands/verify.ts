@@ -14,6 +14,7 @@ import { createEvaluator } from "@rectify/runtime";
 import { CliError, exitCodes } from "../io/cli-error.js";
 import { loadModelFile } from "../io/load.js";
 import { readInputFeeds } from "../io/read-inputs.js";
+import { assertRuntimeInstalled } from "../io/runtime-package.js";
 import { formatNumber, formatTable } from "../output/table.js";
 
 /** Options of `rectify verify`. */
@@ -47,6 +48,8 @@ export async function verifyCommand(
       "USAGE",
       "give either --max-output-error (an absolute limit) or --atol/--rtol (a tolerance), not both",
     );
+  const provider = options.provider ?? "cpu";
+  assertRuntimeInstalled(provider, "verify");
   const a = await loadModelFile(first, { validate: true });
   const b = await loadModelFile(second, { validate: true });
   const feeds: Feeds = options.inputs?.length
@@ -56,7 +59,7 @@ export async function verifyCommand(
         ...(options.dim ? { dynamicDims: options.dim } : {}),
         ...(options.inputShape ? { inputShapes: options.inputShape } : {}),
       });
-  const evaluator = createEvaluator({ provider: options.provider ?? "cpu" });
+  const evaluator = createEvaluator({ provider });
   // Inline: onnxruntime given bytes would look for external data in the working directory.
   const reference = await runOnEvaluator(evaluator, encodeModelInline(a), feeds, first).catch(
     (error: unknown) => {

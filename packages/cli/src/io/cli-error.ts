@@ -11,7 +11,7 @@ export const exitCodes = {
   badInput: 2,
   /** The error budget, --max-output-error or verify's tolerance was not met. */
   budgetNotMet: 3,
-  /** onnxruntime failed to run a model. */
+  /** onnxruntime is not installed where a command needs it (RUNTIME_MISSING), failed to load, or failed to run a model. */
   runtimeFailure: 4,
 } as const;
 
@@ -27,6 +27,8 @@ export type CliErrorCode =
   | "PROFILE_INVALID"
   /** An output path (-o, its external-data file, --report) cannot or must not be written. */
   | "OUTPUT_INVALID"
+  /** The onnxruntime package verification needs (onnxruntime-node, or onnxruntime-web for --provider wasm) is not installed. */
+  | "RUNTIME_MISSING"
   /** A bug or an unexpected failure. */
   | "INTERNAL";
 
@@ -53,6 +55,8 @@ export interface Failure {
 export function describeFailure(error: unknown): Failure {
   if (error instanceof CliError)
     return { exitCode: error.exitCode, code: error.code, message: error.message };
+  const unloadable = packageMissing(error);
+  if (unloadable) return unloadable;
   if (isRewriteError(error)) {
     const exitCode =
       error.code === "BUDGET_NOT_MET"
@@ -91,6 +95,28 @@ export function describeFailure(error: unknown): Failure {
     code: "INTERNAL",
     message: oneLine(`internal error: ${message} (run with --debug for the stack trace)`),
   };
+}
+
+/**
+ * An onnxruntime package that is installed but failed to load (a missing
+ * native library, a broken copy): the rewriter wraps the runtime's
+ * PACKAGE_MISSING as a failed evaluation (or as inputs the original cannot
+ * run on), which would blame the model or the inputs. Reported as what it
+ * is, with the loader's own message.
+ */
+function packageMissing(error: unknown): Failure | undefined {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 8; depth++) {
+    if (isRuntimeError(cause, "PACKAGE_MISSING")) {
+      const reason = cause.cause instanceof Error ? `: ${cause.cause.message}` : "";
+      return {
+        exitCode: exitCodes.runtimeFailure,
+        code: cause.code,
+        message: oneLine(`${cause.message}${reason}`),
+      };
+    }
+    cause = cause.cause;
+  }
+  return undefined;
 }
 
 /** Error lines are one line each, so scripts can grep them. */

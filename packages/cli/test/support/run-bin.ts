@@ -12,13 +12,19 @@ export interface BinResult {
   readonly stderr: string;
 }
 
-/** Spawns `node dist/bin.js …argv` in `cwd`; `onStart` gets the child (to signal it). */
+/**
+ * Spawns `node dist/bin.js …argv` in `cwd`; `onStart` gets the child (to signal it).
+ * With `executable`, spawns that file instead (an installed `node_modules/.bin/rectify`, run by its `#!` line as a shell would).
+ */
 export function runBin(
   argv: readonly string[],
-  options: { cwd?: string; onStart?: (child: ChildProcess) => void } = {},
+  options: { cwd?: string; executable?: string; onStart?: (child: ChildProcess) => void } = {},
 ): Promise<BinResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [binPath, ...argv], {
+    const [file, args] = options.executable
+      ? [options.executable, [...argv]]
+      : [process.execPath, [binPath, ...argv]];
+    const child = spawn(file, args, {
       cwd: options.cwd ?? process.cwd(),
       stdio: ["ignore", "pipe", "pipe"],
     });
