@@ -59,6 +59,7 @@ export {
   dataTypeName,
   parseDataType,
   rawByteLength,
+  type TypedField,
 } from "./tensor/data-type.js";
 export {
   bfloat16BitsToNumber,
