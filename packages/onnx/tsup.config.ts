@@ -1,7 +1,9 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  // index.ts for Node; index.browser.ts for browsers (no Node built-ins). Code
+  // they share goes to one chunk, so OnnxError and the IR classes stay one.
+  entry: ["src/index.ts", "src/index.browser.ts"],
   format: ["esm"],
   dts: true,
   sourcemap: true,

@@ -71,6 +71,7 @@ export {
   where,
 } from "./expression/expression.js";
 export { erf, erfc, normalCdf, normalPdf, sigmoid, softplus } from "./math/special.js";
+export type { WasmMemory } from "./wasm/wasm-api.js";
 /** WASM SIMD (f32x4) kernels for every activation: `loadWasmKernels()` → `wasm.kernel(activation)`, `wasm.allocate(n)`. */
 export {
   loadWasmKernels,
@@ -84,5 +85,18 @@ export {
   type WebGpuKernel,
   type WebGpuKernelOptions,
 } from "./webgpu/webgpu-kernel.js";
-export type { WebGpuDevice } from "./webgpu/webgpu-types.js";
+export type {
+  WebGpuBindGroup,
+  WebGpuBindGroupLayout,
+  WebGpuBuffer,
+  WebGpuCommandBuffer,
+  WebGpuCommandEncoder,
+  WebGpuCompilationMessage,
+  WebGpuComputePass,
+  WebGpuComputePipeline,
+  WebGpuDevice,
+  WebGpuError,
+  WebGpuQueue,
+  WebGpuShaderModule,
+} from "./webgpu/webgpu-types.js";
 export { type WgslOptions, wgslSource } from "./webgpu/wgsl.js";

@@ -26,6 +26,7 @@ export type { MatchContext, PatternMatch, SiteRule } from "./patterns/rule.js";
 export { singleOpRules } from "./patterns/single-ops.js";
 export type { Candidate, Rejection } from "./plan/candidate.js";
 export { histogramCost } from "./plan/cost.js";
+export type { SiteSample } from "./plan/fit-candidates.js";
 export {
   findTypedSites,
   type ModelPlan,
@@ -77,6 +78,7 @@ export {
   compareOutputs,
   defaultRelativeFloor,
   type ElementAt,
+  type JsonNumber,
   type OutputComparison,
   tinyNormRms,
 } from "./verify/compare.js";

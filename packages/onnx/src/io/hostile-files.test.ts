@@ -8,7 +8,8 @@ import { decodeModel } from "../codec/decode.js";
 import { modelTensors } from "../ir/tensors.js";
 import { DataType } from "../tensor/data-type.js";
 import { loadModel } from "./load.js";
-import { encodeModelInline, saveModel, saveModelPaths } from "./save.js";
+import { encodeModelInline } from "./plan-external.js";
+import { saveModel, saveModelPaths } from "./save.js";
 import { trackTemporaryFile } from "./temporary-files.js";
 
 let root: string;

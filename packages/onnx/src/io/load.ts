@@ -3,13 +3,8 @@ import { decodeModel } from "../codec/decode.js";
 import { OnnxError } from "../errors/onnx-error.js";
 import type { Model } from "../ir/model.js";
 import { modelTensors } from "../ir/tensors.js";
+import type { LoadOptions } from "./options.js";
 import { NotRegularFile, openRegularFile } from "./regular-file.js";
-
-/** Options for loadModel. */
-export interface LoadOptions {
-  /** "load" (default) reads external tensor data now; "skip" leaves it for loadExternalData. */
-  externalData?: "load" | "skip";
-}
 
 /** Reads and decodes an ONNX file; external tensor data is read from files beside it. */
 export async function loadModel(path: string, options: LoadOptions = {}): Promise<Model> {

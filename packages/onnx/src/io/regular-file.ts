@@ -1,17 +1,6 @@
 import type { Stats } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
-
-/** What kind of file system entry `stats` describes, as a phrase for messages ("a directory", "a FIFO"). */
-export function fileKind(stats: Stats): string {
-  if (stats.isFile()) return "a regular file";
-  if (stats.isDirectory()) return "a directory";
-  if (stats.isFIFO()) return "a FIFO (named pipe)";
-  if (stats.isSocket()) return "a socket";
-  if (stats.isCharacterDevice()) return "a character device";
-  if (stats.isBlockDevice()) return "a block device";
-  if (stats.isSymbolicLink()) return "a symbolic link";
-  return "not a regular file";
-}
+import { fileKind } from "./file-kind.js";
 
 /** Why a path could not be opened as a regular file: `reason` is a phrase for a message. */
 export class NotRegularFile extends Error {
