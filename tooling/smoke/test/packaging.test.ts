@@ -8,15 +8,19 @@ const tarballs = Object.entries(inject("tarballs"));
 const root = inject("smokeRoot");
 
 describe("package linters on the packed tarballs", () => {
-  it.each(tarballs)("publint --strict %s", async (name, tarball) => {
+  it.concurrent.each(tarballs)("publint --strict %s", async (name, tarball) => {
     const result = await step(`publint --strict ${name}`, () => publint(tarball, root));
     expect(result.stdout).not.toMatch(/warning|error/i);
   });
 
-  it.each(tarballs)("attw --profile esm-only %s", async (name, tarball) => {
+  it.concurrent.each(tarballs)("attw --profile esm-only %s", async (name, tarball) => {
     const result = await step(`attw --profile esm-only ${name}`, () =>
       arethetypeswrong(tarball, root),
     );
-    expect(result.stdout).not.toMatch(/❌|💀|🥴/);
+    // attw exits 1 on a problem; also no problem mark outside the resolutions the profile ignores.
+    const problems = result.stdout
+      .split("\n")
+      .filter((line) => /❌|💀|🥴|⚠️/u.test(line) && !line.includes("(ignored"));
+    expect(problems, result.stdout).toEqual([]);
   });
 });

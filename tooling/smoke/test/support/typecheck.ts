@@ -31,7 +31,7 @@ export async function use(): Promise<number> {
   const name: string = softplus.name;
   const { report, changed } = await optimizeModel(() => model, { target: builtinTarget("algebraic"), budget: 1e-3 });
   const substituted: boolean = changed && report.budget > 0;
-  const targets = builtinTargets();
+  const targets = builtinTargets;
   const feeds = randomFeeds(model, { seed: 1 });
   const fromFiles = await readFeeds(model, []);
   configureRuntime({ wasmPaths: { wasm: "/ort-wasm-simd-threaded.jsep.wasm" } });
