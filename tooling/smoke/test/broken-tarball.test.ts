@@ -9,14 +9,20 @@ import { importWithNode } from "./support/consumer.js";
 import { repackWithout } from "./support/pack.js";
 import { projectWithReplacedPackage } from "./support/project.js";
 import { step } from "./support/steps.js";
+import { typeCheck } from "./support/typecheck.js";
+import { publishedPackages } from "./support/workspace.js";
 
 const full = inject("fullProject");
 const root = inject("smokeRoot");
 const runtimeTarball = inject("tarballs")["@rectify/runtime"]!;
 
-async function projectWithRuntimeLacking(file: string): Promise<string> {
+async function projectWithRuntimeLacking(files: string | readonly string[]): Promise<string> {
   const work = await mkdtemp(join(root, "broken-"));
-  const tarball = await repackWithout(runtimeTarball, [file], work);
+  const tarball = await repackWithout(
+    runtimeTarball,
+    typeof files === "string" ? [files] : files,
+    work,
+  );
   return projectWithReplacedPackage(full, "@rectify/runtime", tarball, work);
 }
 
@@ -42,6 +48,23 @@ describe("a tarball that lacks a file it needs fails the smoke test", () => {
     );
     await expect(importing).rejects.toThrow(
       /command failed \(exit code 1[\s\S]*ERR_MODULE_NOT_FOUND[\s\S]*index\.node\.js/,
+    );
+  });
+
+  // TypeScript, unlike Node, falls back to the next condition when a `types`
+  // target is missing (without index.node.d.ts alone, node16 picks the browser
+  // types and passes), so this tarball lacks both entry declarations.
+  it("without its type declarations: the node16 type-check fails and names the package", async () => {
+    const project = await step(
+      "repack @rectify/runtime without dist/index.{node,browser}.d.ts",
+      () => projectWithRuntimeLacking(["dist/index.node.d.ts", "dist/index.browser.d.ts"]),
+    );
+    const entryPoints = publishedPackages().flatMap((pkg) => pkg.entryPoints);
+    const checking = step("tsc --noEmit node16 (expected to fail)", () =>
+      typeCheck(project, entryPoints, "node16"),
+    );
+    await expect(checking).rejects.toThrow(
+      /command failed \(exit code 2[\s\S]*TS7016[\s\S]*@rectify\/runtime/,
     );
   });
 });

@@ -2,7 +2,8 @@
 // two fresh projects under os.tmpdir(), shared by all test files:
 // - "bare": only the tarballs (and @types/node, as a TypeScript user has):
 //   what `npm install @rectify/cli` gives, without installing onnxruntime;
-// - "full": the tarballs plus onnxruntime-node and onnxruntime-web 1.30.0.
+// - "full": the tarballs plus onnxruntime-node and onnxruntime-web 1.30.0
+//   (and @types/node).
 // Removes everything afterwards.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -47,7 +48,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
         createProject(join(root, "bare"), [...Object.values(tarballs), typesNodeSpec]),
       ),
       step(`npm install the tarballs + ${onnxruntimeSpecs.join(" + ")} (full project)`, () =>
-        createProject(join(root, "full"), [...Object.values(tarballs), ...onnxruntimeSpecs]),
+        createProject(join(root, "full"), [
+          ...Object.values(tarballs),
+          ...onnxruntimeSpecs,
+          typesNodeSpec,
+        ]),
       ),
     ]);
     project.provide("smokeRoot", root);
