@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { loadModel } from "@rectify/onnx";
 import { RuntimeError } from "./errors.js";
-import { type PlatformRuntime, platformRuntime } from "./platform.js";
+import { platformRuntime } from "./platform.js";
 import { nodeProviders } from "./providers/builtin-node.js";
 
 export * from "./common.js";
@@ -29,18 +29,11 @@ async function loadNodeSource(source: string | URL) {
 }
 
 // Node: cpu (onnxruntime-node), then wasm (onnxruntime-web), then webgpu where an adapter exists.
-const runtime = /* @__PURE__ */ platformRuntime(nodeProviders, loadNodeSource);
-
-/** Creates a session: picks the first available provider (or the first of `options.providers` that is), optionally rewrites the model for it, validates feeds on each run. */
-export const createSession: PlatformRuntime["createSession"] = runtime.createSession;
-/** @rectify/rewrite's Evaluator on one provider (default cpu): a session per run, released after it. */
-export const createEvaluator: PlatformRuntime["createEvaluator"] = runtime.createEvaluator;
-/** Adds (or replaces, by name) an execution provider, as onnxruntime's registerBackend does. */
-export const registerProvider: PlatformRuntime["registerProvider"] = runtime.registerProvider;
-/** Every provider (built-in and registered), highest priority first. */
-export const registeredProviders: PlatformRuntime["registeredProviders"] =
-  runtime.registeredProviders;
-/** The provider named `name`; PROVIDER_UNKNOWN lists the known ones. */
-export const providerNamed: PlatformRuntime["providerNamed"] = runtime.providerNamed;
-/** The first available provider among `names` (default: all by priority); NO_PROVIDER says why each failed, PACKAGE_MISSING what to install. */
-export const chooseProvider: PlatformRuntime["chooseProvider"] = runtime.chooseProvider;
+export const {
+  createSession,
+  createEvaluator,
+  registerProvider,
+  registeredProviders,
+  providerNamed,
+  chooseProvider,
+} = /* @__PURE__ */ platformRuntime(nodeProviders, loadNodeSource);

@@ -12,11 +12,17 @@ import {
 
 /** The functions each entry point exports, bound to its platform's providers and source loader. */
 export interface PlatformRuntime {
+  /** Creates a session: picks the first available provider (or the first of `options.providers` that is), optionally rewrites the model for it, validates feeds on each run. */
   createSession(source: ModelSource, options?: SessionOptions): Promise<Session>;
+  /** @rectify/rewrite's Evaluator on one provider (default cpu): a session per run, released after it. */
   createEvaluator(options?: EvaluatorOptions): Evaluator;
+  /** Adds (or replaces, by name) an execution provider, as onnxruntime's registerBackend does. */
   registerProvider(provider: ExecutionProvider): void;
+  /** Every provider (built-in and registered), highest priority first. */
   registeredProviders(): ExecutionProvider[];
+  /** The provider named `name`; PROVIDER_UNKNOWN lists the known ones. */
   providerNamed(name: string): ExecutionProvider;
+  /** The first available provider among `names` (default: all by priority); NO_PROVIDER says why each failed, PACKAGE_MISSING what to install. */
   chooseProvider(names?: readonly string[]): Promise<ExecutionProvider>;
 }
 
