@@ -18,7 +18,9 @@ export type OrtProviderSpec = {
   readonly target: string;
   /** The onnxruntime execution provider name passed to InferenceSession.create. */
   readonly executionProvider: string;
-  /** Extra availability checks after the package loads (a GPU adapter, …). */
+  /** What the environment must offer before the package is even loaded (a WebGPU adapter): a page without one never downloads the build. */
+  readonly environment?: () => Promise<Availability>;
+  /** Extra availability checks after the package loads (a session on onnxruntime-node's WebGPU, …). */
   readonly check?: (ort: OrtModule) => Promise<Availability>;
   /** Session options for this provider and the caller's options. */
   readonly sessionOptions?: (options: BackendOptions, ort: OrtModule) => Record<string, unknown>;
@@ -52,6 +54,8 @@ export function ortProvider(spec: OrtProviderSpec): ExecutionProvider {
     target: spec.target,
     availability() {
       availability ??= (async (): Promise<Availability> => {
+        const environment = await spec.environment?.();
+        if (environment && !environment.available) return environment;
         let ort: OrtModule;
         try {
           ort = await load({});

@@ -16,5 +16,5 @@ export const webGpuJsepProvider: ExecutionProvider = ortProvider({
   target: "ort-webgpu-jsep",
   executionProvider: "webgpu",
   build: ortWebMain,
-  check: () => webGpuAdapterAvailability(),
+  environment: webGpuAdapterAvailability,
 });

@@ -10,5 +10,5 @@ export const webGpuProvider: ExecutionProvider = ortProvider({
   target: "ort-webgpu",
   executionProvider: "webgpu",
   build: ortWebGpu,
-  check: () => webGpuAdapterAvailability(),
+  environment: webGpuAdapterAvailability,
 });
