@@ -21,7 +21,8 @@ export default defineConfig({
             {
               // One chunk per onnxruntime-web build (ort.bundle.min, ort.webgpu.bundle.min).
               debugName: "onnxruntime-web builds",
-              name: (id) => /[\\/]onnxruntime-web[\\/]dist[\\/](ort[\w.]*)\.mjs$/.exec(id)?.[1] ?? null,
+              name: (id) =>
+                /[\\/]onnxruntime-web[\\/]dist[\\/](ort[\w.]*)\.mjs$/.exec(id)?.[1] ?? null,
             },
           ],
         },

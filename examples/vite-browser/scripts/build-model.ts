@@ -6,7 +6,12 @@ import { inputDims, outputDims, weightDims, weights } from "../src/model.js";
 const builder = new ModelBuilder({ opset: 17 });
 const x = builder.input("x", DataType.FLOAT, [...inputDims]);
 const w = builder.constant(DataType.FLOAT, [...weightDims], Float32Array.from(weights), "w");
-const y = builder.op("MatMul", [builder.op("Softplus", [x], {}, { name: "softplus" }), w], {}, { name: "matmul" });
+const y = builder.op(
+  "MatMul",
+  [builder.op("Softplus", [x], {}, { name: "softplus" }), w],
+  {},
+  { name: "matmul" },
+);
 builder.output(y, DataType.FLOAT, [...outputDims], "y");
 
 const file = new URL("../public/softplus-matmul.onnx", import.meta.url);

@@ -1,12 +1,9 @@
 import { configureRuntime, createSession, isRuntimeError, tensor } from "@rectify/runtime";
+import webgpuUrl from "onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url";
 // Vite emits each file into dist/assets/ (hashed name) and gives its URL:
 // onnxruntime-web fetches them at run time, so nothing is copied by hand.
 import wasmUrl from "onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url";
-import webgpuUrl from "onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url";
 import { input, inputDims } from "./model.js";
-
-// Before the first session: onnxruntime-web reads the paths once.
-configureRuntime({ wasmPaths: { wasm: wasmUrl, webgpu: webgpuUrl } });
 
 /** What the page shows, also set as window.rectifyExample for tests. */
 export interface ExampleResult {
@@ -31,6 +28,10 @@ declare global {
 // ?provider=wasm (or webgpu, webgpu-jsep) picks one; default: the best available.
 const params = new URLSearchParams(location.search);
 const provider = params.get("provider");
+// Before the first session: onnxruntime-web reads the paths once.
+// (?configure=0 skips this, for the test of the error a missing file gives at onnxruntime-web's default place.)
+if (params.get("configure") !== "0")
+  configureRuntime({ wasmPaths: { wasm: wasmUrl, webgpu: webgpuUrl } });
 // More than one thread needs a cross-origin isolated page (see vite.config.ts); the runtime asks for 1 otherwise.
 const threads = Number(params.get("threads") ?? Math.min(4, navigator.hardwareConcurrency || 1));
 
@@ -77,7 +78,10 @@ function show(result: ExampleResult): void {
   const rows: [string, string][] = result.ok
     ? [
         ["provider", result.provider!],
-        ["output y", `[${result.dims!.join(", ")}] ${result.output!.map((v) => v.toFixed(5)).join(", ")}`],
+        [
+          "output y",
+          `[${result.dims!.join(", ")}] ${result.output!.map((v) => v.toFixed(5)).join(", ")}`,
+        ],
         ["nodes falling back to CPU", String(result.fallbackNodes)],
         ["createSession", `${result.createMilliseconds!.toFixed(1)} ms`],
         ["runs", result.runMilliseconds!.map((ms) => `${ms.toFixed(2)} ms`).join(", ")],
@@ -86,7 +90,10 @@ function show(result: ExampleResult): void {
         ["error", result.error!.code ?? "(no code)"],
         ["message", result.error!.message],
       ];
-  rows.push(["crossOriginIsolated", String(result.crossOriginIsolated)], ["threads asked", String(result.threads)]);
+  rows.push(
+    ["crossOriginIsolated", String(result.crossOriginIsolated)],
+    ["threads asked", String(result.threads)],
+  );
   const table = document.querySelector("#result")!;
   table.replaceChildren(
     ...rows.map(([name, value]) => {

@@ -24,7 +24,8 @@ export function reference(x: readonly number[] = input): number[] {
   for (let row = 0; row < rows; row++)
     for (let column = 0; column < columns; column++) {
       let sum = 0;
-      for (let k = 0; k < inner; k++) sum += softplus[row * inner + k]! * weights[k * columns + column]!;
+      for (let k = 0; k < inner; k++)
+        sum += softplus[row * inner + k]! * weights[k * columns + column]!;
       y.push(sum);
     }
   return y;

@@ -27,11 +27,13 @@ describe.skipIf(!chromiumInstalled)("the Vite example in Chromium", () => {
   let browser: Browser;
   let server: DistServer;
   let serverWithoutWasm: DistServer;
+  let serverWithoutIsolation: DistServer;
 
   beforeAll(async () => {
     await build({ root, logLevel: "warn", configFile: `${root}/vite.config.ts` });
     server = await serveDist(dist);
     serverWithoutWasm = await serveDist(dist, { withoutWasm: true });
+    serverWithoutIsolation = await serveDist(dist, { isolated: false });
     browser = await launchChromium();
   });
 
@@ -39,6 +41,7 @@ describe.skipIf(!chromiumInstalled)("the Vite example in Chromium", () => {
     await browser?.close();
     await server?.close();
     await serverWithoutWasm?.close();
+    await serverWithoutIsolation?.close();
   });
 
   async function open(on: DistServer, query: string, screenshot?: string): Promise<Opened> {
@@ -81,8 +84,12 @@ describe.skipIf(!chromiumInstalled)("the Vite example in Chromium", () => {
   it("dist/ holds both .wasm files vite emitted from the ?url imports", async () => {
     const { readdirSync } = await import("node:fs");
     const assets = readdirSync(`${dist}/assets`);
-    expect(assets.some((name) => /^ort-wasm-simd-threaded\.jsep-[\w-]+\.wasm$/.test(name))).toBe(true);
-    expect(assets.some((name) => /^ort-wasm-simd-threaded\.asyncify-[\w-]+\.wasm$/.test(name))).toBe(true);
+    expect(assets.some((name) => /^ort-wasm-simd-threaded\.jsep-[\w-]+\.wasm$/.test(name))).toBe(
+      true,
+    );
+    expect(
+      assets.some((name) => /^ort-wasm-simd-threaded\.asyncify-[\w-]+\.wasm$/.test(name)),
+    ).toBe(true);
   });
 
   it("wasm: cross-origin isolated, 2 threads (one worker), outputs equal a float64 Softplus·MatMul", async () => {
@@ -95,6 +102,17 @@ describe.skipIf(!chromiumInstalled)("the Vite example in Chromium", () => {
     expect(errors).toEqual([]);
   });
 
+  it("wasm without COOP/COEP: not cross-origin isolated, one thread (no worker), the same outputs", async () => {
+    const { result, workers, errors } = await open(
+      serverWithoutIsolation,
+      "?provider=wasm&threads=2",
+    );
+    expectCorrect(result, "wasm");
+    expect(result.crossOriginIsolated).toBe(false);
+    expect(workers).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
   it("webgpu (SwiftShader): the same outputs from the WebGPU build's .wasm file", async () => {
     const { result, errors } = await open(server, "?provider=webgpu");
     expectCorrect(result, "webgpu");
@@ -102,11 +120,7 @@ describe.skipIf(!chromiumInstalled)("the Vite example in Chromium", () => {
   });
 
   it("default: the best available provider, shown in the page", async () => {
-    const { result } = await open(
-      server,
-      "",
-      process.env.RECTIFY_EXAMPLE_SCREENSHOT || undefined,
-    );
+    const { result } = await open(server, "", process.env.RECTIFY_EXAMPLE_SCREENSHOT || undefined);
     expect(["webgpu", "wasm"]).toContain(result.provider);
     expectCorrect(result, result.provider!);
   });
@@ -115,15 +129,20 @@ describe.skipIf(!chromiumInstalled)("the Vite example in Chromium", () => {
     ["wasm", "ort-wasm-simd-threaded.jsep.wasm"],
     ["webgpu", "ort-wasm-simd-threaded.asyncify.wasm"],
   ] as const)
-    it(`${provider} without its .wasm file on the server: RUNTIME_FILE_MISSING naming the URL and ${file}`, async () => {
-      const { result } = await open(serverWithoutWasm, `?provider=${provider}`);
-      expect(result.ok).toBe(false);
-      expect(result.error?.code).toBe("RUNTIME_FILE_MISSING");
-      const stem = file.replace(/\.wasm$/, "");
-      const url = new RegExp(
-        `${serverWithoutWasm.origin.replace(/\./g, "\\.")}/assets/${stem.replace(/\./g, "\\.")}-[\\w-]+\\.wasm \\(HTTP 404\\)`,
-      );
-      expect(result.error?.message).toMatch(url);
-      expect(result.error?.message).toContain(`runtime file ${file}`);
-    });
+    for (const configure of [true, false])
+      it(`${provider} without its .wasm file on the server, ${configure ? "wasmPaths from the ?url imports" : "no configureRuntime (onnxruntime-web's default place)"}: RUNTIME_FILE_MISSING naming the URL and ${file}`, async () => {
+        // Without wasmPaths the runtime learns the URL from the fetch onnxruntime-web made (a 404 leaves no resource timing entry).
+        const { result } = await open(
+          serverWithoutWasm,
+          `?provider=${provider}${configure ? "" : "&configure=0"}`,
+        );
+        expect(result.ok).toBe(false);
+        expect(result.error?.code).toBe("RUNTIME_FILE_MISSING");
+        const stem = file.replace(/\.wasm$/, "");
+        const url = new RegExp(
+          `${serverWithoutWasm.origin.replace(/\./g, "\\.")}/assets/${stem.replace(/\./g, "\\.")}-[\\w-]+\\.wasm \\(HTTP 404\\)`,
+        );
+        expect(result.error?.message).toMatch(url);
+        expect(result.error?.message).toContain(`runtime file ${file}`);
+      });
 });

@@ -20,16 +20,26 @@ export interface DistServer {
   close(): Promise<void>;
 }
 
-/** Serves `root`; `withoutWasm` answers 404 for every .wasm file (a deployment that forgot them). */
-export async function serveDist(root: string, options: { withoutWasm?: boolean } = {}): Promise<DistServer> {
+/**
+ * Serves `root`; `withoutWasm` answers 404 for every .wasm file (a deployment
+ * that forgot them), `isolated: false` leaves out COOP/COEP.
+ */
+export async function serveDist(
+  root: string,
+  options: { withoutWasm?: boolean; isolated?: boolean } = {},
+): Promise<DistServer> {
   const requests: string[] = [];
   const server: Server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? "/", "http://127.0.0.1").pathname);
     requests.push(`${request.method} ${path}`);
     const file = join(root, normalize(path === "/" ? "/index.html" : path));
     const headers = {
-      "Cross-Origin-Opener-Policy": "same-origin",
-      "Cross-Origin-Embedder-Policy": "require-corp",
+      ...(options.isolated === false
+        ? {}
+        : {
+            "Cross-Origin-Opener-Policy": "same-origin",
+            "Cross-Origin-Embedder-Policy": "require-corp",
+          }),
       "Cache-Control": "no-store",
     };
     const missing = !file.startsWith(root) || !existsSync(file) || !statSync(file).isFile();
@@ -38,7 +48,10 @@ export async function serveDist(root: string, options: { withoutWasm?: boolean }
       response.end("not found");
       return;
     }
-    response.writeHead(200, { ...headers, "Content-Type": types[extname(file)] ?? "application/octet-stream" });
+    response.writeHead(200, {
+      ...headers,
+      "Content-Type": types[extname(file)] ?? "application/octet-stream",
+    });
     if (request.method === "HEAD") response.end();
     else createReadStream(file).pipe(response);
   });
