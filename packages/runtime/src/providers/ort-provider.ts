@@ -76,8 +76,8 @@ export function ortProvider(spec: OrtProviderSpec): ExecutionProvider {
       const ort = await load(options);
       if (startFailure) throw startFailure;
       let session: Awaited<ReturnType<OrtModule["InferenceSession"]["create"]>>;
+      const started = build?.starting();
       try {
-        build?.starting();
         session = await ort.InferenceSession.create(model, {
           executionProviders: [spec.executionProvider],
           ...spec.sessionOptions?.(options, ort),
@@ -97,6 +97,8 @@ export function ortProvider(spec: OrtProviderSpec): ExecutionProvider {
           `onnxruntime (${spec.name}) rejected the model: ${message}`,
           { cause: error },
         );
+      } finally {
+        started?.();
       }
       const fail = (error: unknown): never => {
         const message = error instanceof Error ? error.message : String(error);

@@ -23,8 +23,11 @@ export interface OrtWebBuild {
    * started with (onnxruntime-web reads them once).
    */
   load(wasmPaths: WasmPaths | undefined): Promise<OrtModule>;
-  /** Called before each session creation: the build reads its paths now. */
-  starting(): void;
+  /**
+   * Called before each session creation (the build reads its paths now);
+   * returns what to call when the creation is over.
+   */
+  starting(): () => void;
   /** The URL of the .wasm file as this build will fetch (or fetched) it, when known. */
   wasmUrl(): string | undefined;
 }
@@ -42,6 +45,7 @@ function ortWebBuild(
   const load = lazyPackage("onnxruntime-web", importBuild);
   let applied: string | undefined;
   let started = false;
+  const stem = wasmFile.replace(/\.wasm$/, "");
   const fileUrl = (paths: WasmPaths | undefined): string | undefined => {
     if (paths === undefined) return undefined;
     if (typeof paths === "string" || paths instanceof URL) {
@@ -73,17 +77,74 @@ function ortWebBuild(
     },
     starting() {
       started = true;
+      // Unset, onnxruntime-web resolves the file against its own script (wherever the bundler put it): note the URL it fetches.
+      return applied === undefined ? watchFetches() : () => {};
     },
     wasmUrl() {
       if (applied !== undefined) return absolute(applied);
-      // Unset, onnxruntime-web resolves the file against its own script; the page's resource timing saw the request.
+      // The file's name, or a bundler's hashed copy of it (ort-wasm-simd-threaded.jsep-<hash>.wasm).
+      const isFile = (url: string) => {
+        const name = fileName(url);
+        return name === wasmFile || (name.startsWith(`${stem}-`) && name.endsWith(".wasm"));
+      };
+      const fetched = fetchedUrls.findLast(isFile);
+      if (fetched !== undefined) return absolute(fetched);
+      // A request whose response was read shows in the page's resource timing (one that failed with 404 unread does not).
       const performanceApi = globalThis.performance as
         | { getEntriesByType?(type: string): { name: string }[] }
         | undefined;
       const entries = performanceApi?.getEntriesByType?.("resource") ?? [];
-      return entries.map((entry) => entry.name).findLast((name) => name.endsWith(`/${wasmFile}`));
+      return entries.map((entry) => entry.name).findLast(isFile);
     },
   };
+}
+
+/** URLs of .wasm files fetched while a build without wasmPaths created a session (the last 20). */
+const fetchedUrls: string[] = [];
+let watchers = 0;
+let unwatched: typeof fetch | undefined;
+let watching: typeof fetch | undefined;
+
+/**
+ * Notes the .wasm URLs that fetch() is asked for until the returned function
+ * is called (onnxruntime-web's failed fetch of a missing file leaves no
+ * resource timing entry). Requests pass through unchanged.
+ */
+function watchFetches(): () => void {
+  const scope = globalThis as { fetch?: typeof fetch };
+  if (typeof scope.fetch !== "function") return () => {};
+  if (watchers++ === 0) {
+    const original = scope.fetch;
+    unwatched = original;
+    watching = function (this: unknown, input: RequestInfo | URL, init?: RequestInit) {
+      const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+      if (/\.wasm(?:[?#]|$)/i.test(url)) {
+        fetchedUrls.push(url);
+        if (fetchedUrls.length > 20) fetchedUrls.shift();
+      }
+      return original.call(this, input, init);
+    } as typeof fetch;
+    scope.fetch = watching;
+  }
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    if (--watchers === 0) {
+      // Put the original back unless someone replaced fetch since.
+      if (scope.fetch === watching) scope.fetch = unwatched;
+      watching = unwatched = undefined;
+    }
+  };
+}
+
+function fileName(url: string): string {
+  return (
+    url
+      .replace(/[?#].*$/, "")
+      .split("/")
+      .pop() ?? ""
+  );
 }
 
 function absolute(url: string): string {
