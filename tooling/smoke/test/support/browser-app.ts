@@ -21,10 +21,11 @@ export const expectedOutputs = {
  */
 const appSource = `import { DataType, ModelBuilder } from "@rectify/onnx";
 import { configureRuntime, createSession, tensor } from "@rectify/runtime";
-// The recipe, step 1: onnxruntime-web's .wasm file as a URL esbuild copies (--loader:.wasm=file).
+// The recipe, step 1: onnxruntime-web's .wasm files as URLs esbuild copies (--loader:.wasm=file).
 import wasmUrl from "onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm";
+import webgpuUrl from "onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm";
 
-configureRuntime({ wasmPaths: { wasm: wasmUrl } });
+configureRuntime({ wasmPaths: { wasm: wasmUrl, webgpu: webgpuUrl } });
 
 function buildModel() {
   const builder = new ModelBuilder({ opset: 17 });
@@ -68,10 +69,11 @@ const pageHtml = `<!doctype html>
 
 /**
  * THE RECIPE (keep in step with packages/runtime/README.md, "Browser deployment"):
- * 1. in the app, `import wasmUrl from "onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm"`
- *    and call `configureRuntime({ wasmPaths: { wasm: wasmUrl } })` before the first session;
- * 2. bundle with `esbuild app.js --bundle --format=esm --platform=browser --loader:.wasm=file --outdir=dist`
- *    (esbuild copies the .wasm file into dist/ under a hashed name and the import is its URL);
+ * 1. in the app, import both .wasm files of onnxruntime-web (`…jsep.wasm`, `…asyncify.wasm`)
+ *    and call `configureRuntime({ wasmPaths: { wasm: wasmUrl, webgpu: webgpuUrl } })` before the first session;
+ * 2. bundle with `esbuild app.js --bundle --format=esm --splitting --outdir=dist --loader:.wasm=file`
+ *    (esbuild copies the .wasm files into dist/ under hashed names and each import is its URL;
+ *    --splitting keeps onnxruntime-web in a chunk of its own, which its thread workers start);
  * 3. serve dist/ with an index.html that loads app.js as a module, with the COOP/COEP
  *    headers (Cross-Origin-Opener-Policy: same-origin, Cross-Origin-Embedder-Policy:
  *    require-corp) so onnxruntime-web can use WASM threads.
@@ -89,6 +91,7 @@ export async function buildBrowserApp(project: string, appFolder = "browser-app"
       "app.js",
       "--bundle",
       "--format=esm",
+      "--splitting",
       "--platform=browser",
       "--target=es2022",
       "--loader:.wasm=file",
