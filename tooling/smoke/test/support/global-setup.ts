@@ -3,14 +3,15 @@
 // - "bare": only the tarballs (and @types/node, as a TypeScript user has):
 //   what `npm install @rectify/cli` gives, without installing onnxruntime;
 // - "full": the tarballs plus onnxruntime-node and onnxruntime-web 1.30.0
-//   (and @types/node).
-// Removes everything afterwards.
+//   (and @types/node);
+// and installs the tarballs into a global prefix as `npm install -g` does
+// (no onnxruntime either). Removes everything afterwards.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { packPackages } from "./pack.js";
-import { createProject } from "./project.js";
+import { createGlobalPrefix, createProject } from "./project.js";
 import { step } from "./steps.js";
 import { publishedPackages } from "./workspace.js";
 
@@ -28,6 +29,8 @@ declare module "vitest" {
     bareProject: string;
     /** Project with the tarballs and onnxruntime-node/-web. */
     fullProject: string;
+    /** Prefix of `npm install -g` of the tarballs: prefix/bin/rectify, prefix/lib/node_modules. */
+    globalPrefix: string;
   }
 }
 
@@ -42,8 +45,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const tarballs = await step(`pnpm pack ${packages.length} packages`, () =>
       packPackages(packages, join(root, "tarballs")),
     );
-    // Both at once (npm's cache is safe to share): most of the time is downloading.
-    const [bareProject, fullProject] = await Promise.all([
+    // All at once (npm's cache is safe to share): most of the time is downloading.
+    const [bareProject, fullProject, globalPrefix] = await Promise.all([
       step("npm install the tarballs (bare project)", () =>
         createProject(join(root, "bare"), [...Object.values(tarballs), typesNodeSpec]),
       ),
@@ -54,11 +57,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
           typesNodeSpec,
         ]),
       ),
+      step("npm install -g the tarballs (global prefix)", () =>
+        createGlobalPrefix(join(root, "global"), Object.values(tarballs)),
+      ),
     ]);
     project.provide("smokeRoot", root);
     project.provide("tarballs", tarballs);
     project.provide("bareProject", bareProject);
     project.provide("fullProject", fullProject);
+    project.provide("globalPrefix", globalPrefix);
   } catch (error) {
     await teardown();
     throw error;
