@@ -35,7 +35,7 @@ function integer(value: string): number {
 }
 
 const exitCodeHelp = `
-Exit codes: 0 ok · 1 internal error (a bug, or a write failing after the checks, e.g. a full disk) · 2 bad input (usage, missing file, not an ONNX model or an invalid one, unknown target, malformed profile or inputs, an output path that cannot or must not be written) · 3 budget or tolerance not met · 4 onnxruntime is not installed (RUNTIME_MISSING: the message says what to install; optimize --no-verify needs none), failed to load or failed to run a model.
+Exit codes: 0 ok · 1 internal error (a bug, or a write failing after the checks, e.g. a full disk) · 2 bad input (usage, missing file, not an ONNX model or an invalid one, unknown target, malformed profile or inputs, an output path that cannot or must not be written) · 3 budget or tolerance not met, or ops the target cannot run remain (the output is still written) · 4 onnxruntime is not installed (RUNTIME_MISSING: the message says what to install; optimize --no-verify needs none), failed to load or failed to run a model.
 Errors: one line on stderr, "rectify: <CODE>: <message>"; with --json, one JSON object on stderr instead: {"error": {"code", "message", "exitCode"}}.`;
 
 /** Runs the rectify CLI on `argv` (without the node and script entries); resolves to the exit code. */

@@ -21,6 +21,13 @@ async function fetchSource(source: string | URL): Promise<Uint8Array> {
       "MODEL_INVALID",
       `fetching ${String(source)} failed: HTTP ${response.status}`,
     );
+  // A dev server or SPA fallback answers a missing file with the app's page, which would otherwise read as a corrupt model.
+  const type = response.headers.get("content-type") ?? "";
+  if (/html/i.test(type))
+    throw new RuntimeError(
+      "MODEL_INVALID",
+      `fetching ${String(source)} gave a page (${type}), not an ONNX model: the server has no model file at ${response.url || String(source)}`,
+    );
   return new Uint8Array(await response.arrayBuffer());
 }
 

@@ -265,4 +265,11 @@ describe.skipIf(!chromiumInstalled)(suiteTitle, () => {
       `  webgpu-jsep  softplus-dense rewritten (budget ${budget}) ${largest.toExponential(2)}`,
     );
   });
+
+  it("a model URL answered with a page (a dev server's fallback) is MODEL_INVALID saying so, not a corrupt model", async () => {
+    // The test server answers "/" with the page's HTML, as an SPA fallback answers a missing file.
+    const { result } = await run({ model: "/", providers: ["wasm"], feeds: {} });
+    expect(result.error?.code).toBe("MODEL_INVALID");
+    expect(result.error?.message).toMatch(/gave a page \(text\/html[^)]*\), not an ONNX model/);
+  });
 });

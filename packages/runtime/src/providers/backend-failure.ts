@@ -25,7 +25,7 @@ export async function backendFailure(
   // Only a web URL can be asked whether it serves the file; a path (Node) failed to open, as the message says.
   const found =
     url !== undefined && /^https?:$/i.test(absoluteProtocol(url)) ? await probe(url) : undefined;
-  const serve = `serve ${build.wasmFile} from node_modules/onnxruntime-web/dist/ there, or say where it is with configureRuntime({ wasmPaths }) (see @rectify/runtime's README, "Browser deployment")`;
+  const serve = `that URL must serve node_modules/onnxruntime-web/dist/${build.wasmFile} (of the onnxruntime-web version you bundle; a bundler may rename it): deploy the file there, or say where it is with configureRuntime({ wasmPaths }) (see @rectify/runtime's README, "Browser deployment")`;
   if (found === undefined || !found.ok) {
     const where =
       url === undefined
