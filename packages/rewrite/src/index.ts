@@ -82,7 +82,20 @@ export {
   type OutputComparison,
   tinyNormRms,
 } from "./verify/compare.js";
-export type { Evaluator, FeedData, Feeds, FeedTensor, FeedType } from "./verify/evaluator.js";
+export {
+  canTime,
+  type Evaluator,
+  type FeedData,
+  type Feeds,
+  type FeedTensor,
+  type FeedType,
+  type LatencyCase,
+  type LatencyComparison,
+  type LatencyNoise,
+  type LatencyOptions,
+  type LatencyRatio,
+  type TimingEvaluator,
+} from "./verify/evaluator.js";
 export {
   declaredInputs,
   feedToFloat64,

@@ -10,6 +10,19 @@ export { foldedNodes } from "./report/folded-nodes.js";
 export { type UnsupportedOp, unsupportedOps } from "./report/unsupported-ops.js";
 export { builtinTarget, builtinTargets } from "./targets/index.js";
 export type { TargetProfile } from "./targets/profile.js";
-export type { Evaluator, FeedData, Feeds, FeedTensor, FeedType } from "./verify/evaluator.js";
+export {
+  canTime,
+  type Evaluator,
+  type FeedData,
+  type Feeds,
+  type FeedTensor,
+  type FeedType,
+  type LatencyCase,
+  type LatencyComparison,
+  type LatencyNoise,
+  type LatencyOptions,
+  type LatencyRatio,
+  type TimingEvaluator,
+} from "./verify/evaluator.js";
 export { declaredInputs, type InputDeclaration, type InputSource } from "./verify/feeds.js";
 export { type RandomFeedsOptions, randomFeedDims, randomFeeds } from "./verify/random-feeds.js";

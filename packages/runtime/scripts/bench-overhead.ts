@@ -1,9 +1,9 @@
 // @rectify/runtime's Session.run against a raw onnxruntime InferenceSession.run,
 // side by side in one process: cpu (onnxruntime-node) and wasm (onnxruntime-web
 // in Node). The model is a MatMul + Softplus whose width is tuned until a raw
-// run takes ~1 ms on each provider; after a warm-up the cases run in turns
-// (forward, then reverse order, round after round) and the medians are
-// compared. Target: the wrapper adds ≤ 2% of the raw median.
+// run takes ~1 ms on each provider; the runtime's latency engine
+// (compareLatency) runs the cases after a warm-up in turns (forward, then
+// reverse order, round after round) and compares the medians. Target: the wrapper adds ≤ 2% of the raw median.
 //   pnpm --filter @rectify/runtime bench [--json] [--rounds 3000] [--threads 1]
 //     [--target-ms 1] [--width N] [--providers cpu,wasm] [--breakdown]
 //
@@ -27,7 +27,10 @@ import type { Feeds } from "@rectify/rewrite";
 import * as ortNode from "onnxruntime-node";
 import * as ortWeb from "onnxruntime-web";
 import {
+  compareLatency,
   createSession,
+  type LatencyComparison,
+  median,
   providerNamed,
   type Session,
   tensor,
@@ -101,44 +104,6 @@ interface Breakdown {
   medianMs: number;
   overMicroseconds: number;
   overInterval: [number, number];
-}
-
-/** Median of a list of numbers. */
-function median(values: ArrayLike<number>): number {
-  const sorted = Float64Array.from(values).sort();
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-/** A small seeded generator, so the bootstrap interval repeats run to run. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
-/** 95% bootstrap interval of median(b) − median(a), resampling the interleaved rounds in pairs. */
-function overheadInterval(a: Float64Array, b: Float64Array): [number, number] {
-  const random = mulberry32(20260101);
-  const count = a.length;
-  const sampleA = new Float64Array(count);
-  const sampleB = new Float64Array(count);
-  const differences: number[] = [];
-  for (let resample = 0; resample < 400; resample++) {
-    for (let i = 0; i < count; i++) {
-      const pick = Math.floor(random() * count);
-      sampleA[i] = a[pick]!;
-      sampleB[i] = b[pick]!;
-    }
-    differences.push(median(sampleB) - median(sampleA));
-  }
-  differences.sort((x, y) => x - y);
-  return [differences[Math.floor(0.025 * 400)]!, differences[Math.floor(0.975 * 400)]!];
 }
 
 /** x [16, width] → MatMul W (width × width, seeded) → Softplus → y, as bytes. */
@@ -224,21 +189,30 @@ interface Case {
 }
 
 /**
- * Runs the cases after a warm-up in `rounds` rounds, forward then reverse
- * order, so each case follows the others about equally; per-run ms of each.
+ * Runs the cases with the runtime's latency engine: a warm-up, then exactly
+ * `rounds` interleaved rounds (forward, then reverse order); ratios and their
+ * bootstrap intervals compare each case with the first.
  */
-async function interleave(cases: readonly Case[]): Promise<Float64Array[]> {
-  for (let i = 0; i < warmupRuns; i++) for (const entry of cases) await entry.run();
-  const samples = cases.map(() => new Float64Array(rounds));
-  for (let round = 0; round < rounds; round++) {
-    for (let step = 0; step < cases.length; step++) {
-      const index = round % 2 ? cases.length - 1 - step : step;
-      const start = performance.now();
-      await cases[index]!.run();
-      samples[index]![round] = performance.now() - start;
-    }
-  }
-  return samples;
+function interleave(cases: readonly Case[]): Promise<LatencyComparison> {
+  return compareLatency(cases, {
+    warmup: warmupRuns,
+    minRounds: rounds,
+    maxRounds: rounds,
+    targetMilliseconds: 0,
+  });
+}
+
+/** Microseconds case `index` adds over the first, with the interval its time ratio gives. */
+function overhead(comparison: LatencyComparison, index: number) {
+  const base = comparison.cases[0]!.median;
+  const ratio = index === 0 ? undefined : comparison.ratios[index - 1]!;
+  return {
+    medianMs: comparison.cases[index]!.median,
+    overMicroseconds: (comparison.cases[index]!.median - base) * 1000,
+    overInterval: (ratio
+      ? [(ratio.low - 1) * base * 1000, (ratio.high - 1) * base * 1000]
+      : [0, 0]) as [number, number],
+  };
 }
 
 /**
@@ -301,10 +275,10 @@ async function compare(provider: Provider): Promise<{ result: Result; breakdown?
       );
   }
 
-  const samples = await interleave(cases);
-  const rawMedianMs = median(samples[0]!);
-  const rectifyMedianMs = median(samples[1]!);
-  const [low, high] = overheadInterval(samples[0]!, samples[1]!);
+  const timed = await interleave(cases);
+  const rawMedianMs = timed.cases[0]!.median;
+  const rectifyMedianMs = timed.cases[1]!.median;
+  const { overInterval } = overhead(timed, 1);
   const result: Result = {
     provider,
     model: `x[${rows},${width}] · W[${width},${width}] → Softplus`,
@@ -315,7 +289,7 @@ async function compare(provider: Provider): Promise<{ result: Result; breakdown?
     rectifyMedianMs,
     overheadMicroseconds: (rectifyMedianMs - rawMedianMs) * 1000,
     overheadPercent: (100 * (rectifyMedianMs - rawMedianMs)) / rawMedianMs,
-    overheadInterval: [low * 1000, high * 1000],
+    overheadInterval: overInterval,
     limitPercent,
     pass: (100 * (rectifyMedianMs - rawMedianMs)) / rawMedianMs <= limitPercent,
   };
@@ -368,28 +342,20 @@ async function breakdownCases(
     },
     { name: "rectify Session.run (+ timing)", run: () => wrapped.run(feedsWrapped) },
   ];
-  const layerSamples = await interleave(layers);
+  const layerTimes = await interleave(layers);
   const rawTwin = await rawSession(provider, bytes);
-  const [first, second] = await interleave([
+  const twins = await interleave([
     layers[0]!,
     { name: "raw, a second session (A/A)", run: () => rawTwin.run(feedsRaw) },
   ]);
   await rawTwin.release();
 
-  const row = (name: string, base: Float64Array, samples: Float64Array): Breakdown => {
-    const [low, high] = overheadInterval(base, samples);
-    return {
-      provider,
-      case: name,
-      medianMs: median(samples),
-      overMicroseconds: (median(samples) - median(base)) * 1000,
-      overInterval: [low * 1000, high * 1000],
-    };
-  };
-  const table = layers.map((layer, index) =>
-    row(layer.name, layerSamples[0]!, layerSamples[index]!),
-  );
-  table.push(row("raw, 2nd session (A/A, own rounds)", first!, second!));
+  const table: Breakdown[] = layers.map((layer, index) => ({
+    provider,
+    case: layer.name,
+    ...overhead(layerTimes, index),
+  }));
+  table.push({ provider, case: "raw, 2nd session (A/A, own rounds)", ...overhead(twins, 1) });
   const hot = validateFeedsMicroseconds(wrapped, feedsWrapped);
   table.push({
     provider,

@@ -1,6 +1,24 @@
 /** What both entry points export (each adds the functions bound to its platform's providers). */
+
+export type {
+  LatencyCase,
+  LatencyComparison,
+  LatencyNoise,
+  LatencyOptions,
+  LatencyRatio,
+  TimingEvaluator,
+} from "@rectify/rewrite/light";
 export { isRuntimeError, RuntimeError, type RuntimeErrorCode } from "./errors.js";
 export type { EvaluatorOptions } from "./evaluator.js";
+export {
+  compareLatency,
+  latencyDefaults,
+  platformEnvironment,
+  type TimedCase,
+  type TimingEnvironment,
+} from "./latency/compare-latency.js";
+export { compareSessions } from "./latency/compare-sessions.js";
+export { median, quantile, ratioInterval, spread } from "./latency/statistics.js";
 export type { PlatformRuntime } from "./platform.js";
 export type {
   Availability,

@@ -1,5 +1,7 @@
 import { decodeModel, encodeModelInline, loadExternalData, modelTensors } from "@rectify/onnx";
-import type { Evaluator } from "@rectify/rewrite/light";
+import type { TimingEvaluator } from "@rectify/rewrite/light";
+import { compareLatency } from "./latency/compare-latency.js";
+import type { BackendSession } from "./providers/provider.js";
 import type { ProviderRegistry } from "./providers/registry.js";
 
 /** Options of createEvaluator. */
@@ -20,23 +22,47 @@ export interface EvaluatorOptions {
 export function evaluatorWith(
   registry: ProviderRegistry,
   options: EvaluatorOptions = {},
-): Evaluator {
+): TimingEvaluator {
   const provider = registry.named(options.provider ?? "cpu");
+  const bytesOf = (model: Uint8Array) =>
+    options.modelFolder === undefined ? model : inlineExternal(model, options.modelFolder);
+  const backendOptions = options.threads !== undefined ? { threads: options.threads } : {};
   return {
     name: `@rectify/runtime ${provider.name} (${provider.target})`,
     async run(model, feeds) {
-      const bytes =
-        options.modelFolder === undefined
-          ? model
-          : await inlineExternal(model, options.modelFolder);
-      const session = await provider.createSession(
-        bytes,
-        options.threads !== undefined ? { threads: options.threads } : {},
-      );
+      const session = await provider.createSession(await bytesOf(model), backendOptions);
       try {
         return await session.run(feeds);
       } finally {
         await session.release();
+      }
+    },
+    // Sessions are created before and released after the timing, so only runs are timed.
+    async compareLatency(models, feeds, latencyOptions = {}) {
+      const sessions: BackendSession[] = [];
+      try {
+        for (const model of models)
+          sessions.push(await provider.createSession(await bytesOf(model.bytes), backendOptions));
+        const first = models[0];
+        const control =
+          latencyOptions.control && first
+            ? await provider.createSession(await bytesOf(first.bytes), backendOptions)
+            : undefined;
+        if (control) sessions.push(control);
+        return await compareLatency(
+          models.map((model, index) => ({
+            name: model.name,
+            run: () => sessions[index]!.run(feeds),
+          })),
+          {
+            ...latencyOptions,
+            ...(control && first
+              ? { controlCase: { name: `${first.name} (control)`, run: () => control.run(feeds) } }
+              : {}),
+          },
+        );
+      } finally {
+        for (const session of sessions) await session.release();
       }
     },
   };

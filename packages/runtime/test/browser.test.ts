@@ -272,4 +272,25 @@ describe.skipIf(!chromiumInstalled)(suiteTitle, () => {
     expect(result.error?.code).toBe("MODEL_INVALID");
     expect(result.error?.message).toMatch(/gave a page \(text\/html[^)]*\), not an ONNX model/);
   });
+
+  it.each(["wasm", "webgpu"])(
+    "the latency engine times models side by side in the page on %s",
+    async (provider) => {
+      const result = await runtimePage.call("compare", {
+        models: ["/models/mlp.onnx", "/models/mlp.onnx"],
+        provider,
+        feeds: references.get("mlp")!.feeds,
+      });
+      expect(result.rounds).toBe(8);
+      expect(result.cases.map((entry) => entry.count)).toEqual([8, 8]);
+      for (const entry of result.cases) expect(entry.median).toBeGreaterThan(0);
+      const [ratio] = result.ratios;
+      expect(ratio!.low).toBeLessThanOrEqual(ratio!.ratio);
+      expect(ratio!.ratio).toBeLessThanOrEqual(ratio!.high);
+      expect(result.noise.control?.name).toBe("/models/mlp.onnx (control)");
+      // A browser reports cores (navigator.hardwareConcurrency) but no load average.
+      expect(result.noise.cores).toBeGreaterThan(0);
+      expect(result.noise.loadBefore).toBeUndefined();
+    },
+  );
 });

@@ -47,3 +47,88 @@ export interface Evaluator {
   /** Runs the serialized model on `feeds` and returns every graph output by name. */
   run(model: Uint8Array, feeds: Feeds): Promise<Record<string, FeedTensor>>;
 }
+
+/** Runs serialized models; the rewriter measures accuracy with it, and speed when it can time. */
+export interface TimingEvaluator extends Evaluator {
+  /**
+   * Times `models` side by side on `feeds` (warm-up, then interleaved rounds)
+   * and compares each with the first. @rectify/runtime's latency engine
+   * implements it; the rewriter never imports the runtime.
+   */
+  compareLatency(
+    models: readonly { readonly name: string; readonly bytes: Uint8Array }[],
+    feeds: Feeds,
+    options?: LatencyOptions,
+  ): Promise<LatencyComparison>;
+}
+
+/** Whether an Evaluator can time models (has compareLatency). */
+export function canTime(evaluator: Evaluator): evaluator is TimingEvaluator {
+  return typeof (evaluator as Partial<TimingEvaluator>).compareLatency === "function";
+}
+
+/** How a latency comparison runs. */
+export interface LatencyOptions {
+  /** Runs of each case before timing (default 5). */
+  readonly warmup?: number;
+  /** Timed rounds at least (default 20); each round runs every case once, the order alternating. */
+  readonly minRounds?: number;
+  /** Timed rounds at most (default 200). */
+  readonly maxRounds?: number;
+  /** Keep adding rounds (up to maxRounds) until this many milliseconds have passed (default 2000). */
+  readonly targetMilliseconds?: number;
+  /** Also time a second session of the first model: a same-model control whose ratio should read 1. */
+  readonly control?: boolean;
+  /** Seed of the bootstrap resampling (default fixed, so an interval repeats run to run). */
+  readonly seed?: number;
+}
+
+/** The timings of one case. */
+export interface LatencyCase {
+  readonly name: string;
+  /** Milliseconds of each timed run, in round order. */
+  readonly samples: readonly number[];
+  readonly median: number;
+  readonly p90: number;
+  /** Interquartile range over the median: how much the runs scatter. */
+  readonly spread: number;
+}
+
+/** One case against the baseline: median(case) / median(baseline), with its 95% bootstrap interval. */
+export interface LatencyRatio {
+  readonly name: string;
+  readonly baseline: string;
+  /** Time ratio: below 1 is faster than the baseline. */
+  readonly ratio: number;
+  readonly low: number;
+  readonly high: number;
+  /** 1 / ratio, and its interval (1/high … 1/low). */
+  readonly speedup: number;
+  readonly speedupLow: number;
+  readonly speedupHigh: number;
+}
+
+/** What the machine did while timing, and whether the result can be trusted. */
+export interface LatencyNoise {
+  /** Load average (1 min) before and after, where the platform reports it. */
+  readonly loadBefore?: number;
+  readonly loadAfter?: number;
+  /** Logical CPUs, where known. */
+  readonly cores?: number;
+  /** The same-model control's ratio, when asked for: it should contain 1. */
+  readonly control?: LatencyRatio;
+  /** True when any reason below applies. */
+  readonly noisy: boolean;
+  /** Why the timings are doubtful, in words. */
+  readonly reasons: readonly string[];
+}
+
+/** A side-by-side timing of cases; ratios compare each with the first. */
+export interface LatencyComparison {
+  readonly cases: readonly LatencyCase[];
+  readonly ratios: readonly LatencyRatio[];
+  readonly noise: LatencyNoise;
+  readonly warmup: number;
+  readonly rounds: number;
+  readonly elapsedMilliseconds: number;
+}

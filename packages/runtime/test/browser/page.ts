@@ -4,6 +4,7 @@
 // server hands out and returns plain data the Node test can compare.
 import {
   chooseProvider,
+  createEvaluator,
   createSession,
   type FallbackReport,
   isRuntimeError,
@@ -85,6 +86,38 @@ const driver = {
   /** The provider createSession picks with no `providers` option. */
   async chosen(): Promise<string> {
     return (await chooseProvider()).name;
+  },
+
+  /** The latency engine in the page: two models (and a same-model control) timed side by side on one provider. */
+  async compare(request: {
+    readonly models: readonly string[];
+    readonly provider: string;
+    readonly feeds: Readonly<Record<string, PlainTensor>>;
+  }) {
+    const models = await Promise.all(
+      request.models.map(async (url) => ({
+        name: url,
+        bytes: new Uint8Array(await (await fetch(url)).arrayBuffer()),
+      })),
+    );
+    const feeds = Object.fromEntries(
+      Object.entries(request.feeds).map(([name, feed]) => [
+        name,
+        tensor(Float32Array.from(feed.data), feed.dims),
+      ]),
+    );
+    const result = await createEvaluator({ provider: request.provider }).compareLatency(
+      models,
+      feeds,
+      { warmup: 2, minRounds: 8, maxRounds: 8, targetMilliseconds: 0, control: true },
+    );
+    // Plain data back to the test; the samples' count stands for them.
+    return {
+      rounds: result.rounds,
+      cases: result.cases.map(({ samples, ...rest }) => ({ ...rest, count: samples.length })),
+      ratios: result.ratios,
+      noise: result.noise,
+    };
   },
 
   /** Creates a session, runs it once on the feeds, disposes it. */
