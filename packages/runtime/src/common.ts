@@ -27,6 +27,13 @@ export type {
   ExecutionProvider,
 } from "./providers/provider.js";
 export { type FallbackReport, fallbackReport } from "./report/fallback.js";
+export {
+  type PlacedFallback,
+  type Placement,
+  type ProviderPlacement,
+  parsePlacement,
+  placedFallback,
+} from "./report/placement.js";
 export { type ModelSource, Session, type SessionOptions } from "./session/session.js";
 export { validateFeeds } from "./session/validate-feeds.js";
 export {

@@ -209,6 +209,17 @@ describe.skipIf(!chromiumInstalled)(suiteTitle, () => {
           refused.result.error === undefined,
           `${provider} ${name}: report ${JSON.stringify(report.before)}, onnxruntime: ${refused.result.error?.message ?? "every node placed on the GPU"}`,
         ).toBe(report.fallbackNodes === 0);
+        // The placement read from onnxruntime's log agrees with its own check exactly:
+        // nothing on the CPU provider (compute or shape) ⟺ creation with fallback refused succeeds.
+        const placed = report.placed!;
+        expect(placed, `${provider} ${name}: no placement read from the log`).toBeDefined();
+        expect(
+          placed.computeNodesOnCpu + placed.shapeNodesOnCpu === 0,
+          `${provider} ${name}: placed ${JSON.stringify(placed)}, onnxruntime: ${refused.result.error?.message ?? "every node placed on the GPU"}`,
+        ).toBe(refused.result.error === undefined);
+        measured.push(
+          `  ${provider.padEnd(12)} ${name.padEnd(15)} placed: ${placed.computeNodesOnCpu} compute + ${placed.shapeNodesOnCpu} shape nodes on the CPU, ${placed.copies} copies; profile predicted ${report.fallbackNodes}`,
+        );
       },
     );
   });
@@ -240,6 +251,11 @@ describe.skipIf(!chromiumInstalled)(suiteTitle, () => {
     ]);
     expect(loaded.result.fallback!.fallbackNodes).toBe(1);
     expect(loaded.log).toMatch(placementWarning);
+    // … and onnxruntime's log, read by the runtime, names the very node it put there.
+    expect(loaded.result.fallback!.placed).toMatchObject({
+      computeNodesOnCpu: 1,
+      nodes: [{ opType: "Softplus", name: "softplus" }],
+    });
     // … which refusing CPU fallback turns into a creation error.
     const refused = await run({ ...request, disableCpuFallback: true });
     expect(refused.result.error?.code).toBe("MODEL_INVALID");
@@ -256,6 +272,7 @@ describe.skipIf(!chromiumInstalled)(suiteTitle, () => {
       before: [{ op: "Softplus", count: 1 }],
       after: [],
       fallbackNodes: 0,
+      placed: { computeNodesOnCpu: 0, nodes: [] },
     });
     expect(rewritten.result.rewrite!.substituted).toBe(1);
     expect(rewritten.result.rewrite!.opsAfter).not.toHaveProperty("Softplus");

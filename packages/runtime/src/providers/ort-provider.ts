@@ -1,6 +1,8 @@
 import { isRuntimeError, RuntimeError } from "../errors.js";
+import { type Placement, parsePlacement } from "../report/placement.js";
 import { runtimeSettings } from "../settings.js";
 import { backendFailure } from "./backend-failure.js";
+import { withOrtLogCapture } from "./log-capture.js";
 import type { OrtModule } from "./ort-tensors.js";
 import { runOrtSession } from "./ort-tensors.js";
 import type { OrtWebBuild } from "./ort-web-builds.js";
@@ -22,6 +24,8 @@ export type OrtProviderSpec = {
   readonly environment?: () => Promise<Availability>;
   /** Extra availability checks after the package loads (a session on onnxruntime-node's WebGPU, …). */
   readonly check?: (ort: OrtModule) => Promise<Availability>;
+  /** Read where onnxruntime placed each node from its verbose session log (browser builds, which log to the console). */
+  readonly readsPlacement?: boolean;
   /** Session options for this provider and the caller's options. */
   readonly sessionOptions?: (options: BackendOptions, ort: OrtModule) => Record<string, unknown>;
 } & (
@@ -76,15 +80,24 @@ export function ortProvider(spec: OrtProviderSpec): ExecutionProvider {
       const ort = await load(options);
       if (startFailure) throw startFailure;
       let session: Awaited<ReturnType<OrtModule["InferenceSession"]["create"]>>;
+      let placement: Placement | undefined;
       const started = build?.starting();
       try {
-        session = await ort.InferenceSession.create(model, {
-          executionProviders: [spec.executionProvider],
-          ...spec.sessionOptions?.(options, ort),
-          ...(options.disableCpuFallback && !cpuExecutionProviders.has(spec.executionProvider)
-            ? { extra: { session: { disable_cpu_ep_fallback: "1" } } }
-            : {}),
-        });
+        const create = (extra: Record<string, unknown>) =>
+          ort.InferenceSession.create(model, {
+            executionProviders: [spec.executionProvider],
+            ...spec.sessionOptions?.(options, ort),
+            ...(options.disableCpuFallback && !cpuExecutionProviders.has(spec.executionProvider)
+              ? { extra: { session: { disable_cpu_ep_fallback: "1" } } }
+              : {}),
+            ...extra,
+          });
+        if (spec.readsPlacement && options.placement !== false) {
+          // Verbose for this session only: its log is the one place onnxruntime says where each node went.
+          const captured = await withOrtLogCapture(() => create({ logSeverityLevel: 0 }));
+          session = captured.value;
+          placement = parsePlacement(captured.lines);
+        } else session = await create({});
       } catch (error) {
         const failure = build ? await backendFailure(spec.name, build, error) : undefined;
         if (failure) {
@@ -111,6 +124,7 @@ export function ortProvider(spec: OrtProviderSpec): ExecutionProvider {
       return {
         inputNames: session.inputNames,
         outputNames: session.outputNames,
+        ...(placement ? { placement } : {}),
         run(feeds, finished) {
           try {
             return runOrtSession(ort, session, feeds, fail, finished);

@@ -1,6 +1,7 @@
 import { RuntimeError } from "../errors.js";
 import type { WasmPaths } from "../settings.js";
 import { lazyPackage } from "./load-package.js";
+import { routeOrtLog } from "./log-capture.js";
 import type { OrtModule } from "./ort-tensors.js";
 
 // onnxruntime-node's loader is in ort-node.ts: browser bundles must not see its import.
@@ -61,6 +62,14 @@ function ortWebBuild(
     wasmFile,
     async load(wasmPaths) {
       const ort = await load();
+      if (!started && readsPlacementHere()) {
+        // Before the build starts: onnxruntime-web binds its log functions and its log level then.
+        // Verbose here only lets a session ask for verbose lines; routeOrtLog keeps them off the page.
+        routeOrtLog();
+        const environment = (ort as unknown as { env?: { logLevel?: string } }).env;
+        if (environment && (environment.logLevel ?? "warning") === "warning")
+          environment.logLevel = "verbose";
+      }
       const url = fileUrl(wasmPaths);
       if (url !== applied) {
         if (started)
@@ -171,3 +180,8 @@ export const ortWebGpu: OrtWebBuild = ortWebBuild(
   "ort-wasm-simd-threaded.asyncify.wasm",
   () => import("onnxruntime-web/webgpu"),
 );
+
+/** Browsers: onnxruntime-web logs to the console there, where placement can be read (Node's build writes to stderr). */
+function readsPlacementHere(): boolean {
+  return typeof (globalThis as { document?: unknown }).document !== "undefined";
+}

@@ -1,4 +1,5 @@
 import type { Feeds, FeedTensor } from "@rectify/rewrite/light";
+import type { Placement } from "../report/placement.js";
 import type { WasmPaths } from "../settings.js";
 
 /** Whether a provider can run here, and if not, why. */
@@ -15,6 +16,8 @@ export type Availability =
 export interface BackendSession {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  /** Where onnxruntime placed each node, when the provider reads it (the browser GPU providers). */
+  readonly placement?: Placement;
   /** Runs; `finished`, when given, is called as the outputs arrive (saves the caller a promise hop for timing). */
   run(feeds: Feeds, finished?: () => void): Promise<Record<string, FeedTensor>>;
   release(): Promise<void>;
@@ -31,6 +34,8 @@ export interface BackendOptions {
    * are onnxruntime's CPU provider themselves and ignore it.
    */
   readonly disableCpuFallback?: boolean;
+  /** Read onnxruntime's node placement from its session log where the provider can (default true). */
+  readonly placement?: boolean;
   /** Where onnxruntime-web's .wasm files are (overrides configureRuntime's; see WasmPaths). */
   readonly wasmPaths?: WasmPaths;
 }

@@ -17,4 +17,5 @@ export const webGpuJsepProvider: ExecutionProvider = ortProvider({
   executionProvider: "webgpu",
   build: ortWebMain,
   environment: webGpuAdapterAvailability,
+  readsPlacement: true,
 });

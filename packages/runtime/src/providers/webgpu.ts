@@ -11,4 +11,5 @@ export const webGpuProvider: ExecutionProvider = ortProvider({
   executionProvider: "webgpu",
   build: ortWebGpu,
   environment: webGpuAdapterAvailability,
+  readsPlacement: true,
 });

@@ -1,6 +1,7 @@
 import type { Model } from "@rectify/onnx";
 import { builtinTarget, type UnsupportedOp, unsupportedOps } from "@rectify/rewrite/light";
 import type { ExecutionProvider } from "../providers/provider.js";
+import { type PlacedFallback, type Placement, placedFallback } from "./placement.js";
 
 /** Which nodes a provider would not run natively (they fall back to the CPU), by op. */
 export interface FallbackReport {
@@ -10,8 +11,14 @@ export interface FallbackReport {
   readonly before: readonly UnsupportedOp[];
   /** The same after rewrite-on-load (absent when nothing was rewritten). */
   readonly after?: readonly UnsupportedOp[];
-  /** Nodes that would fall back, after rewriting when there was one. */
+  /** Nodes the profile predicts fall back, after rewriting when there was one. */
   readonly fallbackNodes: number;
+  /**
+   * What onnxruntime really did, read from its session log (the browser GPU
+   * providers): compute nodes on the CPU (the number that matters), shape
+   * nodes it keeps on the CPU on purpose, and the copies between providers.
+   */
+  readonly placed?: PlacedFallback;
 }
 
 /**
@@ -25,6 +32,7 @@ export function fallbackReport(
   model: Model,
   provider: Pick<ExecutionProvider, "name" | "target">,
   rewritten?: Model,
+  placement?: Placement,
 ): FallbackReport {
   const target = builtinTarget(provider.target);
   const before = unsupportedOps(model, target);
@@ -36,5 +44,6 @@ export function fallbackReport(
     before,
     ...(after ? { after } : {}),
     fallbackNodes: final.reduce((total, op) => total + op.count, 0),
+    ...(placement ? { placed: placedFallback(placement) } : {}),
   };
 }

@@ -30,6 +30,8 @@ export interface SessionOptions {
   readonly disableCpuFallback?: boolean;
   /** Warm-up runs on seeded random inputs before the session is returned (default 0). */
   readonly warmup?: number;
+  /** Read where onnxruntime placed each node from its session log, on the providers that can (browser webgpu, webgpu-jsep; default true): `fallback.placed`. */
+  readonly placement?: boolean;
   /** Where onnxruntime-web's .wasm files are served from (default: configureRuntime's, else next to the bundle); see WasmPaths. */
   readonly wasmPaths?: WasmPaths;
 }
@@ -152,6 +154,7 @@ export async function createSessionWith(
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
     ...(options.disableCpuFallback ? { disableCpuFallback: true } : {}),
     ...(options.wasmPaths !== undefined ? { wasmPaths: options.wasmPaths } : {}),
+    ...(options.placement === false ? { placement: false } : {}),
   });
   const inputs = declaredInputs(rewritten ?? model);
   const session = new Session(
@@ -159,7 +162,7 @@ export async function createSessionWith(
     provider.name,
     inputs,
     backend.outputNames,
-    fallbackReport(model, provider, rewritten),
+    fallbackReport(model, provider, rewritten, backend.placement),
     report,
   );
   for (let i = 0; i < (options.warmup ?? 0); i++)
