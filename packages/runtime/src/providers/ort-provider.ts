@@ -81,6 +81,7 @@ export function ortProvider(spec: OrtProviderSpec): ExecutionProvider {
       if (startFailure) throw startFailure;
       let session: Awaited<ReturnType<OrtModule["InferenceSession"]["create"]>>;
       let placement: Placement | undefined;
+      let runOptions: Record<string, unknown> | undefined;
       const started = build?.starting();
       try {
         const create = (extra: Record<string, unknown>) =>
@@ -97,6 +98,9 @@ export function ortProvider(spec: OrtProviderSpec): ExecutionProvider {
           const captured = await withOrtLogCapture(() => create({ logSeverityLevel: 0 }));
           session = captured.value;
           placement = parsePlacement(captured.lines);
+          // The session logger stays verbose; its runs log at warning, as any other session's
+          // (one object per session: onnxruntime-web fills in the options it is given).
+          runOptions = { logSeverityLevel: 2 };
         } else session = await create({});
       } catch (error) {
         const failure = build ? await backendFailure(spec.name, build, error) : undefined;
@@ -127,7 +131,7 @@ export function ortProvider(spec: OrtProviderSpec): ExecutionProvider {
         ...(placement ? { placement } : {}),
         run(feeds, finished) {
           try {
-            return runOrtSession(ort, session, feeds, fail, finished);
+            return runOrtSession(ort, session, feeds, fail, finished, runOptions);
           } catch (error) {
             return Promise.reject(fail(error));
           }

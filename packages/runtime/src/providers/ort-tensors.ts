@@ -20,7 +20,10 @@ export interface OrtModule {
 export interface OrtSessionLike {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
-  run(feeds: Record<string, OrtTensorLike>): Promise<Record<string, OrtTensorLike>>;
+  run(
+    feeds: Record<string, OrtTensorLike>,
+    options?: Record<string, unknown>,
+  ): Promise<Record<string, OrtTensorLike>>;
   release(): Promise<void>;
 }
 
@@ -39,6 +42,7 @@ export function runOrtSession(
   feeds: Feeds,
   onError: (error: unknown) => never,
   finished?: () => void,
+  runOptions?: Record<string, unknown>,
 ): Promise<Record<string, FeedTensor>> {
   const inputs: Record<string, OrtTensorLike> = {};
   for (const name in feeds) {
@@ -51,7 +55,7 @@ export function runOrtSession(
     }
     inputs[name] = tensor;
   }
-  return session.run(inputs).then((results) => {
+  return (runOptions ? session.run(inputs, runOptions) : session.run(inputs)).then((results) => {
     finished?.();
     const outputs: Record<string, FeedTensor> = {};
     // Outputs come back on the CPU (no preferred output location is set), so there is nothing to dispose.

@@ -66,9 +66,6 @@ function ortWebBuild(
         // Before the build starts: onnxruntime-web binds its log functions and its log level then.
         // Verbose here only lets a session ask for verbose lines; routeOrtLog keeps them off the page.
         routeOrtLog();
-        const environment = (ort as unknown as { env?: { logLevel?: string } }).env;
-        if (environment && (environment.logLevel ?? "warning") === "warning")
-          environment.logLevel = "verbose";
       }
       const url = fileUrl(wasmPaths);
       if (url !== applied) {
