@@ -19,7 +19,8 @@
 // on the CPU provider. With rewrite-on-load the same model creates fine with
 // that check on, and its outputs stay within the rewrite budget of
 // onnxruntime-node's output for the original model.
-import { encodeModel, type Model } from "@rectify/onnx";
+import { readFileSync } from "node:fs";
+import { decodeModel, encodeModel, type Model } from "@rectify/onnx";
 import { type Feeds, randomFeeds } from "@rectify/rewrite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSession } from "../src/index.node.js";
@@ -99,6 +100,10 @@ function agreement(result: RunResult, reference: Reference, tolerance: (want: nu
   return largest;
 }
 
+/** PyTorch exports the repository ships (tooling/models/torch): real exporter output, with dynamic axes. */
+const torchFolder = "../../../tooling/models/torch/";
+const torchExports = ["mixed-cnn", "detector"] as const;
+
 const suiteTitle = chromiumInstalled
   ? "@rectify/runtime in headless Chromium"
   : `@rectify/runtime in headless Chromium (skipped: no browser at ${chromiumPath}; install Debian's "chromium" package or set CHROMIUM_PATH)`;
@@ -121,6 +126,11 @@ describe.skipIf(!chromiumInstalled)(suiteTitle, () => {
     const bytes = new Map(
       Object.entries(models).map(([name, build]) => [name, encodeModel(build())]),
     );
+    for (const name of torchExports)
+      bytes.set(
+        name,
+        new Uint8Array(readFileSync(new URL(`${torchFolder}${name}.onnx`, import.meta.url))),
+      );
     runtimePage = await openRuntimePage(bytes);
     for (const [name, build] of Object.entries(models))
       references.set(name, await nodeReference(build(), 7));
@@ -310,4 +320,40 @@ describe.skipIf(!chromiumInstalled)(suiteTitle, () => {
       expect(result.noise.loadBefore).toBeUndefined();
     },
   );
+
+  describe.each(["webgpu", "webgpu-jsep"])("real PyTorch exports on %s", (provider) => {
+    it.each(torchExports)(
+      "%s: the profile's prediction names the very nodes onnxruntime placed on the CPU, before and after rewrite-on-load",
+      async (name) => {
+        const model = decodeModel(
+          new Uint8Array(readFileSync(new URL(`${torchFolder}${name}.onnx`, import.meta.url))),
+        );
+        const feeds = plain(
+          randomFeeds(model, { seed: 1, dynamicDims: { batch: 1, height: 64, width: 64 } }),
+        );
+        for (const rewrite of [undefined, { budget: 1e-3 }]) {
+          const { result } = await run({
+            model: `/models/${name}.onnx`,
+            providers: [provider],
+            feeds,
+            ...(rewrite ? { rewrite } : {}),
+          });
+          expect(result.error).toBeUndefined();
+          const report = result.fallback!;
+          const predicted = (report.after ?? report.before)
+            .flatMap((op) => Array<string>(op.count).fill(op.op))
+            .sort();
+          const placed = report.placed!.nodes.map((node) => node.opType).sort();
+          expect(placed, `${name} on ${provider}${rewrite ? ", rewritten" : ""}`).toEqual(
+            predicted,
+          );
+          expect(report.placed!.computeNodesOnCpu).toBe(report.fallbackNodes);
+          if (rewrite) expect(report.placed!.computeNodesOnCpu).toBe(0);
+          measured.push(
+            `  ${provider.padEnd(12)} ${name.padEnd(15)} ${rewrite ? "rewritten" : "as exported"}: placed on the CPU [${placed.join(", ")}], profile [${predicted.join(", ")}]`,
+          );
+        }
+      },
+    );
+  });
 });
