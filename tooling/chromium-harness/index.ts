@@ -15,3 +15,4 @@ export {
 export { type OnnxruntimeWebFiles, onnxruntimeWebFiles } from "./src/onnxruntime-web.js";
 export { type ChromiumPage, type OpenPageOptions, openChromiumPage } from "./src/open-page.js";
 export { isolationHeaders, type PageServerOptions, servePage } from "./src/serve.js";
+export { type FolderServer, type ServeFolderOptions, serveFolder } from "./src/serve-folder.js";

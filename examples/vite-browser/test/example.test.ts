@@ -2,13 +2,17 @@
 // static server with COOP/COEP, opened in Debian's headless Chromium
 // (SwiftShader gives a WebGPU adapter without a GPU).
 import { fileURLToPath } from "node:url";
-import { chromiumInstalled, launchChromium } from "@rectify/chromium-harness";
+import {
+  chromiumInstalled,
+  type FolderServer,
+  launchChromium,
+  serveFolder,
+} from "@rectify/chromium-harness";
 import type { Browser } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ExampleResult } from "../src/main.js";
 import { outputDims, reference } from "../src/model.js";
-import { type DistServer, serveDist } from "./serve-dist.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const dist = fileURLToPath(new URL("../dist/", import.meta.url));
@@ -25,15 +29,15 @@ interface Opened {
 
 describe.skipIf(!chromiumInstalled)("the Vite example in Chromium", () => {
   let browser: Browser;
-  let server: DistServer;
-  let serverWithoutWasm: DistServer;
-  let serverWithoutIsolation: DistServer;
+  let server: FolderServer;
+  let serverWithoutWasm: FolderServer;
+  let serverWithoutIsolation: FolderServer;
 
   beforeAll(async () => {
     await build({ root, logLevel: "warn", configFile: `${root}/vite.config.ts` });
-    server = await serveDist(dist);
-    serverWithoutWasm = await serveDist(dist, { withoutWasm: true });
-    serverWithoutIsolation = await serveDist(dist, { isolated: false });
+    server = await serveFolder(dist);
+    serverWithoutWasm = await serveFolder(dist, { withhold: (path) => path.endsWith(".wasm") });
+    serverWithoutIsolation = await serveFolder(dist, { isolated: false });
     browser = await launchChromium();
   });
 
@@ -44,7 +48,7 @@ describe.skipIf(!chromiumInstalled)("the Vite example in Chromium", () => {
     await serverWithoutIsolation?.close();
   });
 
-  async function open(on: DistServer, query: string, screenshot?: string): Promise<Opened> {
+  async function open(on: FolderServer, query: string, screenshot?: string): Promise<Opened> {
     const page = await browser.newPage();
     const workers: string[] = [];
     const errors: string[] = [];

@@ -1,10 +1,9 @@
 // A browser app using @rectify/runtime, bundled with esbuild from the
 // npm-installed tarballs (browser conditions), served with COOP/COEP and run
 // in headless Chromium on the wasm provider: its outputs must be right.
-import { chromiumInstalled, launchChromium } from "@rectify/chromium-harness";
+import { chromiumInstalled, launchChromium, serveFolder } from "@rectify/chromium-harness";
 import { describe, expect, inject, it } from "vitest";
 import { buildBrowserApp, expectedOutputs } from "./support/browser-app.js";
-import { serveFolder } from "./support/serve-static.js";
 import { step } from "./support/steps.js";
 
 const full = inject("fullProject");
