@@ -1,10 +1,8 @@
-export {
-  isRewriteError,
-  RewriteError,
-  type RewriteErrorCode,
-  type RewriteErrorLocation,
-} from "./errors/rewrite-error.js";
+// Everything @rectify/rewrite/light has (profiles, feeds, unsupported ops, the Evaluator types), then the rest.
+
+export type { RewriteErrorLocation } from "./errors/rewrite-error.js";
 export { formatError } from "./format-error.js";
+export * from "./light.js";
 export { ConstantPool, emitProgram, siteElementType } from "./lower/emit-program.js";
 export { type LoweringPolicy, LoweringRefusal, lowerExpression } from "./lower/lower-expression.js";
 export {
@@ -42,7 +40,6 @@ export {
   type SitePlan,
 } from "./plan/planner.js";
 export { type SiteOption, siteOptions } from "./plan/site-options.js";
-export { foldedNodes } from "./report/folded-nodes.js";
 export {
   buildReport,
   modelFacts,
@@ -50,8 +47,6 @@ export {
   type ReportInputs,
   type RewriteReport,
   type SiteReport,
-  type UnsupportedOp,
-  unsupportedOps,
   type VerificationReport,
 } from "./report/report.js";
 export { applyPlan, applyPlanToCopy } from "./rewrite/apply-plan.js";
@@ -64,8 +59,7 @@ export {
 } from "./sites/find-sites.js";
 export { madeByRectify } from "./sites/provenance.js";
 export type { NearMiss, Site } from "./sites/site.js";
-export { builtinTarget, builtinTargets } from "./targets/index.js";
-export { profileFromData, type TargetProfile } from "./targets/profile.js";
+export { profileFromData } from "./targets/profile.js";
 export {
   parseTargetProfile,
   type TargetProfileData,
@@ -82,29 +76,9 @@ export {
   type OutputComparison,
   tinyNormRms,
 } from "./verify/compare.js";
-export {
-  canTime,
-  type Evaluator,
-  type FeedData,
-  type Feeds,
-  type FeedTensor,
-  type FeedType,
-  type LatencyCase,
-  type LatencyComparison,
-  type LatencyNoise,
-  type LatencyOptions,
-  type LatencyRatio,
-  type TimingEvaluator,
-} from "./verify/evaluator.js";
-export {
-  declaredInputs,
-  feedToFloat64,
-  type InputDeclaration,
-  type InputSource,
-} from "./verify/feeds.js";
+export { feedToFloat64 } from "./verify/feeds.js";
 export { feedsUnrunnable } from "./verify/feeds-unrunnable.js";
 export { parseNpy } from "./verify/npy.js";
-export { type RandomFeedsOptions, randomFeedDims, randomFeeds } from "./verify/random-feeds.js";
 export {
   checkTolerance,
   defaultTolerance,

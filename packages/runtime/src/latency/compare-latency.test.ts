@@ -1,14 +1,15 @@
 // The engine's logic on a virtual clock: each case's run advances the clock by
 // its own cost (with seeded jitter), so order, warm-up, rounds and the noise
 // verdicts are checked exactly, with no wall-clock timing in a unit test.
+
+import { SeededRandom } from "@rectify/onnx";
 import { describe, expect, it } from "vitest";
 import { compareLatency, type TimedCase, type TimingEnvironment } from "./compare-latency.js";
-import { seededRandom } from "./statistics.js";
 
 function virtualMachine(options: { load?: number; cores?: number } = {}) {
   let clock = 0;
   const order: string[] = [];
-  const random = seededRandom(3);
+  const random = new SeededRandom(3);
   const environment: TimingEnvironment = {
     now: () => clock,
     ...(options.load !== undefined ? { load: () => options.load } : {}),
@@ -18,7 +19,7 @@ function virtualMachine(options: { load?: number; cores?: number } = {}) {
     name,
     async run() {
       order.push(name);
-      clock += milliseconds * (1 + jitter * (random() - 0.5));
+      clock += milliseconds * (1 + jitter * (random.next() - 0.5));
     },
   });
   return { environment, order, timedCase };

@@ -1,5 +1,6 @@
+import { SeededRandom } from "@rectify/onnx";
 import { describe, expect, it } from "vitest";
-import { median, quantile, ratioInterval, seededRandom, spread } from "./statistics.js";
+import { median, quantile, ratioInterval, spread } from "./statistics.js";
 
 describe("timing statistics", () => {
   it("medians and quantiles interpolate between order statistics", () => {
@@ -13,9 +14,9 @@ describe("timing statistics", () => {
   });
 
   it("the paired bootstrap brackets a real ratio and excludes 1 when the difference is real", () => {
-    const random = seededRandom(7);
-    const baseline = Array.from({ length: 60 }, () => 10 + random());
-    const faster = baseline.map((ms) => ms * 0.5 + random() * 0.1);
+    const random = new SeededRandom(7);
+    const baseline = Array.from({ length: 60 }, () => 10 + random.next());
+    const faster = baseline.map((ms) => ms * 0.5 + random.next() * 0.1);
     const [low, high] = ratioInterval(baseline, faster);
     expect(low).toBeLessThan(median(faster) / median(baseline));
     expect(high).toBeGreaterThan(median(faster) / median(baseline));
@@ -27,9 +28,9 @@ describe("timing statistics", () => {
   });
 
   it("the interval of two samples of one distribution contains 1", () => {
-    const random = seededRandom(11);
-    const a = Array.from({ length: 80 }, () => 5 + random());
-    const b = Array.from({ length: 80 }, () => 5 + random());
+    const random = new SeededRandom(11);
+    const a = Array.from({ length: 80 }, () => 5 + random.next());
+    const b = Array.from({ length: 80 }, () => 5 + random.next());
     const [low, high] = ratioInterval(a, b);
     expect(low).toBeLessThan(1);
     expect(high).toBeGreaterThan(1);

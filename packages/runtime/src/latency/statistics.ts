@@ -1,6 +1,7 @@
 // Order statistics and a paired bootstrap for timing samples. Medians, not
 // means: a run that a context switch or a GC stretched moves a mean far more
 // than a median.
+import { SeededRandom } from "@rectify/onnx";
 
 /** The q-quantile (0 ≤ q ≤ 1) of the values, interpolating between order statistics. */
 export function quantile(values: ArrayLike<number>, q: number): number {
@@ -22,18 +23,6 @@ export function spread(values: ArrayLike<number>): number {
   return (quantile(values, 0.75) - quantile(values, 0.25)) / median(values);
 }
 
-/** A small seeded generator (mulberry32), so an interval repeats run to run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /**
  * The 95% bootstrap interval of median(candidate) / median(baseline).
  * Rounds are resampled in pairs (the two runs of one round shared the
@@ -46,13 +35,13 @@ export function ratioInterval(
 ): [low: number, high: number] {
   const count = Math.min(baseline.length, candidate.length);
   const resamples = options.resamples ?? 1000;
-  const random = seededRandom(options.seed ?? 20261202);
+  const random = new SeededRandom(options.seed ?? 20261202);
   const sampleA = new Float64Array(count);
   const sampleB = new Float64Array(count);
   const ratios = new Float64Array(resamples);
   for (let resample = 0; resample < resamples; resample++) {
     for (let i = 0; i < count; i++) {
-      const pick = Math.floor(random() * count);
+      const pick = random.int(0, count);
       sampleA[i] = baseline[pick]!;
       sampleB[i] = candidate[pick]!;
     }

@@ -23,8 +23,7 @@ export async function backendFailure(
   if (!backendStart.test(message)) return undefined;
   const url = build.wasmUrl();
   // Only a web URL can be asked whether it serves the file; a path (Node) failed to open, as the message says.
-  const found =
-    url !== undefined && /^https?:$/i.test(absoluteProtocol(url)) ? await probe(url) : undefined;
+  const found = url !== undefined && /^https?:/i.test(url) ? await probe(url) : undefined;
   const serve = `that URL must serve node_modules/onnxruntime-web/dist/${build.wasmFile} (of the onnxruntime-web version you bundle; a bundler may rename it): deploy the file there, or say where it is with configureRuntime({ wasmPaths }) (see @rectify/runtime's README, "Browser deployment")`;
   if (found === undefined || !found.ok) {
     const where =
@@ -60,13 +59,5 @@ async function probe(url: string): Promise<{ ok: true } | { ok: false; problem: 
       ok: false,
       problem: `the request failed: ${error instanceof Error ? error.message : String(error)}`,
     };
-  }
-}
-
-function absoluteProtocol(url: string): string {
-  try {
-    return new URL(url, (globalThis as { location?: { href: string } }).location?.href).protocol;
-  } catch {
-    return "";
   }
 }

@@ -29,7 +29,7 @@ export interface OrtWebBuild {
    * returns what to call when the creation is over.
    */
   starting(): () => void;
-  /** The URL of the .wasm file as this build will fetch (or fetched) it, when known. */
+  /** The absolute URL of the .wasm file as this build will fetch (or fetched) it, when known. */
   wasmUrl(): string | undefined;
 }
 
@@ -63,8 +63,8 @@ function ortWebBuild(
     async load(wasmPaths) {
       const ort = await load();
       if (!started && readsPlacementHere()) {
-        // Before the build starts: onnxruntime-web binds its log functions and its log level then.
-        // Verbose here only lets a session ask for verbose lines; routeOrtLog keeps them off the page.
+        // Before the build starts: onnxruntime-web binds its console functions then, and a
+        // session that reads its placement logs verbosely through them (routeOrtLog keeps those lines off the page).
         routeOrtLog();
       }
       const url = fileUrl(wasmPaths);

@@ -44,8 +44,7 @@ export class ProviderRegistry {
   async choose(names?: readonly string[]): Promise<ExecutionProvider> {
     const candidates = names?.length ? names.map((name) => this.named(name)) : this.all();
     const failures: string[] = [];
-    const missing = new Set<string>();
-    let packageless = 0;
+    const missing: string[] = [];
     for (const provider of candidates) {
       let availability: Awaited<ReturnType<ExecutionProvider["availability"]>>;
       try {
@@ -58,18 +57,17 @@ export class ProviderRegistry {
       }
       if (availability.available) return provider;
       failures.push(`${provider.name}: ${availability.reason}`);
-      if (availability.missingPackage) {
-        missing.add(availability.missingPackage);
-        packageless++;
-      }
+      if (availability.missingPackage) missing.push(availability.missingPackage);
     }
     // Every provider lacked its package: that, not the environment, is what to fix.
-    if (packageless > 0 && packageless === candidates.length)
+    if (missing.length > 0 && missing.length === candidates.length) {
+      const packages = [...new Set(missing)];
       throw new RuntimeError(
         "PACKAGE_MISSING",
-        `no onnxruntime package is installed for ${candidates.map((provider) => provider.name).join(", ")}: install ${[...missing].join(" or ")} (\`npm install ${[...missing][0]}\`)`,
-        { missingPackage: [...missing][0]! },
+        `no onnxruntime package is installed for ${candidates.map((provider) => provider.name).join(", ")}: install ${packages.join(" or ")} (\`npm install ${packages[0]}\`)`,
+        { missingPackage: packages[0]! },
       );
+    }
     throw new RuntimeError(
       "NO_PROVIDER",
       `no execution provider is available here (${failures.join("; ")})`,
