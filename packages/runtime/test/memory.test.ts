@@ -151,8 +151,10 @@ describe.each(providers)("%s control: sessions kept without dispose", (provider)
       console.info(
         `${provider} control: ${controlSessions} undisposed sessions grew RSS by ${mebibytes(rssGrowth)} (${mebibytes(rssGrowth / controlSessions)} each); WASM memory ${mebibytes(start.wasm)} → ${mebibytes(end.wasm)}`,
       );
-      expect(rssGrowth).toBeGreaterThan(growthBoundBytes);
+      // onnxruntime-web keeps its sessions in the WASM memory, which is the instrument that
+      // must move there: RSS follows it only as pages are touched (88 MiB in one loaded CI run).
       if (provider === "wasm") expect(end.wasm - start.wasm).toBeGreaterThan(growthBoundBytes);
+      else expect(rssGrowth).toBeGreaterThan(growthBoundBytes);
     } finally {
       for (const session of kept) await session.dispose();
     }
