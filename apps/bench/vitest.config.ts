@@ -1,0 +1,3 @@
+import { rectifyVitestConfig } from "@rectify/vitest-config";
+
+export default rectifyVitestConfig();
