@@ -8,4 +8,6 @@ export default defineConfig({
   clean: true,
   target: "es2022",
   platform: "node",
+  // The harness ships as TypeScript source (tooling, not a package): bundled in.
+  noExternal: ["@rectify/chromium-harness"],
 });

@@ -32,6 +32,8 @@ export interface ServeFolderOptions {
   readonly isolated?: boolean;
   /** Paths to answer with 404 although the file exists (a deployment that forgot them). */
   readonly withhold?: (path: string) => boolean;
+  /** Port to listen on (default: a free one). */
+  readonly port?: number;
 }
 
 /** Serves `folder` (index.html at /) on a free port of 127.0.0.1; nothing outside it. */
@@ -71,7 +73,7 @@ export async function serveFolder(
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   return {

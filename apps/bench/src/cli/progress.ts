@@ -1,0 +1,44 @@
+import cliProgress from "cli-progress";
+
+/**
+ * Progress on stderr: a bar with what runs now on a TTY; elsewhere (CI
+ * logs, pipes) one line per tenth of the work, so a log shows it moving.
+ */
+export function progressBar(): { update: (label: string, done: number, total: number) => void; stop: () => void } {
+  if (!process.stderr.isTTY) {
+    let lastTenth = -1;
+    const started = performance.now();
+    return {
+      update(label, done, total) {
+        const tenth = Math.floor((done / Math.max(total, 1)) * 10);
+        if (tenth === lastTenth) return;
+        lastTenth = tenth;
+        const seconds = Math.round((performance.now() - started) / 1000);
+        console.error(`bench: ${done}/${total} (${seconds} s) ${label}`);
+      },
+      stop() {},
+    };
+  }
+  const bar = new cliProgress.SingleBar(
+    {
+      format: "{bar} {value}/{total} | {duration_formatted} (eta {eta_formatted}) | {label}",
+      stream: process.stderr,
+      clearOnComplete: true,
+      hideCursor: true,
+      etaBuffer: 20,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update(label, done, total) {
+      if (!started) {
+        bar.start(total, done, { label });
+        started = true;
+      } else bar.update(done, { label });
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}

@@ -1,0 +1,207 @@
+// The whole run in Node: every model × target optimized once, then measured
+// on each Node provider here and each browser provider in Chromium, the
+// budget sweeps, and the kernels' throughput. Returns the report.
+import { cpus, loadavg } from "node:os";
+import { decodeModel } from "@rectify/onnx";
+import { modelFacts } from "@rectify/rewrite";
+import type { LatencyOptions } from "@rectify/rewrite/light";
+import { createEvaluator, createSession } from "@rectify/runtime";
+import { describeError } from "../measure/describe-error.js";
+import { feedDims, feedSpecOf, feedsFromSpec } from "../measure/feeds.js";
+import { measurePair } from "../measure/measure-pair.js";
+import { optimizeFor } from "../measure/optimize-for.js";
+import { sweepBudgets } from "../measure/sweep.js";
+import {
+  type BenchReport,
+  type KernelsEntry,
+  type ModelEntry,
+  type OptimizationEntry,
+  type RunEntry,
+  reportSchemaId,
+  type SweepEntry,
+} from "../report/schema.js";
+import type { ZooModel } from "../zoo/zoo-model.js";
+import type { BrowserBench } from "./browser-bench.js";
+import { measureNodeKernels } from "./kernels.js";
+import { packageVersion } from "./versions.js";
+
+/** What to run. */
+export interface BenchPlan {
+  readonly quick: boolean;
+  readonly models: readonly ZooModel[];
+  readonly targets: readonly string[];
+  /** Node providers (cpu, wasm). */
+  readonly nodeProviders: readonly string[];
+  /** Chromium's providers (wasm, webgpu, webgpu-jsep), run through `browser`. */
+  readonly browser?: BrowserBench;
+  readonly budget: number;
+  readonly latency: LatencyOptions;
+  /** Models to sweep (ids), on the first Node provider, for `sweepTarget`. */
+  readonly sweepModels: readonly string[];
+  readonly sweepTarget: string;
+  readonly sweepBudgets: readonly number[];
+  readonly kernels: boolean;
+}
+
+/** Progress: a step done (label says what is next). */
+export type BenchProgress = (label: string, done: number, total: number) => void;
+
+export async function runBench(plan: BenchPlan, progress: BenchProgress): Promise<BenchReport> {
+  const started = performance.now();
+  const browserProviders = plan.browser?.providers ?? [];
+  const providers = [...plan.nodeProviders, ...browserProviders];
+  const sweeps = plan.models.filter((model) => plan.sweepModels.includes(model.id));
+  const total =
+    plan.models.length * plan.targets.length * (1 + providers.length) +
+    sweeps.length +
+    (plan.kernels ? 1 + (plan.browser ? 1 : 0) : 0);
+  let done = 0;
+  const step = (label: string) => progress(label, ++done, total);
+  const models: ModelEntry[] = [];
+  const optimizations: OptimizationEntry[] = [];
+  const runs: RunEntry[] = [];
+  const sweepEntries: SweepEntry[] = [];
+  const kernels: KernelsEntry[] = [];
+
+  for (const zoo of plan.models) {
+    const perModel = plan.targets.length * (1 + providers.length);
+    let bytes: Uint8Array;
+    let feeds: ReturnType<typeof feedsFromSpec>;
+    const spec = feedSpecOf(zoo);
+    try {
+      bytes = await zoo.load();
+      const model = decodeModel(bytes);
+      feeds = feedsFromSpec(model, spec);
+      const facts = modelFacts(model);
+      models.push({
+        id: zoo.id,
+        source: zoo.source,
+        description: zoo.description,
+        activations: [...zoo.activations],
+        sizeBytes: bytes.byteLength,
+        opset: facts.opset,
+        nodes: facts.nodes,
+        ops: facts.ops,
+        inputs: feedDims(feeds),
+      });
+    } catch (error) {
+      models.push({
+        id: zoo.id,
+        source: zoo.source,
+        description: zoo.description,
+        activations: [...zoo.activations],
+        sizeBytes: 0,
+        opset: 0,
+        nodes: 0,
+        ops: {},
+        inputs: {},
+        error: describeError(error),
+      });
+      for (let i = 0; i < perModel; i++) step(`${zoo.id}: not loaded`);
+      continue;
+    }
+    for (const target of plan.targets) {
+      const optimized = await optimizeFor(zoo.id, bytes, target, { budget: plan.budget });
+      optimizations.push(optimized.entry);
+      step(`${zoo.id} → ${target}`);
+      const base = { model: zoo.id, target };
+      const skip = (status: "unchanged" | "failed", provider: string, environment: RunEntry["environment"]) =>
+        runs.push({
+          ...base,
+          provider,
+          environment,
+          status,
+          ...(status === "failed" ? { error: `optimize failed: ${optimized.entry.error}` } : {}),
+        });
+      for (const provider of plan.nodeProviders) {
+        if (!optimized.bytes) skip("failed", provider, "node");
+        else if (!optimized.entry.changed) skip("unchanged", provider, "node");
+        else
+          runs.push(
+            await measurePair(createSession, {
+              ...base,
+              provider,
+              environment: "node",
+              original: bytes,
+              optimized: optimized.bytes,
+              feeds,
+              latency: plan.latency,
+            }),
+          );
+        step(`${zoo.id} → ${target} on ${provider}`);
+      }
+      if (plan.browser) {
+        if (!optimized.bytes || !optimized.entry.changed)
+          for (const provider of browserProviders)
+            skip(optimized.bytes ? "unchanged" : "failed", provider, "chromium");
+        else
+          runs.push(
+            ...(await plan.browser.measure(
+              { ...base, original: bytes, optimized: optimized.bytes, feeds: spec, latency: plan.latency },
+              (provider) => step(`${zoo.id} → ${target} on ${provider} (Chromium)`),
+            )),
+          );
+        if (!optimized.bytes || !optimized.entry.changed)
+          for (const provider of browserProviders) step(`${zoo.id} → ${target} on ${provider} (Chromium)`);
+      }
+    }
+    if (sweeps.includes(zoo)) {
+      const provider = plan.nodeProviders[0] ?? "cpu";
+      sweepEntries.push(
+        await sweepBudgets(createSession, {
+          model: zoo.id,
+          target: plan.sweepTarget,
+          provider,
+          environment: "node",
+          bytes,
+          feeds,
+          budgets: plan.sweepBudgets,
+          latency: plan.latency,
+          evaluator: createEvaluator({ provider }),
+          onPoint: (point, points) => progress(`${zoo.id}: budget sweep ${point}/${points}`, done, total),
+        }),
+      );
+      step(`${zoo.id}: budget sweep`);
+    }
+  }
+  if (plan.kernels) {
+    kernels.push(await measureNodeKernels(plan.quick));
+    step("kernels (Node)");
+    if (plan.browser) {
+      kernels.push(await plan.browser.kernels(plan.quick));
+      step("kernels (Chromium)");
+    }
+  }
+  return {
+    schema: reportSchemaId,
+    createdAt: new Date().toISOString(),
+    quick: plan.quick,
+    environment: {
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? "unknown",
+      loadAverage: loadavg().map((value) => Math.round(value * 100) / 100),
+      ...optional("onnxruntimeNode", packageVersion("onnxruntime-node")),
+      ...optional("onnxruntimeWeb", packageVersion("onnxruntime-web")),
+      ...optional("chromium", plan.browser?.version),
+    },
+    options: {
+      models: plan.models.map((model) => model.id),
+      targets: [...plan.targets],
+      providers,
+      budget: plan.budget,
+      sweepBudgets: [...plan.sweepBudgets],
+    },
+    models,
+    optimizations,
+    runs,
+    sweeps: sweepEntries,
+    kernels,
+    elapsedSeconds: Math.round((performance.now() - started) / 100) / 10,
+  };
+}
+
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}

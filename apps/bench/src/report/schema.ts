@@ -1,0 +1,189 @@
+// The bench report, version 1: the JSON `--json` writes, the data the HTML
+// report and the browser page draw. One zod schema is the source of truth:
+// the types below come from it, `pnpm --filter @rectify/bench schema` writes
+// it as JSON Schema (report.schema.json), and tests validate every report
+// against it. Stable: fields are only added; a change of meaning bumps `schema`.
+import { z } from "zod";
+
+/** The schema id every report carries. */
+export const reportSchemaId = "rectify-bench/1";
+
+const histogram = z
+  .record(z.string(), z.number().int())
+  .describe("Node count per op type (domain-qualified outside the default domain)");
+
+const latencyCase = z.object({
+  median: z.number().describe("Median milliseconds per run"),
+  p90: z.number().describe("90th percentile, milliseconds"),
+  spread: z.number().describe("(p90 − p10) / median"),
+});
+
+export const latencySchema = z
+  .object({
+    original: latencyCase,
+    optimized: latencyCase,
+    speedup: z.number().describe("original median / optimized median, from the paired rounds (> 1: faster)"),
+    speedupLow: z.number().describe("Low end of the 95% bootstrap interval of the speedup"),
+    speedupHigh: z.number().describe("High end of the 95% bootstrap interval of the speedup"),
+    rounds: z.number().int(),
+    noisy: z.boolean().describe("True when load, spread or the same-model control say the numbers are unreliable"),
+    noise: z.array(z.string()).describe("Why it is noisy"),
+    control: z
+      .object({ speedup: z.number(), speedupLow: z.number(), speedupHigh: z.number() })
+      .optional()
+      .describe("The original against a second session of itself: ideally 1"),
+  })
+  .describe("Interleaved rounds of both models in one process (the runtime's latency engine)");
+
+export const accuracySchema = z
+  .object({
+    maxAbs: z.number().nullable().describe("Max |optimized − original| over every output element (null: NaN/Inf)"),
+    cosine: z.number().nullable().describe("Lowest cosine similarity of an output, as flat vectors"),
+    top1: z
+      .number()
+      .nullable()
+      .describe("Share of rows (last axis ≥ 2 classes) whose argmax agrees; null when no output has classes"),
+    nonFinite: z.number().int().describe("Elements NaN/Inf in one model and finite in the other"),
+  })
+  .describe("Outputs of the optimized model against the original's, same provider, same feeds");
+
+export const fallbackSchema = z
+  .object({
+    predicted: z.object({
+      original: z.number().int(),
+      optimized: z.number().int(),
+    }).describe("Nodes the target profile says the provider cannot run"),
+    placed: z
+      .object({
+        original: z.object({ computeNodesOnCpu: z.number().int(), shapeNodesOnCpu: z.number().int() }),
+        optimized: z.object({ computeNodesOnCpu: z.number().int(), shapeNodesOnCpu: z.number().int() }),
+      })
+      .optional()
+      .describe("Where onnxruntime placed the nodes, read from its session log (browser WebGPU providers)"),
+  })
+  .describe("CPU fallback on GPU providers");
+
+export const runSchema = z.object({
+  model: z.string(),
+  target: z.string(),
+  provider: z.string(),
+  environment: z.enum(["node", "chromium"]),
+  status: z
+    .enum(["measured", "unchanged", "failed"])
+    .describe("unchanged: the rewrite changed nothing for this target, so nothing was timed"),
+  error: z.string().optional().describe("What failed (status failed), with its code"),
+  accuracy: accuracySchema.optional(),
+  latency: latencySchema.optional(),
+  fallback: fallbackSchema.optional(),
+});
+
+export const optimizationSchema = z.object({
+  model: z.string(),
+  target: z.string(),
+  budget: z.number(),
+  changed: z.boolean(),
+  milliseconds: z.number().describe("Time optimizeModel took (planning and rewriting, no verification)"),
+  sites: z.number().int(),
+  substituted: z.number().int(),
+  unsupported: z.number().int().describe("Sites the target still cannot run within the budget"),
+  unsupportedOps: z.array(z.object({ op: z.string(), count: z.number().int() })),
+  sizeBytes: z.number().int(),
+  ops: histogram,
+  error: z.string().optional(),
+});
+
+export const modelSchema = z.object({
+  id: z.string(),
+  source: z.enum(["generated", "npm", "torch", "user"]),
+  description: z.string(),
+  activations: z.array(z.string()),
+  sizeBytes: z.number().int(),
+  opset: z.number().int(),
+  nodes: z.number().int(),
+  ops: histogram,
+  inputs: z.record(z.string(), z.array(z.number().int())).describe("Input dims used for every run"),
+  error: z.string().optional().describe("Why the model could not be loaded or fed"),
+});
+
+export const sweepPointSchema = z.object({
+  budget: z.number(),
+  options: z.string().describe('The accuracy-aware options of this point, e.g. "fit", "max-output-error 1e-3", "default"'),
+  substituted: z.number().int(),
+  maxAbs: z.number().nullable(),
+  top1: z.number().nullable(),
+  speedup: z.number(),
+  speedupLow: z.number(),
+  speedupHigh: z.number(),
+  pareto: z.boolean().describe("On the Pareto front: no other point is both more accurate and faster"),
+});
+
+export const sweepSchema = z.object({
+  model: z.string(),
+  target: z.string(),
+  provider: z.string(),
+  points: z.array(sweepPointSchema),
+  error: z.string().optional(),
+});
+
+const kernelRow = z.object({
+  id: z.string(),
+  kind: z.enum(["activation", "approximation"]),
+  transcendental: z.boolean(),
+  n: z.number().int(),
+  js: z.number().describe("Elements per second, plain JS kernel"),
+  wasm: z.number().describe("Elements per second, WASM SIMD kernel"),
+  copyJs: z.number().describe("Elements per second, JS copy of the same size"),
+  copyWasm: z.number().describe("Elements per second, WASM memory.copy of the same size"),
+  wgsl: z.number().optional().describe("Elements per second, WGSL kernel (browser)"),
+  copyWgsl: z.number().optional().describe("Elements per second, WGSL copy kernel (browser)"),
+});
+
+export const kernelsSchema = z.object({
+  environment: z.string(),
+  rows: z.array(kernelRow),
+  opFloor: z
+    .array(z.object({ op: z.string(), ratioToCopy: z.number() }))
+    .optional()
+    .describe("Time of one f32x4 op loop over the time of a copy loop"),
+  error: z.string().optional(),
+});
+
+export const reportSchema = z.object({
+  schema: z.literal(reportSchemaId),
+  createdAt: z.string().describe("ISO 8601"),
+  quick: z.boolean(),
+  environment: z.object({
+    node: z.string(),
+    platform: z.string(),
+    cpus: z.number().int(),
+    cpuModel: z.string(),
+    loadAverage: z.array(z.number()),
+    onnxruntimeNode: z.string().optional(),
+    onnxruntimeWeb: z.string().optional(),
+    chromium: z.string().optional(),
+  }),
+  options: z.object({
+    models: z.array(z.string()),
+    targets: z.array(z.string()),
+    providers: z.array(z.string()),
+    budget: z.number(),
+    sweepBudgets: z.array(z.number()),
+  }),
+  models: z.array(modelSchema),
+  optimizations: z.array(optimizationSchema),
+  runs: z.array(runSchema),
+  sweeps: z.array(sweepSchema),
+  kernels: z.array(kernelsSchema),
+  elapsedSeconds: z.number(),
+});
+
+export type BenchReport = z.infer<typeof reportSchema>;
+export type ModelEntry = z.infer<typeof modelSchema>;
+export type OptimizationEntry = z.infer<typeof optimizationSchema>;
+export type RunEntry = z.infer<typeof runSchema>;
+export type Accuracy = z.infer<typeof accuracySchema>;
+export type LatencyEntry = z.infer<typeof latencySchema>;
+export type FallbackEntry = z.infer<typeof fallbackSchema>;
+export type SweepEntry = z.infer<typeof sweepSchema>;
+export type SweepPoint = z.infer<typeof sweepPointSchema>;
+export type KernelsEntry = z.infer<typeof kernelsSchema>;

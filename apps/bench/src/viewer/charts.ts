@@ -1,0 +1,212 @@
+// Chart.js configurations from a report (pure: data in, configs out), one
+// per chart the HTML report and the page draw. Each carries an id the tests
+// find it by and the number of points it should show.
+import type { ChartConfiguration } from "chart.js";
+import type { BenchReport } from "../report/schema.js";
+
+/** A chart to draw: its id, title, caption and configuration. */
+export interface ChartSpec {
+  readonly id: string;
+  readonly title: string;
+  readonly caption: string;
+  // biome-ignore lint/suspicious/noExplicitAny: configs mix the error-bar plugin's chart types with Chart.js's own
+  readonly config: ChartConfiguration<any, any, any>;
+  /** Data points over all datasets. */
+  readonly points: number;
+}
+
+const palette = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f"];
+
+const providerLabel = (provider: string, environment: string) =>
+  environment === "chromium" ? `${provider} (Chromium)` : `${provider} (Node)`;
+
+/** Speedup of the optimized model per model × provider, one chart per target, with 95% interval whiskers. */
+export function speedupCharts(report: BenchReport): ChartSpec[] {
+  const charts: ChartSpec[] = [];
+  for (const target of report.options.targets) {
+    const runs = report.runs.filter((run) => run.target === target && run.latency);
+    if (runs.length === 0) continue;
+    const models = [...new Set(runs.map((run) => run.model))];
+    const series = [...new Set(runs.map((run) => providerLabel(run.provider, run.environment)))];
+    const datasets = series.map((label, index) => ({
+      label,
+      backgroundColor: palette[index % palette.length],
+      data: models.map((model) => {
+        const run = runs.find(
+          (entry) => entry.model === model && providerLabel(entry.provider, entry.environment) === label,
+        );
+        return run?.latency
+          ? { y: run.latency.speedup, yMin: run.latency.speedupLow, yMax: run.latency.speedupHigh }
+          : null;
+      }),
+    }));
+    charts.push({
+      id: `speedup-${target}`,
+      title: `Speedup, rewritten for ${target}`,
+      caption:
+        "Original median / optimized median, measured side by side in interleaved rounds on the whole model; whiskers: 95% bootstrap interval. Above 1 is faster.",
+      points: runs.length,
+      config: {
+        type: "barWithErrorBars",
+        data: { labels: models, datasets },
+        options: {
+          animation: false,
+          responsive: true,
+          maintainAspectRatio: false,
+          scales: { y: { title: { display: true, text: "speedup (×)" } } },
+          plugins: { legend: { position: "bottom" } },
+        },
+      },
+    });
+  }
+  return charts;
+}
+
+/** Measured accuracy against measured speed for each budget sweep, with its Pareto front. */
+export function sweepCharts(report: BenchReport): ChartSpec[] {
+  return report.sweeps
+    .filter((sweep) => sweep.points.length > 0)
+    .map((sweep) => {
+      const variants = [...new Set(sweep.points.map((point) => point.options.split(" ")[0]!))];
+      // log axes cannot show 0: an exact rewrite sits at the floor of the axis.
+      const floor = 1e-9;
+      const x = (value: number | null) => Math.max(value ?? 1, floor);
+      const front = sweep.points
+        .filter((point) => point.pareto)
+        .sort((a, b) => x(a.maxAbs) - x(b.maxAbs))
+        .map((point) => ({ x: x(point.maxAbs), y: point.speedup }));
+      const datasets = [
+        ...variants.map((variant, index) => ({
+          type: "scatterWithErrorBars",
+          label: variant,
+          backgroundColor: palette[index % palette.length],
+          pointRadius: 5,
+          data: sweep.points
+            .filter((point) => point.options.split(" ")[0] === variant)
+            .map((point) => ({
+              x: x(point.maxAbs),
+              y: point.speedup,
+              yMin: point.speedupLow,
+              yMax: point.speedupHigh,
+              budget: point.budget,
+            })),
+        })),
+        {
+          type: "line",
+          label: "Pareto front",
+          data: front,
+          borderColor: "#222",
+          borderDash: [4, 4],
+          pointRadius: 0,
+          fill: false,
+        },
+      ];
+      return {
+        id: `sweep-${sweep.model}-${sweep.target}`,
+        title: `Accuracy against speed: ${sweep.model} for ${sweep.target} on ${sweep.provider}`,
+        caption:
+          "Each point is one budget (1e-4 … 0.3) with one set of accuracy-aware options, optimized and then measured: max |output error| against the original (log axis) and the speedup with its 95% interval. The dashed line joins the points no other point beats on both.",
+        points: sweep.points.length,
+        config: {
+          type: "scatterWithErrorBars",
+          data: { datasets },
+          options: {
+            animation: false,
+            responsive: true,
+            maintainAspectRatio: false,
+            scales: {
+              x: { type: "logarithmic", title: { display: true, text: "max |output error| (log)" } },
+              y: { title: { display: true, text: "speedup (×)" } },
+            },
+            plugins: { legend: { position: "bottom" } },
+          },
+        },
+      } satisfies ChartSpec;
+    });
+}
+
+/** Compute nodes on the CPU on the browser GPU providers, before and after rewriting (placed by onnxruntime where read, else predicted). */
+export function fallbackCharts(report: BenchReport): ChartSpec[] {
+  const runs = report.runs.filter((run) => run.fallback && run.provider.startsWith("webgpu"));
+  if (runs.length === 0) return [];
+  const labels = runs.map((run) => `${run.model} · ${run.target} · ${run.provider}`);
+  const count = (run: (typeof runs)[number], side: "original" | "optimized") =>
+    run.fallback!.placed ? run.fallback!.placed[side].computeNodesOnCpu : run.fallback!.predicted[side];
+  return [
+    {
+      id: "fallback",
+      title: "CPU fallback on the WebGPU providers",
+      caption:
+        "Compute nodes onnxruntime ran on its CPU provider instead of the GPU one, read from its session log (shape-only nodes it keeps on the CPU on purpose are not counted); the profile's prediction where no log was read.",
+      points: runs.length * 2,
+      config: {
+        type: "bar",
+        data: {
+          labels,
+          datasets: [
+            { label: "original", backgroundColor: palette[3], data: runs.map((run) => count(run, "original")) },
+            { label: "optimized", backgroundColor: palette[2], data: runs.map((run) => count(run, "optimized")) },
+          ],
+        },
+        options: {
+          animation: false,
+          responsive: true,
+          maintainAspectRatio: false,
+          indexAxis: "y",
+          scales: { x: { title: { display: true, text: "compute nodes on the CPU" }, beginAtZero: true } },
+          plugins: { legend: { position: "bottom" } },
+        },
+      },
+    },
+  ];
+}
+
+/** Kernel throughput relative to a copy of the same size, per engine (JS, WASM SIMD, WGSL). */
+export function kernelCharts(report: BenchReport): ChartSpec[] {
+  return report.kernels
+    .filter((entry) => entry.rows.length > 0)
+    .map((entry, index) => {
+      const largest = Math.max(...entry.rows.map((row) => row.n));
+      const rows = entry.rows.filter((row) => row.n === largest);
+      const series: { label: string; values: (number | null)[] }[] = [
+        { label: "JS / JS copy", values: rows.map((row) => row.js / row.copyJs) },
+        { label: "WASM SIMD / WASM copy", values: rows.map((row) => row.wasm / row.copyWasm) },
+      ];
+      if (rows.some((row) => row.wgsl !== undefined))
+        series.push({
+          label: "WGSL / WGSL copy",
+          values: rows.map((row) => (row.wgsl !== undefined && row.copyWgsl ? row.wgsl / row.copyWgsl : null)),
+        });
+      return {
+        id: `kernels-${index}`,
+        title: `Activation kernels, ${entry.environment}, ${largest.toLocaleString("en")} floats`,
+        caption:
+          "Throughput of each kernel as a share of a plain copy of the same buffer on the same engine (1 = as fast as copying; the copy is the floor no elementwise kernel beats).",
+        points: series.reduce((total, item) => total + item.values.filter((value) => value !== null).length, 0),
+        config: {
+          type: "bar",
+          data: {
+            labels: rows.map((row) => row.id),
+            datasets: series.map((item, position) => ({
+              label: item.label,
+              backgroundColor: palette[position % palette.length],
+              data: item.values,
+            })),
+          },
+          options: {
+            animation: false,
+            responsive: true,
+            maintainAspectRatio: false,
+            indexAxis: "y",
+            scales: { x: { title: { display: true, text: "throughput / copy throughput" }, beginAtZero: true } },
+            plugins: { legend: { position: "bottom" } },
+          },
+        },
+      } satisfies ChartSpec;
+    });
+}
+
+/** Every chart of a report, in the order the report shows them. */
+export function reportCharts(report: BenchReport): ChartSpec[] {
+  return [...speedupCharts(report), ...sweepCharts(report), ...fallbackCharts(report), ...kernelCharts(report)];
+}

@@ -1,0 +1,164 @@
+// Draws a report into a page: environment, the results table, and every
+// chart (Chart.js, with the error-bar plugin for the intervals). Used by the
+// offline HTML report and by the bench page. Charts drawn are listed on
+// globalThis.rectifyReportCharts (id and points) for tests.
+import { Chart, registerables } from "chart.js";
+import {
+  BarWithErrorBar,
+  BarWithErrorBarsController,
+  PointWithErrorBar,
+  ScatterWithErrorBarsController,
+} from "chartjs-chart-error-bars";
+import type { BenchReport } from "../report/schema.js";
+import { type ChartSpec, reportCharts } from "./charts.js";
+import { formatRate } from "./format.js";
+import { resultColumns, resultRows } from "./rows.js";
+
+Chart.register(
+  ...registerables,
+  BarWithErrorBarsController,
+  BarWithErrorBar,
+  ScatterWithErrorBarsController,
+  PointWithErrorBar,
+);
+
+/** What a drawn chart shows, for tests. */
+export interface DrawnChart {
+  readonly id: string;
+  readonly points: number;
+  readonly drawnPoints: number;
+}
+
+const element = <K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  text?: string,
+  className?: string,
+): HTMLElementTagNameMap[K] => {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+};
+
+const charts: Chart[] = [];
+
+/** Replaces `container`'s content with the report. */
+export function renderReport(container: HTMLElement, report: BenchReport): DrawnChart[] {
+  for (const chart of charts.splice(0)) chart.destroy();
+  container.replaceChildren();
+  container.append(environmentLine(report), resultsTable(report));
+  const drawn: DrawnChart[] = [];
+  for (const spec of reportCharts(report)) drawn.push(drawChart(container, spec));
+  if (report.kernels.some((entry) => entry.rows.length > 0)) container.append(kernelsTable(report));
+  (globalThis as unknown as { rectifyReportCharts: DrawnChart[] }).rectifyReportCharts = drawn;
+  return drawn;
+}
+
+function environmentLine(report: BenchReport): HTMLElement {
+  const { environment } = report;
+  const parts = [
+    `${report.createdAt.replace("T", " ").slice(0, 19)} UTC`,
+    `${environment.cpus} × ${environment.cpuModel}`,
+    `load ${environment.loadAverage.join(" ")}`,
+    `Node ${environment.node}`,
+    environment.onnxruntimeNode ? `onnxruntime-node ${environment.onnxruntimeNode}` : "",
+    environment.onnxruntimeWeb ? `onnxruntime-web ${environment.onnxruntimeWeb}` : "",
+    environment.chromium ? `Chromium ${environment.chromium}` : "",
+    report.quick ? "--quick" : "full run",
+    `${report.elapsedSeconds} s`,
+  ].filter(Boolean);
+  return element("p", parts.join(" · "), "environment");
+}
+
+function resultsTable(report: BenchReport): HTMLElement {
+  const table = element("table", undefined, "results");
+  const head = element("tr");
+  for (const [, title] of resultColumns) head.append(element("th", title));
+  table.append(element("thead"));
+  table.tHead!.append(head);
+  const body = element("tbody");
+  for (const row of resultRows(report)) {
+    const tr = element("tr", undefined, row.run.status);
+    for (const [key] of resultColumns) tr.append(element("td", row.cells[key]));
+    const speedup = row.run.latency?.speedup;
+    if (speedup !== undefined) {
+      const cell = tr.children[4] as HTMLElement;
+      if (row.run.latency!.speedupLow > 1) cell.className = "faster";
+      else if (row.run.latency!.speedupHigh < 1) cell.className = "slower";
+    }
+    body.append(tr);
+  }
+  table.append(body);
+  const wrapper = element("section");
+  const box = element("div", undefined, "table-box");
+  box.append(table);
+  wrapper.append(element("h2", "Results"), box);
+  return wrapper;
+}
+
+function drawChart(container: HTMLElement, spec: ChartSpec): DrawnChart {
+  const section = element("section", undefined, "chart");
+  section.dataset.chart = spec.id;
+  const labels = (spec.config.data.labels as unknown[] | undefined)?.length ?? 0;
+  const horizontal = spec.config.options?.indexAxis === "y";
+  const box = element("div", undefined, "canvas-box");
+  box.style.height = `${horizontal ? Math.max(240, 60 + labels * 22) : 360}px`;
+  const canvas = element("canvas");
+  box.append(canvas);
+  section.append(element("h2", spec.title), box, element("p", spec.caption, "caption"));
+  container.append(section);
+  const chart = new Chart(canvas, spec.config);
+  charts.push(chart);
+  const drawnPoints = chart.data.datasets.reduce(
+    (total, dataset, index) =>
+      total +
+      (dataset.label === "Pareto front"
+        ? 0
+        : chart.getDatasetMeta(index).data.filter((_, at) => dataset.data[at] !== null).length),
+    0,
+  );
+  return { id: spec.id, points: spec.points, drawnPoints };
+}
+
+function kernelsTable(report: BenchReport): HTMLElement {
+  const section = element("section");
+  section.append(element("h2", "Activation kernels: throughput"));
+  for (const entry of report.kernels) {
+    if (entry.rows.length === 0) continue;
+    const table = element("table", undefined, "kernels");
+    const head = element("tr");
+    for (const title of ["kernel", "floats", "JS", "WASM SIMD", "WGSL", "JS copy", "WASM copy", "WGSL copy"])
+      head.append(element("th", title));
+    table.append(element("thead"));
+    table.tHead!.append(head);
+    const body = element("tbody");
+    for (const row of entry.rows) {
+      const tr = element("tr");
+      for (const value of [
+        row.id,
+        row.n.toLocaleString("en"),
+        formatRate(row.js),
+        formatRate(row.wasm),
+        formatRate(row.wgsl),
+        formatRate(row.copyJs),
+        formatRate(row.copyWasm),
+        formatRate(row.copyWgsl),
+      ])
+        tr.append(element("td", value));
+      body.append(tr);
+    }
+    table.append(body);
+    section.append(element("h3", entry.environment), table);
+    if (entry.opFloor?.length)
+      section.append(
+        element(
+          "p",
+          `Op floor (one f32x4 op per element over a copy loop): ${entry.opFloor
+            .map((floor) => `${floor.op} ${floor.ratioToCopy.toFixed(2)}×`)
+            .join(", ")}`,
+          "caption",
+        ),
+      );
+  }
+  return section;
+}

@@ -1,0 +1,84 @@
+// The report's runs as rows: one per model × target × provider, with what
+// every view (terminal, HTML, page) shows of it.
+import type { BenchReport, OptimizationEntry, RunEntry } from "../report/schema.js";
+import { formatBytes, formatError, formatShare, formatSpeedup } from "./format.js";
+
+export interface ResultRow {
+  readonly run: RunEntry;
+  readonly optimization: OptimizationEntry | undefined;
+  readonly cells: {
+    readonly model: string;
+    readonly target: string;
+    readonly provider: string;
+    readonly sites: string;
+    readonly speedup: string;
+    readonly maxAbs: string;
+    readonly cosine: string;
+    readonly top1: string;
+    readonly fallback: string;
+    readonly size: string;
+    readonly note: string;
+  };
+}
+
+/** Column titles, in order. */
+export const resultColumns: readonly [keyof ResultRow["cells"], string][] = [
+  ["model", "model"],
+  ["target", "target"],
+  ["provider", "provider"],
+  ["sites", "sites (subst.)"],
+  ["speedup", "speedup [95% CI]"],
+  ["maxAbs", "max |err|"],
+  ["cosine", "cosine"],
+  ["top1", "top-1"],
+  ["fallback", "CPU fallback before→after"],
+  ["size", "size before→after"],
+  ["note", "note"],
+];
+
+export function resultRows(report: BenchReport): ResultRow[] {
+  const optimizations = new Map(report.optimizations.map((entry) => [`${entry.model}\u0000${entry.target}`, entry]));
+  const sizes = new Map(report.models.map((model) => [model.id, model.sizeBytes]));
+  return report.runs.map((run) => {
+    const optimization = optimizations.get(`${run.model}\u0000${run.target}`);
+    const latency = run.latency;
+    const accuracy = run.accuracy;
+    const provider = run.environment === "chromium" ? `${run.provider} (Chromium)` : run.provider;
+    return {
+      run,
+      optimization,
+      cells: {
+        model: run.model,
+        target: run.target,
+        provider,
+        sites: optimization ? `${optimization.sites} (${optimization.substituted})` : "—",
+        speedup: latency ? formatSpeedup(latency.speedup, latency.speedupLow, latency.speedupHigh) : "—",
+        maxAbs: accuracy ? formatError(accuracy.maxAbs) : "—",
+        cosine: accuracy?.cosine === null || !accuracy ? "—" : accuracy.cosine.toFixed(6),
+        top1: accuracy ? formatShare(accuracy.top1) : "—",
+        fallback: fallbackCell(run),
+        size:
+          optimization && optimization.sizeBytes
+            ? `${formatBytes(sizes.get(run.model) ?? 0)}→${formatBytes(optimization.sizeBytes)}`
+            : "—",
+        note: noteCell(run),
+      },
+    };
+  });
+}
+
+function fallbackCell(run: RunEntry): string {
+  const fallback = run.fallback;
+  if (!fallback || !run.provider.startsWith("webgpu")) return "—";
+  const placed = fallback.placed;
+  if (placed)
+    return `${placed.original.computeNodesOnCpu}→${placed.optimized.computeNodesOnCpu} placed (predicted ${fallback.predicted.original}→${fallback.predicted.optimized})`;
+  return `${fallback.predicted.original}→${fallback.predicted.optimized} predicted`;
+}
+
+function noteCell(run: RunEntry): string {
+  if (run.status === "unchanged") return "nothing to rewrite for this target";
+  if (run.status === "failed") return run.error ?? "failed";
+  if (run.latency?.noisy) return `noisy: ${run.latency.noise.join("; ")}`;
+  return "";
+}

