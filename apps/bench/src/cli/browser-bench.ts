@@ -5,14 +5,14 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromiumInstalled, launchChromium, serveFolder } from "@rectify/chromium-harness";
-import type { Browser, Page } from "playwright-core";
 import type { LatencyOptions } from "@rectify/rewrite/light";
+import type { Browser, Page } from "playwright-core";
 import type { FeedSpec } from "../measure/feeds.js";
 import type { KernelsEntry, RunEntry } from "../report/schema.js";
 import { type PageApi, type PageJob, pageGlobal, toBase64 } from "../web/protocol.js";
 
-/** The built page, next to the CLI in dist/. */
-export const webFolder = join(dirname(fileURLToPath(import.meta.url)), "..", "web");
+/** The built page, dist/web (from dist/cli when bundled, from src/cli in tests). */
+export const webFolder = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist", "web");
 
 /** One pair for every browser provider. */
 export interface BrowserJob {
@@ -83,7 +83,8 @@ export async function openBrowserBench(wanted?: readonly string[]): Promise<Brow
           };
           runs.push(
             await page.evaluate(
-              ([name, value]) => (globalThis as unknown as Record<string, PageApi>)[name]!.measure(value),
+              ([name, value]) =>
+                (globalThis as unknown as Record<string, PageApi>)[name]!.measure(value),
               [pageGlobal, pageJob] as const,
             ),
           );
@@ -93,7 +94,8 @@ export async function openBrowserBench(wanted?: readonly string[]): Promise<Brow
       },
       kernels: (quick) =>
         page.evaluate(
-          ([name, value]) => (globalThis as unknown as Record<string, PageApi>)[name]!.kernels(value),
+          ([name, value]) =>
+            (globalThis as unknown as Record<string, PageApi>)[name]!.kernels(value),
           [pageGlobal, quick] as const,
         ),
       async close() {

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// pnpm bench:app [--quick] [--models …] [--targets …] [--providers …] [--json F] [--html F] [--serve]
-import { Command, InvalidArgumentError } from "commander";
 import { builtinTargets } from "@rectify/rewrite";
 import { providerNamed } from "@rectify/runtime";
-import { terminalSummary } from "../report/terminal.js";
+// pnpm bench:app [--quick] [--models …] [--targets …] [--providers …] [--json F] [--html F] [--serve]
+import { Command, InvalidArgumentError } from "commander";
 import { latencyPresets } from "../measure/latency-presets.js";
 import { defaultSweepBudgets } from "../measure/sweep.js";
+import { terminalSummary } from "../report/terminal.js";
 import { selectModels, zooModels } from "../zoo/index.js";
 import { type BrowserBench, browserUnavailable, openBrowserBench } from "./browser-bench.js";
 import { progressBar } from "./progress.js";
@@ -40,7 +40,8 @@ function splitProviders(names: readonly string[]): { node: string[]; browser: st
   const browser: string[] = [];
   for (const name of names) {
     const [where, provider] = name.includes(":") ? name.split(":", 2) : [undefined, name];
-    const inBrowser = where === "chromium" || (where === undefined && provider!.startsWith("webgpu"));
+    const inBrowser =
+      where === "chromium" || (where === undefined && provider!.startsWith("webgpu"));
     if (where !== undefined && where !== "chromium" && where !== "node")
       throw new InvalidArgumentError(`unknown place ${where} in ${name} (node: or chromium:)`);
     const known = inBrowser ? browserProviderNames : nodeProviderNames;
@@ -71,17 +72,36 @@ async function main(argv: string[]): Promise<number> {
       "Benchmarks rectify's rewrite: every zoo model before and after optimizing for each target, measured on each provider (Node: cpu, wasm; Chromium: wasm, webgpu, webgpu-jsep) — latency side by side, output error, CPU fallback — plus a budget sweep and the kernels' throughput.",
     )
     .option("--quick", "a small set for a fast look (≈ 4 min)")
-    .option("--models <list>", "zoo ids, wildcards (cnn-*, torch/*) or .onnx paths, comma-separated", list)
+    .option(
+      "--models <list>",
+      "zoo ids, wildcards (cnn-*, torch/*) or .onnx paths, comma-separated",
+      list,
+    )
     .option("--targets <list>", `target profiles (${[...builtinTargets.keys()].join(", ")})`, list)
-    .option("--providers <list>", "cpu, wasm (Node); chromium:wasm, webgpu, webgpu-jsep (Chromium)", list)
+    .option(
+      "--providers <list>",
+      "cpu, wasm (Node); chromium:wasm, webgpu, webgpu-jsep (Chromium)",
+      list,
+    )
     .option("--budget <n>", "max |error| per substituted activation", positive, 1e-3)
-    .option("--budgets <list>", "budgets of the sweep (default 1e-4 … 0.3)", (value) => list(value).map(positive))
-    .option("--sweep <list>", "models to sweep the budget for ('' for none)", (value) => list(value))
+    .option("--budgets <list>", "budgets of the sweep (default 1e-4 … 0.3)", (value) =>
+      list(value).map(positive),
+    )
+    .option("--sweep <list>", "models to sweep the budget for ('' for none)", (value) =>
+      list(value),
+    )
     .option("--sweep-target <name>", "target of the sweep", "algebraic")
     .option("--no-kernels", "skip the kernels' throughput")
-    .option("--dim <name=size>", "size of a symbolic dim of your own models (repeatable)", dimension)
+    .option(
+      "--dim <name=size>",
+      "size of a symbolic dim of your own models (repeatable)",
+      dimension,
+    )
     .option("--json <file>", "write the report as JSON (default bench-report/rectify-bench.json)")
-    .option("--html <file>", "write the offline HTML report (default bench-report/rectify-bench.html)")
+    .option(
+      "--html <file>",
+      "write the offline HTML report (default bench-report/rectify-bench.html)",
+    )
     .option("--serve [port]", "serve the browser page (drop an .onnx file, run it live) and wait")
     .option("--list", "list the zoo and exit");
   program.parse(argv);
@@ -109,7 +129,9 @@ async function main(argv: string[]): Promise<number> {
   const zoo = zooModels();
   if (options.list) {
     for (const model of zoo)
-      console.log(`${model.id.padEnd(30)} ${model.quick ? "quick " : "      "}${model.description}`);
+      console.log(
+        `${model.id.padEnd(30)} ${model.quick ? "quick " : "      "}${model.description}`,
+      );
     return 0;
   }
   const quick = options.quick ?? false;
@@ -119,13 +141,20 @@ async function main(argv: string[]): Promise<number> {
   const targets = options.targets ?? (quick ? quickDefaults.targets : [...builtinTargets.keys()]);
   for (const target of targets)
     if (!builtinTargets.has(target))
-      throw new InvalidArgumentError(`unknown target ${target}; built in: ${[...builtinTargets.keys()].join(", ")}`);
-  const wanted = splitProviders(options.providers ?? (quick ? quickDefaults.providers : fullDefaults.providers));
+      throw new InvalidArgumentError(
+        `unknown target ${target}; built in: ${[...builtinTargets.keys()].join(", ")}`,
+      );
+  const wanted = splitProviders(
+    options.providers ?? (quick ? quickDefaults.providers : fullDefaults.providers),
+  );
   const nodeProviders: string[] = [];
   for (const name of wanted.node) {
     const availability = await providerNamed(name)?.availability();
     if (availability?.available) nodeProviders.push(name);
-    else console.error(`bench: Node provider ${name} skipped: ${availability && !availability.available ? availability.reason : "not registered"}`);
+    else
+      console.error(
+        `bench: Node provider ${name} skipped: ${availability && !availability.available ? availability.reason : "not registered"}`,
+      );
   }
   let browser: BrowserBench | undefined;
   if (wanted.browser.length > 0) {
@@ -134,7 +163,8 @@ async function main(argv: string[]): Promise<number> {
     else {
       browser = await openBrowserBench(wanted.browser);
       const missing = wanted.browser.filter((name) => !browser!.providers.includes(name));
-      if (missing.length) console.error(`bench: Chromium has no ${missing.join(", ")} here (no WebGPU adapter)`);
+      if (missing.length)
+        console.error(`bench: Chromium has no ${missing.join(", ")} here (no WebGPU adapter)`);
     }
   }
   const sweepModels = options.sweep ?? (quick ? quickDefaults.sweep : fullDefaults.sweep);
@@ -166,7 +196,9 @@ async function main(argv: string[]): Promise<number> {
     html: options.html ?? "bench-report/rectify-bench.html",
   });
   console.log(terminalSummary(report));
-  console.log(`\n${report.runs.length} runs in ${report.elapsedSeconds} s; wrote ${written.join(" and ")}`);
+  console.log(
+    `\n${report.runs.length} runs in ${report.elapsedSeconds} s; wrote ${written.join(" and ")}`,
+  );
   return report.runs.some((run) => run.status === "failed") ? 1 : 0;
 }
 

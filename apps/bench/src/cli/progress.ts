@@ -4,7 +4,10 @@ import cliProgress from "cli-progress";
  * Progress on stderr: a bar with what runs now on a TTY; elsewhere (CI
  * logs, pipes) one line per tenth of the work, so a log shows it moving.
  */
-export function progressBar(): { update: (label: string, done: number, total: number) => void; stop: () => void } {
+export function progressBar(): {
+  update: (label: string, done: number, total: number) => void;
+  stop: () => void;
+} {
   if (!process.stderr.isTTY) {
     let lastTenth = -1;
     const started = performance.now();

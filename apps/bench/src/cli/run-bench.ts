@@ -105,7 +105,11 @@ export async function runBench(plan: BenchPlan, progress: BenchProgress): Promis
       optimizations.push(optimized.entry);
       step(`${zoo.id} → ${target}`);
       const base = { model: zoo.id, target };
-      const skip = (status: "unchanged" | "failed", provider: string, environment: RunEntry["environment"]) =>
+      const skip = (
+        status: "unchanged" | "failed",
+        provider: string,
+        environment: RunEntry["environment"],
+      ) =>
         runs.push({
           ...base,
           provider,
@@ -137,12 +141,19 @@ export async function runBench(plan: BenchPlan, progress: BenchProgress): Promis
         else
           runs.push(
             ...(await plan.browser.measure(
-              { ...base, original: bytes, optimized: optimized.bytes, feeds: spec, latency: plan.latency },
+              {
+                ...base,
+                original: bytes,
+                optimized: optimized.bytes,
+                feeds: spec,
+                latency: plan.latency,
+              },
               (provider) => step(`${zoo.id} → ${target} on ${provider} (Chromium)`),
             )),
           );
         if (!optimized.bytes || !optimized.entry.changed)
-          for (const provider of browserProviders) step(`${zoo.id} → ${target} on ${provider} (Chromium)`);
+          for (const provider of browserProviders)
+            step(`${zoo.id} → ${target} on ${provider} (Chromium)`);
       }
     }
     if (sweeps.includes(zoo)) {
@@ -158,7 +169,8 @@ export async function runBench(plan: BenchPlan, progress: BenchProgress): Promis
           budgets: plan.sweepBudgets,
           latency: plan.latency,
           evaluator: createEvaluator({ provider }),
-          onPoint: (point, points) => progress(`${zoo.id}: budget sweep ${point}/${points}`, done, total),
+          onPoint: (point, points) =>
+            progress(`${zoo.id}: budget sweep ${point}/${points}`, done, total),
         }),
       );
       step(`${zoo.id}: budget sweep`);

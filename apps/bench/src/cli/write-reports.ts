@@ -4,8 +4,8 @@ import { fileURLToPath } from "node:url";
 import { reportHtml } from "../report/html.js";
 import { type BenchReport, reportSchema } from "../report/schema.js";
 
-/** The viewer script the HTML report inlines (built to dist/viewer.js). */
-const viewerPath = join(dirname(fileURLToPath(import.meta.url)), "..", "viewer.js");
+/** The viewer script the HTML report inlines, dist/viewer.js (from dist/cli when bundled, from src/cli in tests). */
+const viewerPath = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "dist", "viewer.js");
 
 /** Writes atomically: a temporary file in the same folder, then a rename. */
 async function writeAtomic(path: string, text: string): Promise<void> {

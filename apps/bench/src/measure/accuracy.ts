@@ -40,7 +40,10 @@ export function compareAccuracy(original: Outputs, optimized: Outputs): Accuracy
       const x = a[i]!;
       const y = b[i]!;
       if (!Number.isFinite(x) || !Number.isFinite(y)) {
-        if (Number.isFinite(x) !== Number.isFinite(y) || (x !== y && !(Number.isNaN(x) && Number.isNaN(y))))
+        if (
+          Number.isFinite(x) !== Number.isFinite(y) ||
+          (x !== y && !(Number.isNaN(x) && Number.isNaN(y)))
+        )
           nonFinite++;
         continue;
       }
@@ -51,7 +54,11 @@ export function compareAccuracy(original: Outputs, optimized: Outputs): Accuracy
     }
     // Two zero vectors are the same vector.
     const similarity =
-      normA === 0 && normB === 0 ? 1 : normA === 0 || normB === 0 ? 0 : dot / Math.sqrt(normA * normB);
+      normA === 0 && normB === 0
+        ? 1
+        : normA === 0 || normB === 0
+          ? 0
+          : dot / Math.sqrt(normA * normB);
     cosine = cosine === null ? similarity : Math.min(cosine, similarity);
     const classes = reference.dims.at(-1) ?? 0;
     if (reference.dims.length >= 1 && classes >= 2 && a.length % classes === 0) {

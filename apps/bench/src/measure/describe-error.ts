@@ -10,6 +10,7 @@ export function describeError(error: unknown): string {
     .map((line) => line.trim())
     .filter(Boolean)
     .join(" ");
-  const text = typeof code === "string" && !message.startsWith(code) ? `${code}: ${message}` : message;
+  const text =
+    typeof code === "string" && !message.startsWith(code) ? `${code}: ${message}` : message;
   return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
 }

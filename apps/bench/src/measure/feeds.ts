@@ -12,7 +12,14 @@ export interface FeedSpec {
   readonly dims?: Readonly<Record<string, number>>;
   readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
   readonly fixed?: Readonly<
-    Record<string, { readonly type: FeedTensor["type"]; readonly dims: readonly number[]; readonly values: readonly number[] }>
+    Record<
+      string,
+      {
+        readonly type: FeedTensor["type"];
+        readonly dims: readonly number[];
+        readonly values: readonly number[];
+      }
+    >
   >;
 }
 
@@ -20,7 +27,11 @@ export interface FeedSpec {
 export function feedSpecOf(zoo: ZooModel, seed = 1): FeedSpec {
   const fixed: Record<string, { type: FeedTensor["type"]; dims: number[]; values: number[] }> = {};
   for (const [name, tensor] of Object.entries(zoo.fixedFeeds ?? {}))
-    fixed[name] = { type: tensor.type, dims: [...tensor.dims], values: Array.from(tensor.data, Number) };
+    fixed[name] = {
+      type: tensor.type,
+      dims: [...tensor.dims],
+      values: Array.from(tensor.data, Number),
+    };
   return {
     seed,
     ...(zoo.dims ? { dims: zoo.dims } : {}),
@@ -63,5 +74,7 @@ function fixedTensor(spec: NonNullable<FeedSpec["fixed"]>[string]): FeedTensor {
 
 /** Each fed input's dims, for the report. */
 export function feedDims(feeds: Feeds): Record<string, number[]> {
-  return Object.fromEntries(Object.entries(feeds).map(([name, tensor]) => [name, [...tensor.dims]]));
+  return Object.fromEntries(
+    Object.entries(feeds).map(([name, tensor]) => [name, [...tensor.dims]]),
+  );
 }

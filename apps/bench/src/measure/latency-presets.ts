@@ -7,8 +7,8 @@ import type { LatencyOptions } from "@rectify/rewrite/light";
  * original is the same-model control.
  */
 export const latencyPresets = {
-  /** --quick: enough rounds for an interval, ~1 s per pair. */
-  quick: { warmup: 3, minRounds: 10, maxRounds: 100, targetMilliseconds: 800 },
-  /** A full run: ~2.5 s per pair. */
-  full: { warmup: 5, minRounds: 20, maxRounds: 300, targetMilliseconds: 2500 },
+  /** --quick: enough rounds for an interval, ~1 s per pair, no control. */
+  quick: { warmup: 2, minRounds: 8, maxRounds: 100, targetMilliseconds: 700, control: false },
+  /** A full run: ~2.5 s per pair, with the same-model control. */
+  full: { warmup: 5, minRounds: 20, maxRounds: 300, targetMilliseconds: 2500, control: true },
 } as const satisfies Record<string, LatencyOptions>;

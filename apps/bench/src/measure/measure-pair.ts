@@ -17,6 +17,7 @@ export interface PairInput {
   readonly original: Uint8Array;
   readonly optimized: Uint8Array;
   readonly feeds: Feeds;
+  /** Rounds and time per pair; `control: false` skips the same-model control (a second session of the original). */
   readonly latency: LatencyOptions;
   /** Threads for cpu and wasm sessions (default 1: the machine's other core keeps the timing honest). */
   readonly threads?: number;
@@ -28,7 +29,10 @@ export interface PairInput {
  * (the runtime's latency engine, with a same-model control), and the CPU
  * fallback of both, predicted and (where onnxruntime says) placed.
  */
-export async function measurePair(createSession: CreateSession, input: PairInput): Promise<RunEntry> {
+export async function measurePair(
+  createSession: CreateSession,
+  input: PairInput,
+): Promise<RunEntry> {
   const base = {
     model: input.model,
     target: input.target,
@@ -47,7 +51,7 @@ export async function measurePair(createSession: CreateSession, input: PairInput
   try {
     const original = await open(input.original);
     const optimized = await open(input.optimized);
-    const control = await open(input.original);
+    const control = input.latency.control === false ? undefined : await open(input.original);
     const accuracy = compareAccuracy(
       await original.run(input.feeds),
       await optimized.run(input.feeds),
@@ -58,7 +62,7 @@ export async function measurePair(createSession: CreateSession, input: PairInput
         { name: "optimized", session: optimized },
       ],
       input.feeds,
-      { ...input.latency, controlSession: control },
+      { ...input.latency, control: false, ...(control ? { controlSession: control } : {}) },
     );
     return {
       ...base,
@@ -119,8 +123,14 @@ function fallbackEntry(original: Session, optimized: Session): FallbackEntry {
     ...(a && b
       ? {
           placed: {
-            original: { computeNodesOnCpu: a.computeNodesOnCpu, shapeNodesOnCpu: a.shapeNodesOnCpu },
-            optimized: { computeNodesOnCpu: b.computeNodesOnCpu, shapeNodesOnCpu: b.shapeNodesOnCpu },
+            original: {
+              computeNodesOnCpu: a.computeNodesOnCpu,
+              shapeNodesOnCpu: a.shapeNodesOnCpu,
+            },
+            optimized: {
+              computeNodesOnCpu: b.computeNodesOnCpu,
+              shapeNodesOnCpu: b.shapeNodesOnCpu,
+            },
           },
         }
       : {}),

@@ -1,10 +1,5 @@
 import { decodeModel, encodeModel } from "@rectify/onnx";
-import {
-  builtinTarget,
-  type Evaluator,
-  type Feeds,
-  optimizeModel,
-} from "@rectify/rewrite";
+import { builtinTarget, type Evaluator, type Feeds, optimizeModel } from "@rectify/rewrite";
 import type { OptimizationEntry } from "../report/schema.js";
 import { describeError } from "./describe-error.js";
 

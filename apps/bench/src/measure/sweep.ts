@@ -32,7 +32,10 @@ export interface SweepInput {
  * byte one already measured share its measurement. Marks the Pareto front
  * (lower max |error|, higher speedup).
  */
-export async function sweepBudgets(createSession: CreateSession, input: SweepInput): Promise<SweepEntry> {
+export async function sweepBudgets(
+  createSession: CreateSession,
+  input: SweepInput,
+): Promise<SweepEntry> {
   const base = { model: input.model, target: input.target, provider: input.provider };
   const measured = new Map<string, Omit<SweepPoint, "budget" | "options" | "pareto">>();
   const points: Omit<SweepPoint, "pareto">[] = [];
@@ -42,7 +45,9 @@ export async function sweepBudgets(createSession: CreateSession, input: SweepInp
       for (const variant of sweepVariants) {
         const optimized = await optimizeFor(input.model, input.bytes, input.target, {
           budget,
-          ...(variant === "fit" ? { fit: true, evaluator: input.evaluator, feeds: input.feeds } : {}),
+          ...(variant === "fit"
+            ? { fit: true, evaluator: input.evaluator, feeds: input.feeds }
+            : {}),
           ...(variant === "max-output-error"
             ? { maxOutputError: budget, evaluator: input.evaluator, feeds: input.feeds }
             : {}),
@@ -59,9 +64,11 @@ export async function sweepBudgets(createSession: CreateSession, input: SweepInp
             original: input.bytes,
             optimized: optimized.bytes,
             feeds: input.feeds,
-            latency: input.latency,
+            // Many points: no same-model control per point.
+            latency: { ...input.latency, control: false },
           });
-          if (run.status !== "measured" || !run.latency || !run.accuracy) throw new Error(run.error);
+          if (run.status !== "measured" || !run.latency || !run.accuracy)
+            throw new Error(run.error);
           result = {
             substituted: optimized.entry.substituted,
             maxAbs: run.accuracy.maxAbs,
@@ -88,7 +95,10 @@ export async function sweepBudgets(createSession: CreateSession, input: SweepInp
 
 function withFront(points: readonly Omit<SweepPoint, "pareto">[]): SweepPoint[] {
   const front = paretoFront(
-    points.map((point) => ({ error: point.maxAbs ?? Number.POSITIVE_INFINITY, speedup: point.speedup })),
+    points.map((point) => ({
+      error: point.maxAbs ?? Number.POSITIVE_INFINITY,
+      speedup: point.speedup,
+    })),
   );
   return points.map((point, index) => ({ ...point, pareto: front[index]! }));
 }

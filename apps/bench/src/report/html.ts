@@ -1,7 +1,8 @@
 // The offline HTML report: one file, the report's JSON and the viewer script
 // (Chart.js included) inline, nothing fetched.
-import type { BenchReport } from "./schema.js";
+
 import { reportStyles } from "../viewer/styles.js";
+import type { BenchReport } from "./schema.js";
 
 /** JSON inside a <script> element: "</" and U+2028/9 escaped so the data cannot end the element. */
 function scriptJson(value: unknown): string {

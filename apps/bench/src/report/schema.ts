@@ -22,11 +22,15 @@ export const latencySchema = z
   .object({
     original: latencyCase,
     optimized: latencyCase,
-    speedup: z.number().describe("original median / optimized median, from the paired rounds (> 1: faster)"),
+    speedup: z
+      .number()
+      .describe("original median / optimized median, from the paired rounds (> 1: faster)"),
     speedupLow: z.number().describe("Low end of the 95% bootstrap interval of the speedup"),
     speedupHigh: z.number().describe("High end of the 95% bootstrap interval of the speedup"),
     rounds: z.number().int(),
-    noisy: z.boolean().describe("True when load, spread or the same-model control say the numbers are unreliable"),
+    noisy: z
+      .boolean()
+      .describe("True when load, spread or the same-model control say the numbers are unreliable"),
     noise: z.array(z.string()).describe("Why it is noisy"),
     control: z
       .object({ speedup: z.number(), speedupLow: z.number(), speedupHigh: z.number() })
@@ -37,29 +41,47 @@ export const latencySchema = z
 
 export const accuracySchema = z
   .object({
-    maxAbs: z.number().nullable().describe("Max |optimized − original| over every output element (null: NaN/Inf)"),
-    cosine: z.number().nullable().describe("Lowest cosine similarity of an output, as flat vectors"),
+    maxAbs: z
+      .number()
+      .nullable()
+      .describe("Max |optimized − original| over every output element (null: NaN/Inf)"),
+    cosine: z
+      .number()
+      .nullable()
+      .describe("Lowest cosine similarity of an output, as flat vectors"),
     top1: z
       .number()
       .nullable()
-      .describe("Share of rows (last axis ≥ 2 classes) whose argmax agrees; null when no output has classes"),
+      .describe(
+        "Share of rows (last axis ≥ 2 classes) whose argmax agrees; null when no output has classes",
+      ),
     nonFinite: z.number().int().describe("Elements NaN/Inf in one model and finite in the other"),
   })
   .describe("Outputs of the optimized model against the original's, same provider, same feeds");
 
 export const fallbackSchema = z
   .object({
-    predicted: z.object({
-      original: z.number().int(),
-      optimized: z.number().int(),
-    }).describe("Nodes the target profile says the provider cannot run"),
+    predicted: z
+      .object({
+        original: z.number().int(),
+        optimized: z.number().int(),
+      })
+      .describe("Nodes the target profile says the provider cannot run"),
     placed: z
       .object({
-        original: z.object({ computeNodesOnCpu: z.number().int(), shapeNodesOnCpu: z.number().int() }),
-        optimized: z.object({ computeNodesOnCpu: z.number().int(), shapeNodesOnCpu: z.number().int() }),
+        original: z.object({
+          computeNodesOnCpu: z.number().int(),
+          shapeNodesOnCpu: z.number().int(),
+        }),
+        optimized: z.object({
+          computeNodesOnCpu: z.number().int(),
+          shapeNodesOnCpu: z.number().int(),
+        }),
       })
       .optional()
-      .describe("Where onnxruntime placed the nodes, read from its session log (browser WebGPU providers)"),
+      .describe(
+        "Where onnxruntime placed the nodes, read from its session log (browser WebGPU providers)",
+      ),
   })
   .describe("CPU fallback on GPU providers");
 
@@ -82,7 +104,9 @@ export const optimizationSchema = z.object({
   target: z.string(),
   budget: z.number(),
   changed: z.boolean(),
-  milliseconds: z.number().describe("Time optimizeModel took (planning and rewriting, no verification)"),
+  milliseconds: z
+    .number()
+    .describe("Time optimizeModel took (planning and rewriting, no verification)"),
   sites: z.number().int(),
   substituted: z.number().int(),
   unsupported: z.number().int().describe("Sites the target still cannot run within the budget"),
@@ -107,14 +131,20 @@ export const modelSchema = z.object({
 
 export const sweepPointSchema = z.object({
   budget: z.number(),
-  options: z.string().describe('The accuracy-aware options of this point, e.g. "fit", "max-output-error 1e-3", "default"'),
+  options: z
+    .string()
+    .describe(
+      'The accuracy-aware options of this point, e.g. "fit", "max-output-error 1e-3", "default"',
+    ),
   substituted: z.number().int(),
   maxAbs: z.number().nullable(),
   top1: z.number().nullable(),
   speedup: z.number(),
   speedupLow: z.number(),
   speedupHigh: z.number(),
-  pareto: z.boolean().describe("On the Pareto front: no other point is both more accurate and faster"),
+  pareto: z
+    .boolean()
+    .describe("On the Pareto front: no other point is both more accurate and faster"),
 });
 
 export const sweepSchema = z.object({

@@ -10,8 +10,13 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
     Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
   );
   const line = (cells: readonly string[]) =>
-    cells.map((cell, column) => cell.padEnd(widths[column]!)).join("  ").trimEnd();
-  return [line(header), line(widths.map((width) => "─".repeat(width))), ...rows.map(line)].join("\n");
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join("  ")
+      .trimEnd();
+  return [line(header), line(widths.map((width) => "─".repeat(width))), ...rows.map(line)].join(
+    "\n",
+  );
 }
 
 /** The terminal summary: results (measured and failed rows; unchanged ones counted), sweeps, kernels. */
@@ -32,13 +37,21 @@ export function terminalSummary(report: BenchReport): string {
       `${unchanged} model × target × provider combination${unchanged === 1 ? "" : "s"} not timed: the rewrite changed nothing for that target.`,
     );
   for (const sweep of report.sweeps) {
-    const front = sweep.points.filter((point) => point.pareto);
+    // Points whose rewrite was byte for byte the same share one measurement: one row, their settings listed.
+    const front = new Map<string, { settings: string[]; point: (typeof sweep.points)[number] }>();
+    for (const point of sweep.points.filter((entry) => entry.pareto)) {
+      const key = `${point.substituted}|${point.maxAbs}|${point.speedup}`;
+      const entry = front.get(key) ?? { settings: [], point };
+      entry.settings.push(`${point.budget} ${point.options}`);
+      front.set(key, entry);
+    }
     parts.push(
       `Budget sweep, ${sweep.model} for ${sweep.target} on ${sweep.provider}: ${sweep.points.length} points, Pareto front:\n${textTable(
-        ["budget", "options", "subst.", "max |err|", "top-1", "speedup [95% CI]"],
-        front.map((point) => [
-          String(point.budget),
-          point.options,
+        ["budget and options", "subst.", "max |err|", "top-1", "speedup [95% CI]"],
+        [...front.values()].map(({ settings, point }) => [
+          settings.length > 2
+            ? `${settings[0]} (+${settings.length - 1} the same)`
+            : settings.join(", "),
           String(point.substituted),
           formatError(point.maxAbs),
           point.top1 === null ? "—" : `${(point.top1 * 100).toFixed(1)}%`,
@@ -57,7 +70,15 @@ export function terminalSummary(report: BenchReport): string {
     const withWgsl = rowsAt.some((row) => row.wgsl !== undefined);
     parts.push(
       `Kernels, ${kernels.environment}, ${largest.toLocaleString("en")} floats (elements/s; copy = a plain copy of the same buffer):\n${textTable(
-        ["kernel", "JS", "WASM SIMD", ...(withWgsl ? ["WGSL"] : []), "JS copy", "WASM copy", ...(withWgsl ? ["WGSL copy"] : [])],
+        [
+          "kernel",
+          "JS",
+          "WASM SIMD",
+          ...(withWgsl ? ["WGSL"] : []),
+          "JS copy",
+          "WASM copy",
+          ...(withWgsl ? ["WGSL copy"] : []),
+        ],
         rowsAt.map((row) => [
           row.id,
           formatRate(row.js),

@@ -15,7 +15,16 @@ export interface ChartSpec {
   readonly points: number;
 }
 
-const palette = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f"];
+const palette = [
+  "#4e79a7",
+  "#f28e2b",
+  "#59a14f",
+  "#e15759",
+  "#76b7b2",
+  "#edc948",
+  "#b07aa1",
+  "#9c755f",
+];
 
 const providerLabel = (provider: string, environment: string) =>
   environment === "chromium" ? `${provider} (Chromium)` : `${provider} (Node)`;
@@ -33,13 +42,23 @@ export function speedupCharts(report: BenchReport): ChartSpec[] {
       backgroundColor: palette[index % palette.length],
       data: models.map((model) => {
         const run = runs.find(
-          (entry) => entry.model === model && providerLabel(entry.provider, entry.environment) === label,
+          (entry) =>
+            entry.model === model && providerLabel(entry.provider, entry.environment) === label,
         );
         return run?.latency
           ? { y: run.latency.speedup, yMin: run.latency.speedupLow, yMax: run.latency.speedupHigh }
           : null;
       }),
     }));
+    datasets.push({
+      type: "line",
+      label: "1× (no change)",
+      borderColor: "#888",
+      borderDash: [3, 3],
+      borderWidth: 1,
+      pointRadius: 0,
+      data: models.map(() => 1),
+    } as unknown as (typeof datasets)[number]);
     charts.push({
       id: `speedup-${target}`,
       title: `Speedup, rewritten for ${target}`,
@@ -80,6 +99,7 @@ export function sweepCharts(report: BenchReport): ChartSpec[] {
           type: "scatterWithErrorBars",
           label: variant,
           backgroundColor: palette[index % palette.length],
+          borderColor: palette[index % palette.length],
           pointRadius: 5,
           data: sweep.points
             .filter((point) => point.options.split(" ")[0] === variant)
@@ -115,7 +135,19 @@ export function sweepCharts(report: BenchReport): ChartSpec[] {
             responsive: true,
             maintainAspectRatio: false,
             scales: {
-              x: { type: "logarithmic", title: { display: true, text: "max |output error| (log)" } },
+              x: {
+                type: "logarithmic",
+                title: { display: true, text: "max |output error| (log)" },
+                // One label per power of ten.
+                ticks: {
+                  callback: (value: number | string) => {
+                    const exponent = Math.log10(Number(value));
+                    return Math.abs(exponent - Math.round(exponent)) < 1e-9
+                      ? `1e${Math.round(exponent)}`
+                      : "";
+                  },
+                },
+              },
               y: { title: { display: true, text: "speedup (×)" } },
             },
             plugins: { legend: { position: "bottom" } },
@@ -131,21 +163,33 @@ export function fallbackCharts(report: BenchReport): ChartSpec[] {
   if (runs.length === 0) return [];
   const labels = runs.map((run) => `${run.model} · ${run.target} · ${run.provider}`);
   const count = (run: (typeof runs)[number], side: "original" | "optimized") =>
-    run.fallback!.placed ? run.fallback!.placed[side].computeNodesOnCpu : run.fallback!.predicted[side];
+    run.fallback!.placed
+      ? run.fallback!.placed[side].computeNodesOnCpu
+      : run.fallback!.predicted[side];
+  const allZero = runs.every(
+    (run) => count(run, "original") === 0 && count(run, "optimized") === 0,
+  );
   return [
     {
       id: "fallback",
       title: "CPU fallback on the WebGPU providers",
-      caption:
-        "Compute nodes onnxruntime ran on its CPU provider instead of the GPU one, read from its session log (shape-only nodes it keeps on the CPU on purpose are not counted); the profile's prediction where no log was read.",
+      caption: `Compute nodes onnxruntime ran on its CPU provider instead of the GPU one, read from its session log (shape-only nodes it keeps on the CPU on purpose are not counted); the profile's prediction where no log was read.${allZero ? " Every model here ran wholly on the GPU provider, before and after: no bars." : ""}`,
       points: runs.length * 2,
       config: {
         type: "bar",
         data: {
           labels,
           datasets: [
-            { label: "original", backgroundColor: palette[3], data: runs.map((run) => count(run, "original")) },
-            { label: "optimized", backgroundColor: palette[2], data: runs.map((run) => count(run, "optimized")) },
+            {
+              label: "original",
+              backgroundColor: palette[3],
+              data: runs.map((run) => count(run, "original")),
+            },
+            {
+              label: "optimized",
+              backgroundColor: palette[2],
+              data: runs.map((run) => count(run, "optimized")),
+            },
           ],
         },
         options: {
@@ -153,7 +197,9 @@ export function fallbackCharts(report: BenchReport): ChartSpec[] {
           responsive: true,
           maintainAspectRatio: false,
           indexAxis: "y",
-          scales: { x: { title: { display: true, text: "compute nodes on the CPU" }, beginAtZero: true } },
+          scales: {
+            x: { title: { display: true, text: "compute nodes on the CPU" }, beginAtZero: true },
+          },
           plugins: { legend: { position: "bottom" } },
         },
       },
@@ -175,14 +221,19 @@ export function kernelCharts(report: BenchReport): ChartSpec[] {
       if (rows.some((row) => row.wgsl !== undefined))
         series.push({
           label: "WGSL / WGSL copy",
-          values: rows.map((row) => (row.wgsl !== undefined && row.copyWgsl ? row.wgsl / row.copyWgsl : null)),
+          values: rows.map((row) =>
+            row.wgsl !== undefined && row.copyWgsl ? row.wgsl / row.copyWgsl : null,
+          ),
         });
       return {
         id: `kernels-${index}`,
         title: `Activation kernels, ${entry.environment}, ${largest.toLocaleString("en")} floats`,
         caption:
           "Throughput of each kernel as a share of a plain copy of the same buffer on the same engine (1 = as fast as copying; the copy is the floor no elementwise kernel beats).",
-        points: series.reduce((total, item) => total + item.values.filter((value) => value !== null).length, 0),
+        points: series.reduce(
+          (total, item) => total + item.values.filter((value) => value !== null).length,
+          0,
+        ),
         config: {
           type: "bar",
           data: {
@@ -198,7 +249,12 @@ export function kernelCharts(report: BenchReport): ChartSpec[] {
             responsive: true,
             maintainAspectRatio: false,
             indexAxis: "y",
-            scales: { x: { title: { display: true, text: "throughput / copy throughput" }, beginAtZero: true } },
+            scales: {
+              x: {
+                title: { display: true, text: "throughput / copy throughput" },
+                beginAtZero: true,
+              },
+            },
             plugins: { legend: { position: "bottom" } },
           },
         },
@@ -208,5 +264,10 @@ export function kernelCharts(report: BenchReport): ChartSpec[] {
 
 /** Every chart of a report, in the order the report shows them. */
 export function reportCharts(report: BenchReport): ChartSpec[] {
-  return [...speedupCharts(report), ...sweepCharts(report), ...fallbackCharts(report), ...kernelCharts(report)];
+  return [
+    ...speedupCharts(report),
+    ...sweepCharts(report),
+    ...fallbackCharts(report),
+    ...kernelCharts(report),
+  ];
 }

@@ -9,7 +9,9 @@ export function formatSpeedup(speedup: number, low: number, high: number): strin
 export function formatError(value: number | null | undefined): string {
   if (value === null || value === undefined) return "—";
   if (value === 0) return "0";
-  return value >= 1e-3 && value < 1e4 ? String(Number(value.toPrecision(3))) : value.toExponential(2);
+  return value >= 1e-3 && value < 1e4
+    ? String(Number(value.toPrecision(3)))
+    : value.toExponential(2);
 }
 
 /** A share as a percentage with one decimal. */

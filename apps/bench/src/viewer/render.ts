@@ -56,15 +56,18 @@ export function renderReport(container: HTMLElement, report: BenchReport): Drawn
 
 function environmentLine(report: BenchReport): HTMLElement {
   const { environment } = report;
+  const inBrowser = environment.node === "—";
   const parts = [
     `${report.createdAt.replace("T", " ").slice(0, 19)} UTC`,
-    `${environment.cpus} × ${environment.cpuModel}`,
-    `load ${environment.loadAverage.join(" ")}`,
-    `Node ${environment.node}`,
+    inBrowser
+      ? `${environment.cpus} logical cores`
+      : `${environment.cpus} × ${environment.cpuModel}`,
+    environment.loadAverage.length ? `load ${environment.loadAverage.join(" ")}` : "",
+    inBrowser ? "" : `Node ${environment.node}`,
     environment.onnxruntimeNode ? `onnxruntime-node ${environment.onnxruntimeNode}` : "",
     environment.onnxruntimeWeb ? `onnxruntime-web ${environment.onnxruntimeWeb}` : "",
     environment.chromium ? `Chromium ${environment.chromium}` : "",
-    report.quick ? "--quick" : "full run",
+    inBrowser ? "" : report.quick ? "--quick" : "full run",
     `${report.elapsedSeconds} s`,
   ].filter(Boolean);
   return element("p", parts.join(" · "), "environment");
@@ -112,7 +115,7 @@ function drawChart(container: HTMLElement, spec: ChartSpec): DrawnChart {
   const drawnPoints = chart.data.datasets.reduce(
     (total, dataset, index) =>
       total +
-      (dataset.label === "Pareto front"
+      (dataset.label === "Pareto front" || dataset.label === "1× (no change)"
         ? 0
         : chart.getDatasetMeta(index).data.filter((_, at) => dataset.data[at] !== null).length),
     0,
@@ -127,7 +130,16 @@ function kernelsTable(report: BenchReport): HTMLElement {
     if (entry.rows.length === 0) continue;
     const table = element("table", undefined, "kernels");
     const head = element("tr");
-    for (const title of ["kernel", "floats", "JS", "WASM SIMD", "WGSL", "JS copy", "WASM copy", "WGSL copy"])
+    for (const title of [
+      "kernel",
+      "floats",
+      "JS",
+      "WASM SIMD",
+      "WGSL",
+      "JS copy",
+      "WASM copy",
+      "WGSL copy",
+    ])
       head.append(element("th", title));
     table.append(element("thead"));
     table.tHead!.append(head);

@@ -37,7 +37,9 @@ export const resultColumns: readonly [keyof ResultRow["cells"], string][] = [
 ];
 
 export function resultRows(report: BenchReport): ResultRow[] {
-  const optimizations = new Map(report.optimizations.map((entry) => [`${entry.model}\u0000${entry.target}`, entry]));
+  const optimizations = new Map(
+    report.optimizations.map((entry) => [`${entry.model}\u0000${entry.target}`, entry]),
+  );
   const sizes = new Map(report.models.map((model) => [model.id, model.sizeBytes]));
   return report.runs.map((run) => {
     const optimization = optimizations.get(`${run.model}\u0000${run.target}`);
@@ -52,13 +54,15 @@ export function resultRows(report: BenchReport): ResultRow[] {
         target: run.target,
         provider,
         sites: optimization ? `${optimization.sites} (${optimization.substituted})` : "—",
-        speedup: latency ? formatSpeedup(latency.speedup, latency.speedupLow, latency.speedupHigh) : "—",
+        speedup: latency
+          ? formatSpeedup(latency.speedup, latency.speedupLow, latency.speedupHigh)
+          : "—",
         maxAbs: accuracy ? formatError(accuracy.maxAbs) : "—",
-        cosine: accuracy?.cosine === null || !accuracy ? "—" : accuracy.cosine.toFixed(6),
+        cosine: accuracy?.cosine == null ? "—" : accuracy.cosine.toFixed(6),
         top1: accuracy ? formatShare(accuracy.top1) : "—",
         fallback: fallbackCell(run),
         size:
-          optimization && optimization.sizeBytes
+          optimization?.sizeBytes
             ? `${formatBytes(sizes.get(run.model) ?? 0)}→${formatBytes(optimization.sizeBytes)}`
             : "—",
         note: noteCell(run),
@@ -79,6 +83,23 @@ function fallbackCell(run: RunEntry): string {
 function noteCell(run: RunEntry): string {
   if (run.status === "unchanged") return "nothing to rewrite for this target";
   if (run.status === "failed") return run.error ?? "failed";
-  if (run.latency?.noisy) return `noisy: ${run.latency.noise.join("; ")}`;
+  if (run.latency?.noisy) return `noisy: ${shortNoise(run.latency.noise)}`;
   return "";
+}
+
+/** The latency engine's noise reasons in a few words: "load 4.2/2 cores, spread 64%, control 0.93". */
+export function shortNoise(reasons: readonly string[]): string {
+  const parts: string[] = [];
+  let spread = 0;
+  for (const reason of reasons) {
+    const load = /^load average ([\d.]+) on (\d+) cores/.exec(reason);
+    const scatter = /scatter by (\d+)%/.exec(reason);
+    const control = /same-model control read ([\d.]+)/.exec(reason);
+    if (load) parts.push(`load ${load[1]}/${load[2]} cores`);
+    else if (scatter) spread = Math.max(spread, Number(scatter[1]));
+    else if (control) parts.push(`control ${control[1]}`);
+    else parts.push(reason);
+  }
+  if (spread > 0) parts.push(`spread ${spread}%`);
+  return parts.join(", ");
 }

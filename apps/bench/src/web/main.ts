@@ -3,7 +3,7 @@
 // and charts live; the rewrite runs here, in the browser. The page also
 // exposes window.rectifyBench, which the CLI drives for Chromium's providers.
 import { decodeModel } from "@rectify/onnx";
-import { builtinTargets } from "@rectify/rewrite";
+import { builtinTargets, modelFacts } from "@rectify/rewrite";
 import { configureRuntime, createEvaluator, createSession } from "@rectify/runtime";
 import webgpuUrl from "onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm";
 import wasmUrl from "onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm";
@@ -13,8 +13,12 @@ import { latencyPresets } from "../measure/latency-presets.js";
 import { measurePair } from "../measure/measure-pair.js";
 import { optimizeFor } from "../measure/optimize-for.js";
 import { sweepBudgets } from "../measure/sweep.js";
-import { modelFacts } from "@rectify/rewrite";
-import { type BenchReport, type RunEntry, reportSchemaId, type SweepEntry } from "../report/schema.js";
+import {
+  type BenchReport,
+  type RunEntry,
+  reportSchemaId,
+  type SweepEntry,
+} from "../report/schema.js";
 import { renderReport } from "../viewer/render.js";
 import { generatedModels } from "../zoo/generated.js";
 import type { ZooModel } from "../zoo/zoo-model.js";
@@ -48,7 +52,10 @@ function status(text: string): void {
 
 function parseDims(text: string): Record<string, number> | undefined {
   const dims: Record<string, number> = {};
-  for (const part of text.split(",").map((item) => item.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(",")
+    .map((item) => item.trim())
+    .filter(Boolean)) {
     const match = /^([^=]+)=(\d+)$/.exec(part);
     if (!match) throw new Error(`dims: expected name=size, got "${part}"`);
     dims[match[1]!.trim()] = Number(match[2]);
@@ -58,15 +65,16 @@ function parseDims(text: string): Record<string, number> | undefined {
 
 function readChoice(): Choice {
   const selected = byId<HTMLSelectElement>("model").value;
-  const base = selected === "dropped" && dropped ? dropped : zoo.find((model) => model.id === selected);
+  const base =
+    selected === "dropped" && dropped ? dropped : zoo.find((model) => model.id === selected);
   if (!base) throw new Error("pick a model or drop an .onnx file");
   const dims = parseDims(byId<HTMLInputElement>("dims").value);
   const model = dims ? { ...base, dims: { ...base.dims, ...dims } } : base;
   const budget = Number(byId<HTMLInputElement>("budget").value);
   if (!(budget > 0)) throw new Error("the budget must be a number > 0");
-  const providers = [...document.querySelectorAll<HTMLInputElement>("input[name=provider]:checked")].map(
-    (input) => input.value,
-  );
+  const providers = [
+    ...document.querySelectorAll<HTMLInputElement>("input[name=provider]:checked"),
+  ].map((input) => input.value);
   if (providers.length === 0) throw new Error("pick at least one provider");
   return {
     model,
@@ -101,7 +109,13 @@ async function run(choice: Choice): Promise<BenchReport> {
       loadAverage: [],
       chromium: navigator.userAgent.match(/Chrome\/([\d.]+)/)?.[1] ?? navigator.userAgent,
     },
-    options: { models: [zooModel.id], targets: [target], providers: choice.providers, budget, sweepBudgets: [] },
+    options: {
+      models: [zooModel.id],
+      targets: [target],
+      providers: choice.providers,
+      budget,
+      sweepBudgets: [],
+    },
     models: [
       {
         id: zooModel.id,
@@ -127,7 +141,13 @@ async function run(choice: Choice): Promise<BenchReport> {
   renderReport(byId("report"), report());
   for (const provider of choice.providers) {
     if (!optimized.entry.changed) {
-      runs.push({ model: zooModel.id, target, provider, environment: "chromium", status: "unchanged" });
+      runs.push({
+        model: zooModel.id,
+        target,
+        provider,
+        environment: "chromium",
+        status: "unchanged",
+      });
       continue;
     }
     status(`timing original and optimized on ${provider}…`);
@@ -173,9 +193,11 @@ async function run(choice: Choice): Promise<BenchReport> {
 
 async function setUp(): Promise<void> {
   const modelSelect = byId<HTMLSelectElement>("model");
-  for (const model of zoo) modelSelect.add(new Option(`${model.id} — ${model.description}`, model.id));
+  for (const model of zoo)
+    modelSelect.add(new Option(`${model.id} — ${model.description}`, model.id));
   const targetSelect = byId<HTMLSelectElement>("target");
-  for (const name of builtinTargets.keys()) targetSelect.add(new Option(name, name, name === "algebraic"));
+  for (const name of builtinTargets.keys())
+    targetSelect.add(new Option(name, name, name === "algebraic"));
   const available = await pageProviders();
   const providerBox = byId("providers");
   for (const name of ["wasm", "webgpu", "webgpu-jsep"]) {

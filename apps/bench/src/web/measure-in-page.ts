@@ -53,7 +53,10 @@ export async function measurePageKernels(quick: boolean): Promise<KernelsEntry> 
       }
       device.destroy();
     }
-    return { environment: `${environment}${device ? " (WGSL on the browser's WebGPU adapter)" : ""}`, rows };
+    return {
+      environment: `${environment}${device ? " (WGSL on the browser's WebGPU adapter)" : ""}`,
+      rows,
+    };
   } catch (error) {
     return { environment, rows: [], error: describeError(error) };
   }

