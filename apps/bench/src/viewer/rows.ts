@@ -61,10 +61,9 @@ export function resultRows(report: BenchReport): ResultRow[] {
         cosine: accuracy?.cosine == null ? "—" : accuracy.cosine.toFixed(6),
         top1: accuracy ? formatShare(accuracy.top1) : "—",
         fallback: fallbackCell(run),
-        size:
-          optimization?.sizeBytes
-            ? `${formatBytes(sizes.get(run.model) ?? 0)}→${formatBytes(optimization.sizeBytes)}`
-            : "—",
+        size: optimization?.sizeBytes
+          ? `${formatBytes(sizes.get(run.model) ?? 0)}→${formatBytes(optimization.sizeBytes)}`
+          : "—",
         note: noteCell(run),
       },
     };
