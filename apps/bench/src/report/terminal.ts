@@ -1,7 +1,7 @@
 // The summary printed at the end of a run: the same rows and ratios as the
 // HTML report, as a plain-text table.
 import { formatError, formatRate, formatSpeedup } from "../viewer/format.js";
-import { resultColumns, resultRows } from "../viewer/rows.js";
+import { pivotRuns } from "../viewer/pivot.js";
 import type { BenchReport } from "./schema.js";
 
 /** Columns padded to their widest cell. */
@@ -19,23 +19,20 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
   );
 }
 
-/** The terminal summary: results (measured and failed rows; unchanged ones counted), sweeps, kernels. */
+/** The terminal summary: the pivoted runs (unchanged pairs counted, failures listed), sweeps, kernels. */
 export function terminalSummary(report: BenchReport): string {
-  const rows = resultRows(report);
-  const shown = rows.filter((row) => row.run.status !== "unchanged");
-  const unchanged = rows.length - shown.length;
   const parts: string[] = [];
-  const columns = resultColumns.filter(([key]) => key !== "size");
+  const pivot = pivotRuns(report);
   parts.push(
-    textTable(
-      columns.map(([, title]) => title),
-      shown.map((row) => columns.map(([key]) => row.cells[key])),
-    ),
+    `Speedup of the rewritten model over the original (median ratio [95% interval]; > 1 is faster; ~ noisy), worst output error over the providers:\n${textTable(pivot.header, pivot.rows)}`,
   );
-  if (unchanged > 0)
+  if (pivot.unchanged > 0)
     parts.push(
-      `${unchanged} model × target × provider combination${unchanged === 1 ? "" : "s"} not timed: the rewrite changed nothing for that target.`,
+      `${pivot.unchanged} model × target pair${pivot.unchanged === 1 ? "" : "s"} not timed: the rewrite changed nothing for that target.`,
     );
+  const failures = report.runs.filter((run) => run.status === "failed");
+  for (const run of failures)
+    parts.push(`FAILED ${run.model} → ${run.target} on ${run.provider} (${run.environment}): ${run.error}`);
   for (const sweep of report.sweeps) {
     // Points whose rewrite was byte for byte the same share one measurement: one row, their settings listed.
     const front = new Map<string, { settings: string[]; point: (typeof sweep.points)[number] }>();
@@ -93,10 +90,9 @@ export function terminalSummary(report: BenchReport): string {
   }
   for (const model of report.models)
     if (model.error) parts.push(`${model.id} could not be loaded or fed: ${model.error}`);
-  const noisy = report.runs.filter((run) => run.latency?.noisy).length;
-  if (noisy > 0)
+  if (pivot.noisy > 0)
     parts.push(
-      `${noisy} comparison${noisy === 1 ? " was" : "s were"} flagged noisy (load, spread or the same-model control off by > 5%): read those ratios with care.`,
+      `~ ${pivot.noisy} comparison${pivot.noisy === 1 ? " was" : "s were"} flagged noisy (load over the core count, runs scattering by > 20%, or the same-model control off by > 5%; the JSON and HTML say which): read those ratios with care.`,
     );
   return parts.join("\n\n");
 }

@@ -4,6 +4,7 @@ import { decodeModel } from "@rectify/onnx";
 import { createSession, providerNamed } from "@rectify/runtime";
 import { describeError } from "../measure/describe-error.js";
 import { feedsFromSpec } from "../measure/feeds.js";
+import { kernelRows, kernelSettings } from "../measure/kernel-rows.js";
 import { measurePair } from "../measure/measure-pair.js";
 import type { KernelsEntry, RunEntry } from "../report/schema.js";
 import { fromBase64, type PageJob } from "./protocol.js";
@@ -37,27 +38,35 @@ export async function measureJob(job: PageJob): Promise<RunEntry> {
 
 /** The kernels' throughput in this browser: JS and WASM SIMD, and WGSL where WebGPU is. */
 export async function measurePageKernels(quick: boolean): Promise<KernelsEntry> {
-  const environment = `Chromium ${navigator.userAgent.match(/Chrome\/([\d.]+)/)?.[1] ?? ""}`.trim();
+  const version = navigator.userAgent.match(/Chrome\/([\d.]+)/)?.[1];
+  const environment = version ? `Chromium ${version}` : "this browser";
   try {
     const bench = await import("@rectify/kernels/bench");
-    const sizes = quick ? [65536] : [65536, 4 * 1024 * 1024];
-    const throughput = await bench.measureKernelThroughput({ sizes, rounds: quick ? 3 : 5 });
-    const rows = throughput.rows.map((row) => ({ ...row })) as KernelsEntry["rows"];
-    const adapter = await navigator.gpu?.requestAdapter();
+    const settings = kernelSettings(quick);
+    const throughput = await bench.measureKernelThroughput(settings);
+    const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<GpuAdapter | null> } }).gpu;
+    const adapter = await gpu?.requestAdapter();
     const device = await adapter?.requestDevice();
-    if (device) {
-      const wgsl = await bench.measureWgslThroughput(device, { sizes, rounds: quick ? 3 : 5 });
-      for (const row of rows) {
-        const match = wgsl.rows.find((entry) => entry.id === row.id && entry.n === row.n);
-        if (match) Object.assign(row, { wgsl: match.wgsl, copyWgsl: match.copyWgsl });
-      }
+    if (!adapter || !device)
+      return { environment: `${environment}, no WebGPU adapter`, rows: kernelRows(throughput) };
+    const info = adapter.info ?? {};
+    const name = [info.vendor, info.architecture, info.description].filter(Boolean).join(" ") || "its adapter";
+    const software = /swiftshader/i.test(name) ? " (a CPU rasteriser: not GPU speed)" : "";
+    try {
+      const wgsl = await bench.measureWgslThroughput(device as never, settings);
+      return {
+        environment: `${environment}, WGSL on ${name}${software}`,
+        rows: kernelRows(throughput, wgsl),
+      };
+    } finally {
       device.destroy();
     }
-    return {
-      environment: `${environment}${device ? " (WGSL on the browser's WebGPU adapter)" : ""}`,
-      rows,
-    };
   } catch (error) {
     return { environment, rows: [], error: describeError(error) };
   }
+}
+
+interface GpuAdapter {
+  readonly info?: { readonly vendor?: string; readonly architecture?: string; readonly description?: string };
+  requestDevice(): Promise<{ destroy(): void }>;
 }

@@ -1,0 +1,34 @@
+import type { KernelThroughput, OpFloor, WgslThroughput } from "@rectify/kernels/bench";
+import type { KernelsEntry } from "../report/schema.js";
+
+type Row = KernelsEntry["rows"][number];
+
+/** The kernels package's measurements as report rows; WGSL rates joined by id and size. */
+export function kernelRows(throughput: KernelThroughput, wgsl?: WgslThroughput): Row[] {
+  return throughput.rows.map((row) => {
+    const gpu = wgsl?.rows.find((entry) => entry.id === row.id && entry.size === row.size);
+    return {
+      id: row.id,
+      kind: row.kind,
+      transcendental: row.transcendental,
+      fused: row.fused,
+      n: row.size,
+      js: row.js,
+      wasm: row.wasm,
+      copyJs: row.copyJs,
+      copyWasm: row.copyWasm,
+      ...(gpu ? { wgsl: gpu.wgsl, copyWgsl: gpu.copyWgsl } : {}),
+    };
+  });
+}
+
+/** The op floor as report rows (the copy itself left out). */
+export function opFloorRows(floor: OpFloor): NonNullable<KernelsEntry["opFloor"]> {
+  return floor.rows
+    .filter((row) => row.op !== "copy")
+    .map((row) => ({ op: row.op, ratioToCopy: row.relativeToCopy }));
+}
+
+/** Sizes and rounds of the kernels section. */
+export const kernelSettings = (quick: boolean) =>
+  quick ? { sizes: [65536], rounds: 3 } : { sizes: [65536, 4 * 1024 * 1024], rounds: 5 };
