@@ -67,11 +67,11 @@ async function main() {
   }
 
   if (json) {
-    // The rows as before (n for the size), without the rounds field.
-    const legacy = rows.map(({ size, rounds: _rounds, ...row }) => ({
+    // The rows as this script always printed them: n for the size, no rounds.
+    const legacy = rows.map((row) => ({
       id: row.id,
       kind: row.kind,
-      n: size,
+      n: row.size,
       fused: row.fused,
       transcendental: row.transcendental,
       js: row.js,
