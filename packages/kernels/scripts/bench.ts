@@ -2,131 +2,34 @@
 // no copies) vs a plain copy (JS set, WASM memory.copy), for every registered
 // activation at its defaults and every approximation in the catalog, at 64K
 // (cache-resident) and 16M floats. The compared things are interleaved in
-// each round and the median of the rounds is reported.
-//   pnpm --filter @rectify/kernels bench [--json] [--rounds N] [--sizes 65536,16777216]
-import { type Activation, instantiate, type Parameters } from "../src/activation/activation.js";
-import { activations, getActivation } from "../src/activations/index.js";
-import { approximations } from "../src/approximations/index.js";
-import { opsUsed, transcendentalOps } from "../src/expression/expression.js";
-import { loadWasmKernels } from "../src/wasm/wasm-kernels.js";
+// each round and the median of the rounds is reported. The measuring is
+// measureKernelThroughput (@rectify/kernels/bench); this prints it.
+//   pnpm --filter @rectify/kernels bench [--json] [--rounds N] [--sizes 65536,16777216] [--ids relu,softplus]
+import { type KernelThroughputRow, measureKernelThroughput } from "../src/bench/index.js";
 
 const json = process.argv.includes("--json");
-const roundsFlag = process.argv.indexOf("--rounds");
-const rounds = roundsFlag > 0 ? Number(process.argv[roundsFlag + 1]) : 5;
-const sizesFlag = process.argv.indexOf("--sizes");
-const sizes =
-  sizesFlag > 0 ? process.argv[sizesFlag + 1]!.split(",").map(Number) : [65536, 16 * 1024 * 1024];
-
-interface Row {
-  id: string;
-  kind: "activation" | "approximation";
-  n: number;
-  fused: boolean;
-  transcendental: boolean;
-  /** Elements per second. */
-  js: number;
-  wasm: number;
-  copyJs: number;
-  copyWasm: number;
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+const flag = (name: string) => {
+  const index = process.argv.indexOf(name);
+  return index > 0 ? process.argv[index + 1] : undefined;
 };
+const roundsFlag = flag("--rounds");
+const sizesFlag = flag("--sizes");
+const idsFlag = flag("--ids");
 
-/** Runs `fn` enough times to take ≥ 20 ms (at least once); elements per second. */
-function rate(n: number, fn: () => void): number {
-  let repeats = 0;
-  const start = performance.now();
-  let elapsed = 0;
-  do {
-    fn();
-    repeats++;
-    elapsed = performance.now() - start;
-  } while (elapsed < 20);
-  return (n * repeats) / (elapsed / 1000);
-}
-
-function benchmarkList(): { activation: Activation; kind: Row["kind"] }[] {
-  const list: { activation: Activation; kind: Row["kind"] }[] = activations.map((definition) => ({
-    activation: instantiate(definition),
-    kind: "activation",
-  }));
-  const seen = new Set(list.map((entry) => entry.activation.id));
-  for (const entry of approximations) {
-    const exact = instantiate(getActivation(entry.exact), entry.exactParams);
-    const params =
-      typeof entry.params === "function" ? entry.params(exact.params) : (entry.params ?? {});
-    const activation = instantiate(
-      getActivation(entry.approximation),
-      params as Partial<Parameters>,
-    );
-    if (seen.has(activation.id)) continue;
-    seen.add(activation.id);
-    list.push({ activation, kind: "approximation" });
-  }
-  return list;
+function label(n: number): string {
+  return n >= 1 << 20 ? `${n >> 20}M` : `${n >> 10}K`;
 }
 
 async function main() {
-  const wasm = await loadWasmKernels();
-  const list = benchmarkList();
-  const rows: Row[] = [];
-  for (const n of sizes) {
-    // One pair of buffers per size, inside WASM memory, reused by every kernel.
-    let input = wasm.allocate(n);
-    const output = wasm.allocate(n);
-    input = wasm.refresh(input);
-    for (let i = 0; i < n; i++) input[i] = ((i * 7919) % 20011) / 1000 - 10;
-    const jsInput = new Float32Array(input);
-    const jsOutput = new Float32Array(n);
-    const jsLength = Math.min(n, 1 << 20);
-    for (const { activation, kind } of list) {
-      const kernel = wasm.kernel(activation);
-      const rowLength = activation.reduces ? 64 : undefined;
-      const outLength = activation.reducesToScalar ? n / 64 : n;
-      const wasmOutput = output.subarray(0, outLength);
-      const jsOut = jsOutput.subarray(0, outLength);
-      const samples = { js: [] as number[], wasm: [] as number[], copyJs: [] as number[] };
-      const copyWasm: number[] = [];
-      // The plain-JS kernels of reducing activations box every row through
-      // float64 arrays: slow enough that one repeat at 16M is plenty.
-      for (let round = 0; round < (n > 1 << 20 ? Math.min(rounds, 3) : rounds); round++) {
-        samples.wasm.push(rate(n, () => kernel(input, wasmOutput, rowLength)));
-        // Plain JS at 16M runs on the first 1M elements (the interpreted JS loops of the
-        // approximating forms take ~10 s per 16M call); the rate is per element either way.
-        samples.js.push(
-          rate(jsLength, () =>
-            activation.kernel(
-              jsInput.subarray(0, jsLength),
-              jsOut.subarray(0, activation.reducesToScalar ? jsLength / 64 : jsLength),
-              rowLength,
-            ),
-          ),
-        );
-        samples.copyJs.push(rate(n, () => jsOutput.set(jsInput)));
-        copyWasm.push(rate(n, () => wasm.copy(input, output)));
-      }
-      rows.push({
-        id: activation.id,
-        kind,
-        n,
-        fused: kernel.fused,
-        transcendental: opsUsed(activation.expression).some((op) => transcendentalOps.has(op)),
-        js: median(samples.js),
-        wasm: median(samples.wasm),
-        copyJs: median(samples.copyJs),
-        copyWasm: median(copyWasm),
-      });
-      if (!json) process.stderr.write(".");
-    }
-    wasm.release(output);
-    wasm.release(input);
-  }
+  const { sizes, rows } = await measureKernelThroughput({
+    ...(roundsFlag !== undefined && { rounds: Number(roundsFlag) }),
+    ...(sizesFlag !== undefined && { sizes: sizesFlag.split(",").map(Number) }),
+    ...(idsFlag !== undefined && { ids: idsFlag.split(",") }),
+    onProgress: json ? undefined : () => process.stderr.write("."),
+  });
   if (!json) process.stderr.write("\n");
 
-  const find = (id: string, n: number) => rows.find((row) => row.id === id && row.n === n);
+  const find = (id: string, n: number) => rows.find((row) => row.id === id && row.size === n);
   const targets: { name: string; measured: string; pass: boolean }[] = [];
   for (const n of sizes) {
     const squareplus = find("squareplus", n);
@@ -150,8 +53,8 @@ async function main() {
     });
   }
   for (const n of sizes) {
-    const transcendental = rows.filter((row) => row.n === n && row.transcendental);
-    const slowest = transcendental.reduce<Row | undefined>(
+    const transcendental = rows.filter((row) => row.size === n && row.transcendental);
+    const slowest = transcendental.reduce<KernelThroughputRow | undefined>(
       (worst, row) => (!worst || row.wasm / row.js < worst.wasm / worst.js ? row : worst),
       undefined,
     );
@@ -164,7 +67,19 @@ async function main() {
   }
 
   if (json) {
-    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    // The rows as this script always printed them: n for the size, no rounds.
+    const legacy = rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      n: row.size,
+      fused: row.fused,
+      transcendental: row.transcendental,
+      js: row.js,
+      wasm: row.wasm,
+      copyJs: row.copyJs,
+      copyWasm: row.copyWasm,
+    }));
+    process.stdout.write(`${JSON.stringify(legacy, null, 2)}\n`);
     return;
   }
   const header = [
@@ -183,7 +98,7 @@ async function main() {
     lines.push(
       [
         `${row.id}${row.kind === "approximation" ? " (approx)" : ""}`.padEnd(34),
-        label(row.n).padStart(4),
+        label(row.size).padStart(4),
         (row.js / 1e6).toFixed(0).padStart(9),
         (row.wasm / 1e6).toFixed(0).padStart(11),
         `${(row.wasm / row.js).toFixed(1)}×`.padStart(8),
@@ -198,10 +113,6 @@ async function main() {
   for (const target of targets)
     lines.push(`  ${target.pass ? "PASS" : "FAIL"}  ${target.name}: ${target.measured}`);
   process.stdout.write(`${lines.join("\n")}\n`);
-}
-
-function label(n: number): string {
-  return n >= 1 << 20 ? `${n >> 20}M` : `${n >> 10}K`;
 }
 
 await main();

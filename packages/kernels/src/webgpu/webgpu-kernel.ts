@@ -55,7 +55,8 @@ export async function createWebGpuKernel(
   return new GpuActivationKernel(device, activation, source, pipeline, workgroupSize);
 }
 
-function cachedPipeline(
+/** The compiled pipeline of `source` on `device`, shared by every kernel (and benchmark) with that source. */
+export function cachedPipeline(
   device: WebGpuDevice,
   source: string,
   label: string,
