@@ -2,6 +2,7 @@
 // per chart the HTML report and the page draw. Each carries an id the tests
 // find it by and the number of points it should show.
 import type { ChartConfiguration } from "chart.js";
+import { featuredKernels } from "../measure/kernel-rows.js";
 import type { BenchReport } from "../report/schema.js";
 
 /** A chart to draw: its id, title, caption and configuration. */
@@ -213,7 +214,7 @@ export function kernelCharts(report: BenchReport): ChartSpec[] {
     .filter((entry) => entry.rows.length > 0)
     .map((entry, index) => {
       const largest = Math.max(...entry.rows.map((row) => row.n));
-      const rows = entry.rows.filter((row) => row.n === largest);
+      const rows = entry.rows.filter((row) => row.n === largest && featuredKernels.includes(row.id));
       const series: { label: string; values: (number | null)[] }[] = [
         { label: "JS / JS copy", values: rows.map((row) => row.js / row.copyJs) },
         { label: "WASM SIMD / WASM copy", values: rows.map((row) => row.wasm / row.copyWasm) },
@@ -225,11 +226,12 @@ export function kernelCharts(report: BenchReport): ChartSpec[] {
             row.wgsl !== undefined && row.copyWgsl ? row.wgsl / row.copyWgsl : null,
           ),
         });
+      if (rows.length === 0) return undefined;
       return {
         id: `kernels-${index}`,
         title: `Activation kernels, ${entry.environment}, ${largest.toLocaleString("en")} floats`,
         caption:
-          "Throughput of each kernel as a share of a plain copy of the same buffer on the same engine (1 = as fast as copying; the copy is the floor no elementwise kernel beats).",
+          "Throughput of each kernel of the rectifier family and its main stand-ins as a share of a plain copy of the same buffer on the same engine (1 = as fast as copying: no elementwise kernel beats it). Every kernel measured is in the table below.",
         points: series.reduce(
           (total, item) => total + item.values.filter((value) => value !== null).length,
           0,
@@ -259,7 +261,8 @@ export function kernelCharts(report: BenchReport): ChartSpec[] {
           },
         },
       } satisfies ChartSpec;
-    });
+    })
+    .filter((chart) => chart !== undefined);
 }
 
 /** Every chart of a report, in the order the report shows them. */

@@ -13,6 +13,7 @@ tr.unchanged td, tr.failed td { color: #888; }
 tr.failed td:last-child { color: #b00; white-space: normal; }
 td.faster { color: #07622b; font-weight: 600; }
 td.slower { color: #a11; font-weight: 600; }
+details > summary { font-size: 17px; font-weight: 600; margin: 28px 0 8px; cursor: pointer; }
 .canvas-box { position: relative; width: 100%; }
 .table-box { max-height: 560px; overflow: auto; }
 `;
