@@ -5,9 +5,9 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromiumInstalled, launchChromium, serveFolder } from "@rectify/chromium-harness";
-import type { LatencyOptions } from "@rectify/rewrite/light";
 import type { Browser, Page } from "playwright-core";
 import type { FeedSpec } from "../measure/feeds.js";
+import { latencyFor } from "../measure/latency-presets.js";
 import type { KernelsEntry, RunEntry } from "../report/schema.js";
 import { type PageApi, type PageJob, pageGlobal, toBase64 } from "../web/protocol.js";
 
@@ -21,7 +21,8 @@ export interface BrowserJob {
   readonly original: Uint8Array;
   readonly optimized: Uint8Array;
   readonly feeds: FeedSpec;
-  readonly latency: LatencyOptions;
+  /** Latency settings of a --quick run (else a full run's), per provider: see latencyFor. */
+  readonly quick: boolean;
 }
 
 /** Chromium, open on the bench page. */
@@ -79,7 +80,7 @@ export async function openBrowserBench(wanted?: readonly string[]): Promise<Brow
             original,
             optimized,
             feeds: job.feeds,
-            latency: job.latency,
+            latency: latencyFor(provider, job.quick),
           };
           runs.push(
             await page.evaluate(

@@ -3,7 +3,6 @@ import { builtinTargets } from "@rectify/rewrite";
 import { providerNamed } from "@rectify/runtime";
 // pnpm bench:app [--quick] [--models …] [--targets …] [--providers …] [--json F] [--html F] [--serve]
 import { Command, InvalidArgumentError } from "commander";
-import { latencyPresets } from "../measure/latency-presets.js";
 import { defaultSweepBudgets } from "../measure/sweep.js";
 import { terminalSummary } from "../report/terminal.js";
 import { selectModels, zooModels } from "../zoo/index.js";
@@ -179,7 +178,6 @@ async function main(argv: string[]): Promise<number> {
         nodeProviders,
         ...(browser ? { browser } : {}),
         budget: options.budget,
-        latency: quick ? latencyPresets.quick : latencyPresets.full,
         sweepModels,
         sweepTarget: options.sweepTarget,
         sweepBudgets: options.budgets ?? (quick ? quickDefaults.budgets : defaultSweepBudgets),

@@ -4,10 +4,10 @@
 import { cpus, loadavg } from "node:os";
 import { decodeModel } from "@rectify/onnx";
 import { modelFacts } from "@rectify/rewrite";
-import type { LatencyOptions } from "@rectify/rewrite/light";
 import { createEvaluator, createSession } from "@rectify/runtime";
 import { describeError } from "../measure/describe-error.js";
 import { feedDims, feedSpecOf, feedsFromSpec } from "../measure/feeds.js";
+import { latencyFor } from "../measure/latency-presets.js";
 import { measurePair } from "../measure/measure-pair.js";
 import { optimizeFor } from "../measure/optimize-for.js";
 import { sweepBudgets } from "../measure/sweep.js";
@@ -35,7 +35,6 @@ export interface BenchPlan {
   /** Chromium's providers (wasm, webgpu, webgpu-jsep), run through `browser`. */
   readonly browser?: BrowserBench;
   readonly budget: number;
-  readonly latency: LatencyOptions;
   /** Models to sweep (ids), on the first Node provider, for `sweepTarget`. */
   readonly sweepModels: readonly string[];
   readonly sweepTarget: string;
@@ -129,7 +128,7 @@ export async function runBench(plan: BenchPlan, progress: BenchProgress): Promis
               original: bytes,
               optimized: optimized.bytes,
               feeds,
-              latency: plan.latency,
+              latency: latencyFor(provider, plan.quick),
             }),
           );
         step(`${zoo.id} → ${target} on ${provider}`);
@@ -146,7 +145,7 @@ export async function runBench(plan: BenchPlan, progress: BenchProgress): Promis
                 original: bytes,
                 optimized: optimized.bytes,
                 feeds: spec,
-                latency: plan.latency,
+                quick: plan.quick,
               },
               (provider) => step(`${zoo.id} → ${target} on ${provider} (Chromium)`),
             )),
@@ -167,7 +166,7 @@ export async function runBench(plan: BenchPlan, progress: BenchProgress): Promis
           bytes,
           feeds,
           budgets: plan.sweepBudgets,
-          latency: plan.latency,
+          latency: latencyFor(provider, plan.quick),
           evaluator: createEvaluator({ provider }),
           onPoint: (point, points) =>
             progress(`${zoo.id}: budget sweep ${point}/${points}`, done, total),

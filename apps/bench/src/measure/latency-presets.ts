@@ -12,3 +12,15 @@ export const latencyPresets = {
   /** A full run: ~2.5 s per pair, with the same-model control. */
   full: { warmup: 5, minRounds: 20, maxRounds: 300, targetMilliseconds: 2500, control: true },
 } as const satisfies Record<string, LatencyOptions>;
+
+/**
+ * The settings for one provider: the WebGPU providers get a few rounds and
+ * no control whatever the run kind. Without a GPU they run on a software
+ * adapter (SwiftShader here, up to ~1 s per run of a small CNN), where they
+ * show correctness and fallback, not GPU speed; their wider intervals say so.
+ */
+export function latencyFor(provider: string, quick: boolean): LatencyOptions {
+  if (provider.startsWith("webgpu"))
+    return { warmup: 2, minRounds: 8, maxRounds: 50, targetMilliseconds: 1000, control: false };
+  return quick ? latencyPresets.quick : latencyPresets.full;
+}

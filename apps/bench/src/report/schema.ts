@@ -159,7 +159,10 @@ const kernelRow = z.object({
   id: z.string(),
   kind: z.enum(["activation", "approximation"]),
   transcendental: z.boolean(),
-  fused: z.boolean().optional().describe("The WASM module has a fused kernel for it (else its interpreter ran)"),
+  fused: z
+    .boolean()
+    .optional()
+    .describe("The WASM module has a fused kernel for it (else its interpreter ran)"),
   n: z.number().int().describe("Elements per call"),
   js: z.number().describe("Elements per second, plain JS kernel"),
   wasm: z.number().describe("Elements per second, WASM SIMD kernel"),

@@ -32,7 +32,9 @@ export function terminalSummary(report: BenchReport): string {
     );
   const failures = report.runs.filter((run) => run.status === "failed");
   for (const run of failures)
-    parts.push(`FAILED ${run.model} → ${run.target} on ${run.provider} (${run.environment}): ${run.error}`);
+    parts.push(
+      `FAILED ${run.model} → ${run.target} on ${run.provider} (${run.environment}): ${run.error}`,
+    );
   for (const sweep of report.sweeps) {
     // Points whose rewrite was byte for byte the same share one measurement: one row, their settings listed.
     const front = new Map<string, { settings: string[]; point: (typeof sweep.points)[number] }>();

@@ -214,7 +214,9 @@ export function kernelCharts(report: BenchReport): ChartSpec[] {
     .filter((entry) => entry.rows.length > 0)
     .map((entry, index) => {
       const largest = Math.max(...entry.rows.map((row) => row.n));
-      const rows = entry.rows.filter((row) => row.n === largest && featuredKernels.includes(row.id));
+      const rows = entry.rows.filter(
+        (row) => row.n === largest && featuredKernels.includes(row.id),
+      );
       const series: { label: string; values: (number | null)[] }[] = [
         { label: "JS / JS copy", values: rows.map((row) => row.js / row.copyJs) },
         { label: "WASM SIMD / WASM copy", values: rows.map((row) => row.wasm / row.copyWasm) },

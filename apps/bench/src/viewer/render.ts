@@ -125,7 +125,9 @@ function drawChart(container: HTMLElement, spec: ChartSpec): DrawnChart {
 
 function kernelsTable(report: BenchReport): HTMLElement {
   const section = element("details");
-  section.append(element("summary", "Activation kernels: every throughput measured (elements per second)"));
+  section.append(
+    element("summary", "Activation kernels: every throughput measured (elements per second)"),
+  );
   for (const entry of report.kernels) {
     if (entry.rows.length === 0) continue;
     const table = element("table", undefined, "kernels");

@@ -9,7 +9,7 @@ import webgpuUrl from "onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm";
 import wasmUrl from "onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm";
 import { describeError } from "../measure/describe-error.js";
 import { feedDims, feedSpecOf, feedsFromSpec } from "../measure/feeds.js";
-import { latencyPresets } from "../measure/latency-presets.js";
+import { latencyFor } from "../measure/latency-presets.js";
 import { measurePair } from "../measure/measure-pair.js";
 import { optimizeFor } from "../measure/optimize-for.js";
 import { sweepBudgets } from "../measure/sweep.js";
@@ -160,7 +160,7 @@ async function run(choice: Choice): Promise<BenchReport> {
         original: bytes,
         optimized: optimized.bytes,
         feeds,
-        latency: latencyPresets.quick,
+        latency: latencyFor(provider, true),
       }),
     );
     renderReport(byId("report"), report());
@@ -176,7 +176,7 @@ async function run(choice: Choice): Promise<BenchReport> {
         bytes,
         feeds,
         budgets: [1e-4, 1e-3, 1e-2, 0.1],
-        latency: latencyPresets.quick,
+        latency: latencyFor(provider, true),
         evaluator: createEvaluator({ provider }),
         onPoint: (done, total) => status(`budget sweep on ${provider}: ${done}/${total}…`),
       }),

@@ -44,13 +44,15 @@ export async function measurePageKernels(quick: boolean): Promise<KernelsEntry> 
     const bench = await import("@rectify/kernels/bench");
     const settings = kernelSettings(quick);
     const throughput = await bench.measureKernelThroughput(settings);
-    const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<GpuAdapter | null> } }).gpu;
+    const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<GpuAdapter | null> } })
+      .gpu;
     const adapter = await gpu?.requestAdapter();
     const device = await adapter?.requestDevice();
     if (!adapter || !device)
       return { environment: `${environment}, no WebGPU adapter`, rows: kernelRows(throughput) };
     const info = adapter.info ?? {};
-    const name = [info.vendor, info.architecture, info.description].filter(Boolean).join(" ") || "its adapter";
+    const name =
+      [info.vendor, info.architecture, info.description].filter(Boolean).join(" ") || "its adapter";
     const software = /swiftshader/i.test(name) ? " (a CPU rasteriser: not GPU speed)" : "";
     try {
       const wgsl = await bench.measureWgslThroughput(device as never, settings);
@@ -67,6 +69,10 @@ export async function measurePageKernels(quick: boolean): Promise<KernelsEntry> 
 }
 
 interface GpuAdapter {
-  readonly info?: { readonly vendor?: string; readonly architecture?: string; readonly description?: string };
+  readonly info?: {
+    readonly vendor?: string;
+    readonly architecture?: string;
+    readonly description?: string;
+  };
   requestDevice(): Promise<{ destroy(): void }>;
 }
