@@ -70,8 +70,8 @@ describe.runIf(chromiumInstalled)("rectify-bench on one model, Node and Chromium
     }
     // On the browser's WebGPU provider the placement comes from onnxruntime's own log.
     expect(report.runs[1]!.fallback!.placed).toEqual({
-      original: { computeNodesOnCpu: 0, shapeNodesOnCpu: expect.any(Number) },
-      optimized: { computeNodesOnCpu: 0, shapeNodesOnCpu: expect.any(Number) },
+      original: { computeNodesOnCpu: 0, shapeNodesOnCpu: expect.any(Number), cpuOps: {} },
+      optimized: { computeNodesOnCpu: 0, shapeNodesOnCpu: expect.any(Number), cpuOps: {} },
     });
     expect(report.optimizations[0]!.ops.Erf).toBeUndefined();
     expect(report.models[0]!.ops.Erf).toBe(4);

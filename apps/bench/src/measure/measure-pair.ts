@@ -112,9 +112,19 @@ function latencyEntry(comparison: Comparison): LatencyEntry {
 }
 
 function fallbackEntry(original: Session, optimized: Session): FallbackEntry {
-  const placed = (session: Session) => session.fallback.placed;
-  const a = placed(original);
-  const b = placed(optimized);
+  const side = (session: Session) => {
+    const placed = session.fallback.placed;
+    if (!placed) return undefined;
+    const cpuOps: Record<string, number> = {};
+    for (const node of placed.nodes) cpuOps[node.opType] = (cpuOps[node.opType] ?? 0) + 1;
+    return {
+      computeNodesOnCpu: placed.computeNodesOnCpu,
+      shapeNodesOnCpu: placed.shapeNodesOnCpu,
+      cpuOps,
+    };
+  };
+  const a = side(original);
+  const b = side(optimized);
   return {
     predicted: {
       original: original.fallback.fallbackNodes,
@@ -123,14 +133,8 @@ function fallbackEntry(original: Session, optimized: Session): FallbackEntry {
     ...(a && b
       ? {
           placed: {
-            original: {
-              computeNodesOnCpu: a.computeNodesOnCpu,
-              shapeNodesOnCpu: a.shapeNodesOnCpu,
-            },
-            optimized: {
-              computeNodesOnCpu: b.computeNodesOnCpu,
-              shapeNodesOnCpu: b.shapeNodesOnCpu,
-            },
+            original: a,
+            optimized: b,
           },
         }
       : {}),

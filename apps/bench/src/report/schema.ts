@@ -59,6 +59,15 @@ export const accuracySchema = z
   })
   .describe("Outputs of the optimized model against the original's, same provider, same feeds");
 
+const placedSide = z.object({
+  computeNodesOnCpu: z.number().int(),
+  shapeNodesOnCpu: z.number().int(),
+  cpuOps: z
+    .record(z.string(), z.number().int())
+    .optional()
+    .describe("The compute nodes on the CPU by op type"),
+});
+
 export const fallbackSchema = z
   .object({
     predicted: z
@@ -69,14 +78,8 @@ export const fallbackSchema = z
       .describe("Nodes the target profile says the provider cannot run"),
     placed: z
       .object({
-        original: z.object({
-          computeNodesOnCpu: z.number().int(),
-          shapeNodesOnCpu: z.number().int(),
-        }),
-        optimized: z.object({
-          computeNodesOnCpu: z.number().int(),
-          shapeNodesOnCpu: z.number().int(),
-        }),
+        original: placedSide,
+        optimized: placedSide,
       })
       .optional()
       .describe(

@@ -74,8 +74,15 @@ function fallbackCell(run: RunEntry): string {
   const fallback = run.fallback;
   if (!fallback || !run.provider.startsWith("webgpu")) return "—";
   const placed = fallback.placed;
-  if (placed)
-    return `${placed.original.computeNodesOnCpu}→${placed.optimized.computeNodesOnCpu} placed (predicted ${fallback.predicted.original}→${fallback.predicted.optimized})`;
+  if (placed) {
+    const ops = Object.entries(placed.optimized.cpuOps ?? {})
+      .sort((a, b) => b[1] - a[1])
+      .map(([op, count]) => `${op}×${count}`);
+    const which = ops.length
+      ? `; after: ${ops.slice(0, 4).join(" ")}${ops.length > 4 ? " …" : ""}`
+      : "";
+    return `${placed.original.computeNodesOnCpu}→${placed.optimized.computeNodesOnCpu} placed (predicted ${fallback.predicted.original}→${fallback.predicted.optimized})${which}`;
+  }
   return `${fallback.predicted.original}→${fallback.predicted.optimized} predicted`;
 }
 
