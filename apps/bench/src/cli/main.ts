@@ -167,6 +167,7 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   const sweepModels = options.sweep ?? (quick ? quickDefaults.sweep : fullDefaults.sweep);
+  const jsonPath = options.json ?? "bench-report/rectify-bench.json";
   const bar = progressBar();
   let report: Awaited<ReturnType<typeof runBench>>;
   try {
@@ -182,6 +183,10 @@ async function main(argv: string[]): Promise<number> {
         sweepTarget: options.sweepTarget,
         sweepBudgets: options.budgets ?? (quick ? quickDefaults.budgets : defaultSweepBudgets),
         kernels: options.kernels,
+        // The JSON is rewritten after each model, so a stopped run keeps what it measured.
+        onCheckpoint: async (partial) => {
+          await writeReports(partial, { json: jsonPath });
+        },
       },
       bar.update,
     );
@@ -190,7 +195,7 @@ async function main(argv: string[]): Promise<number> {
     await browser?.close();
   }
   const written = await writeReports(report, {
-    json: options.json ?? "bench-report/rectify-bench.json",
+    json: jsonPath,
     html: options.html ?? "bench-report/rectify-bench.html",
   });
   console.log(terminalSummary(report));

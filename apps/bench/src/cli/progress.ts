@@ -2,7 +2,8 @@ import cliProgress from "cli-progress";
 
 /**
  * Progress on stderr: a bar with what runs now on a TTY; elsewhere (CI
- * logs, pipes) one line per tenth of the work, so a log shows it moving.
+ * logs, pipes) one line per tenth of the work and one a minute at least, so
+ * a log shows it moving.
  */
 export function progressBar(): {
   update: (label: string, done: number, total: number) => void;
@@ -10,12 +11,15 @@ export function progressBar(): {
 } {
   if (!process.stderr.isTTY) {
     let lastTenth = -1;
+    let lastLine = 0;
     const started = performance.now();
     return {
       update(label, done, total) {
         const tenth = Math.floor((done / Math.max(total, 1)) * 10);
-        if (tenth === lastTenth) return;
+        // A line per tenth of the work, and at least one a minute while a long step runs.
+        if (tenth === lastTenth && performance.now() - lastLine < 60_000) return;
         lastTenth = tenth;
+        lastLine = performance.now();
         const seconds = Math.round((performance.now() - started) / 1000);
         console.error(`bench: ${done}/${total} (${seconds} s) ${label}`);
       },

@@ -40,6 +40,8 @@ export interface BenchPlan {
   readonly sweepTarget: string;
   readonly sweepBudgets: readonly number[];
   readonly kernels: boolean;
+  /** Called with the report so far after each model (a long run keeps what it measured if stopped). */
+  readonly onCheckpoint?: (report: BenchReport) => Promise<void>;
 }
 
 /** Progress: a step done (label says what is next). */
@@ -174,6 +176,7 @@ export async function runBench(plan: BenchPlan, progress: BenchProgress): Promis
       );
       step(`${zoo.id}: budget sweep`);
     }
+    await plan.onCheckpoint?.(snapshot(true));
   }
   if (plan.kernels) {
     kernels.push(await measureNodeKernels(plan.quick));
@@ -183,34 +186,39 @@ export async function runBench(plan: BenchPlan, progress: BenchProgress): Promis
       step("kernels (Chromium)");
     }
   }
-  return {
-    schema: reportSchemaId,
-    createdAt: new Date().toISOString(),
-    quick: plan.quick,
-    environment: {
-      node: process.version,
-      platform: `${process.platform} ${process.arch}`,
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model ?? "unknown",
-      loadAverage: loadavg().map((value) => Math.round(value * 100) / 100),
-      ...optional("onnxruntimeNode", packageVersion("onnxruntime-node")),
-      ...optional("onnxruntimeWeb", packageVersion("onnxruntime-web")),
-      ...optional("chromium", plan.browser?.version),
-    },
-    options: {
-      models: plan.models.map((model) => model.id),
-      targets: [...plan.targets],
-      providers,
-      budget: plan.budget,
-      sweepBudgets: [...plan.sweepBudgets],
-    },
-    models,
-    optimizations,
-    runs,
-    sweeps: sweepEntries,
-    kernels,
-    elapsedSeconds: Math.round((performance.now() - started) / 100) / 10,
-  };
+  return snapshot(false);
+
+  function snapshot(partial: boolean): BenchReport {
+    return {
+      schema: reportSchemaId,
+      createdAt: new Date().toISOString(),
+      quick: plan.quick,
+      environment: {
+        node: process.version,
+        platform: `${process.platform} ${process.arch}`,
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? "unknown",
+        loadAverage: loadavg().map((value) => Math.round(value * 100) / 100),
+        ...optional("onnxruntimeNode", packageVersion("onnxruntime-node")),
+        ...optional("onnxruntimeWeb", packageVersion("onnxruntime-web")),
+        ...optional("chromium", plan.browser?.version),
+      },
+      options: {
+        models: plan.models.map((model) => model.id),
+        targets: [...plan.targets],
+        providers,
+        budget: plan.budget,
+        sweepBudgets: [...plan.sweepBudgets],
+      },
+      models,
+      optimizations,
+      runs,
+      sweeps: sweepEntries,
+      kernels,
+      elapsedSeconds: Math.round((performance.now() - started) / 100) / 10,
+      ...(partial ? { partial: true } : {}),
+    };
+  }
 }
 
 function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {

@@ -212,6 +212,12 @@ export const reportSchema = z.object({
   sweeps: z.array(sweepSchema),
   kernels: z.array(kernelsSchema),
   elapsedSeconds: z.number(),
+  partial: z
+    .boolean()
+    .optional()
+    .describe(
+      "True in the checkpoints a run writes after each model; absent once the run finished",
+    ),
 });
 
 export type BenchReport = z.infer<typeof reportSchema>;

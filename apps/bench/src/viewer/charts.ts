@@ -82,6 +82,18 @@ export function speedupCharts(report: BenchReport): ChartSpec[] {
   return charts;
 }
 
+/** Options of a horizontal bar chart (one bar row per label) whose value axis is titled `axis`. */
+function horizontalBars(axis: string) {
+  return {
+    animation: false,
+    responsive: true,
+    maintainAspectRatio: false,
+    indexAxis: "y",
+    scales: { x: { title: { display: true, text: axis }, beginAtZero: true } },
+    plugins: { legend: { position: "bottom" } },
+  } as const;
+}
+
 /** Measured accuracy against measured speed for each budget sweep, with its Pareto front. */
 export function sweepCharts(report: BenchReport): ChartSpec[] {
   return report.sweeps
@@ -193,16 +205,7 @@ export function fallbackCharts(report: BenchReport): ChartSpec[] {
             },
           ],
         },
-        options: {
-          animation: false,
-          responsive: true,
-          maintainAspectRatio: false,
-          indexAxis: "y",
-          scales: {
-            x: { title: { display: true, text: "compute nodes on the CPU" }, beginAtZero: true },
-          },
-          plugins: { legend: { position: "bottom" } },
-        },
+        options: horizontalBars("compute nodes on the CPU"),
       },
     },
   ];
@@ -248,19 +251,7 @@ export function kernelCharts(report: BenchReport): ChartSpec[] {
               data: item.values,
             })),
           },
-          options: {
-            animation: false,
-            responsive: true,
-            maintainAspectRatio: false,
-            indexAxis: "y",
-            scales: {
-              x: {
-                title: { display: true, text: "throughput / copy throughput" },
-                beginAtZero: true,
-              },
-            },
-            plugins: { legend: { position: "bottom" } },
-          },
+          options: horizontalBars("throughput / copy throughput"),
         },
       } satisfies ChartSpec;
     })

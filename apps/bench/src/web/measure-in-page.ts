@@ -55,7 +55,10 @@ export async function measurePageKernels(quick: boolean): Promise<KernelsEntry> 
       [info.vendor, info.architecture, info.description].filter(Boolean).join(" ") || "its adapter";
     const software = /swiftshader/i.test(name) ? " (a CPU rasteriser: not GPU speed)" : "";
     try {
-      const wgsl = await bench.measureWgslThroughput(device as never, settings);
+      const wgsl = await bench.measureWgslThroughput(
+        device as never,
+        kernelSettings(quick, "wgsl"),
+      );
       return {
         environment: `${environment}, WGSL on ${name}${software}`,
         rows: kernelRows(throughput, wgsl),

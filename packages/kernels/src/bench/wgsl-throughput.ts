@@ -13,7 +13,7 @@ import {
   type WebGpuDevice,
   type WebGpuQueue,
 } from "../webgpu/webgpu-types.js";
-import { defaultWorkgroupSize, wgslShapeBytes, wgslSource } from "../webgpu/wgsl.js";
+import { defaultWorkgroupSize, wgslBindings, wgslShapeBytes, wgslSource } from "../webgpu/wgsl.js";
 import {
   type BenchmarkKind,
   benchmarkEntries,
@@ -82,16 +82,7 @@ function copySource(workgroupSize: number, rows: boolean): string {
   }`
     : "  output[item] = input[item];";
   return `// copy: the bindings and dispatch shape of the generated kernels, no arithmetic.
-struct Shape {
-  count: u32,
-  rowLength: u32,
-  gridWidth: u32,
-  unused: u32,
-}
-
-@group(0) @binding(0) var<storage, read> input: array<f32>;
-@group(0) @binding(1) var<storage, read_write> output: array<f32>;
-@group(0) @binding(2) var<uniform> shape: Shape;
+${wgslBindings}
 
 @compute @workgroup_size(${workgroupSize})
 fn main(@builtin(global_invocation_id) id: vec3<u32>) {
