@@ -202,7 +202,11 @@ async function main(argv: string[]): Promise<number> {
   console.log(
     `\n${report.runs.length} runs in ${report.elapsedSeconds} s; wrote ${written.join(" and ")}`,
   );
-  return report.runs.some((run) => run.status === "failed") ? 1 : 0;
+  // 1 when anything could not be measured: a run failed or a model could not be loaded.
+  return report.runs.some((run) => run.status === "failed") ||
+    report.models.some((model) => model.error)
+    ? 1
+    : 0;
 }
 
 main(process.argv).then(
