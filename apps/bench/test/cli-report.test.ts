@@ -127,6 +127,10 @@ describe.runIf(chromiumInstalled)("rectify-bench on one model, Node and Chromium
       for (const share of inked) expect(share).toBeGreaterThan(0.01);
       const rows = await page.locator("table.results tbody tr").count();
       expect(rows).toBe(2);
+      // The op histogram's change: the four erf-GELUs' Erf nodes are gone.
+      expect(
+        await page.locator("table.results tbody tr:first-child td:nth-child(11)").textContent(),
+      ).toMatch(/^−Erf×4 /);
       mkdirSync(screenshots, { recursive: true });
       await page.screenshot({ path: join(screenshots, "report.png"), fullPage: true });
     } finally {

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
+// pnpm bench:app [--quick] [--models …] [--targets …] [--providers …] [--json F] [--html F] [--serve]
+import { readFile } from "node:fs/promises";
 import { builtinTargets } from "@rectify/rewrite";
 import { providerNamed } from "@rectify/runtime";
-// pnpm bench:app [--quick] [--models …] [--targets …] [--providers …] [--json F] [--html F] [--serve]
 import { Command, InvalidArgumentError } from "commander";
 import { defaultSweepBudgets } from "../measure/sweep.js";
+import { reportSchema } from "../report/schema.js";
 import { terminalSummary } from "../report/terminal.js";
 import { selectModels, zooModels } from "../zoo/index.js";
 import { type BrowserBench, browserUnavailable, openBrowserBench } from "./browser-bench.js";
@@ -102,7 +104,11 @@ async function main(argv: string[]): Promise<number> {
       "write the offline HTML report (default bench-report/rectify-bench.html)",
     )
     .option("--serve [port]", "serve the browser page (drop an .onnx file, run it live) and wait")
-    .option("--list", "list the zoo and exit");
+    .option("--list", "list the zoo and exit")
+    .option(
+      "--render <json>",
+      "write the HTML report (--html) of a report JSON written before, and exit",
+    );
   program.parse(argv);
   const options = program.opts<{
     quick?: boolean;
@@ -119,10 +125,18 @@ async function main(argv: string[]): Promise<number> {
     html?: string;
     serve?: boolean | string;
     list?: boolean;
+    render?: string;
   }>();
 
   if (options.serve !== undefined) {
     await serveBenchPage(options.serve === true ? 0 : Number(options.serve));
+    return 0;
+  }
+  if (options.render) {
+    const report = reportSchema.parse(JSON.parse(await readFile(options.render, "utf8")));
+    const html = options.html ?? `${options.render.replace(/\.json$/i, "")}.html`;
+    await writeReports(report, { html });
+    console.log(`wrote ${html}`);
     return 0;
   }
   const zoo = zooModels();

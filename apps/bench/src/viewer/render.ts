@@ -80,7 +80,10 @@ function resultsTable(report: BenchReport): HTMLElement {
   table.append(element("thead"));
   table.tHead!.append(head);
   const body = element("tbody");
-  for (const row of resultRows(report)) {
+  const rows = resultRows(report);
+  // Combinations the rewrite left unchanged were not timed: counted below, not listed.
+  const shown = rows.filter((row) => row.run.status !== "unchanged");
+  for (const row of shown) {
     const tr = element("tr", undefined, row.run.status);
     for (const [key] of resultColumns) tr.append(element("td", row.cells[key]));
     const speedup = row.run.latency?.speedup;
@@ -95,7 +98,18 @@ function resultsTable(report: BenchReport): HTMLElement {
   const wrapper = element("section");
   const box = element("div", undefined, "table-box");
   box.append(table);
-  wrapper.append(element("h2", "Results"), box);
+  const measured = rows.filter((row) => row.run.status === "measured").length;
+  const failed = rows.filter((row) => row.run.status === "failed").length;
+  const unchanged = rows.length - shown.length;
+  wrapper.append(
+    element("h2", "Results"),
+    element(
+      "p",
+      `${rows.length} model × target × provider combinations: ${measured} measured${failed ? `, ${failed} failed` : ""}${unchanged ? `, ${unchanged} not timed because the rewrite changed nothing for that target (not listed)` : ""}. Speedups in green: the 95% interval is above 1; red: below 1.`,
+      "caption",
+    ),
+    box,
+  );
   return wrapper;
 }
 

@@ -17,6 +17,7 @@ export interface ResultRow {
     readonly top1: string;
     readonly fallback: string;
     readonly size: string;
+    readonly ops: string;
     readonly note: string;
   };
 }
@@ -33,6 +34,7 @@ export const resultColumns: readonly [keyof ResultRow["cells"], string][] = [
   ["top1", "top-1"],
   ["fallback", "CPU fallback before→after"],
   ["size", "size before→after"],
+  ["ops", "ops changed"],
   ["note", "note"],
 ];
 
@@ -41,6 +43,7 @@ export function resultRows(report: BenchReport): ResultRow[] {
     report.optimizations.map((entry) => [`${entry.model}\u0000${entry.target}`, entry]),
   );
   const sizes = new Map(report.models.map((model) => [model.id, model.sizeBytes]));
+  const opsBefore = new Map(report.models.map((model) => [model.id, model.ops]));
   return report.runs.map((run) => {
     const optimization = optimizations.get(`${run.model}\u0000${run.target}`);
     const latency = run.latency;
@@ -63,6 +66,9 @@ export function resultRows(report: BenchReport): ResultRow[] {
         fallback: fallbackCell(run),
         size: optimization?.sizeBytes
           ? `${formatBytes(sizes.get(run.model) ?? 0)}→${formatBytes(optimization.sizeBytes)}`
+          : "—",
+        ops: optimization?.changed
+          ? opsChanged(opsBefore.get(run.model) ?? {}, optimization.ops)
           : "—",
         note: noteCell(run),
       },
@@ -108,4 +114,21 @@ export function shortNoise(reasons: readonly string[]): string {
   }
   if (spread > 0) parts.push(`spread ${spread}%`);
   return parts.join(", ");
+}
+
+/** The op histogram's difference, before → after: "−Erf×4 +Mul×8 +Sqrt×4" (ops removed first). */
+export function opsChanged(
+  before: Readonly<Record<string, number>>,
+  after: Readonly<Record<string, number>>,
+): string {
+  const changes: [string, number][] = [];
+  for (const op of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const delta = (after[op] ?? 0) - (before[op] ?? 0);
+    if (delta !== 0) changes.push([op, delta]);
+  }
+  changes.sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]));
+  return (
+    changes.map(([op, delta]) => `${delta < 0 ? "−" : "+"}${op}×${Math.abs(delta)}`).join(" ") ||
+    "none"
+  );
 }
