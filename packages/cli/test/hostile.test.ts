@@ -207,7 +207,7 @@ describe("hostile model files (through the binary)", () => {
     const overwrite = await optimize("-o", input, "--overwrite-input");
     expect(overwrite.code).toBe(0);
     expect(await readFile(input)).not.toEqual(original);
-  });
+  }, 300_000); // About 12 CLI runs with verification: over 120 s when the whole suite runs at once on 2 cores.
 
   it("3: the external-data file -o would write is checked too, and never replaces the input's", async () => {
     const model = await externalModel("data-output");
