@@ -69,16 +69,19 @@ export async function runBench(plan: BenchPlan, progress: BenchProgress): Promis
     let bytes: Uint8Array;
     let feeds: ReturnType<typeof feedsFromSpec>;
     const spec = feedSpecOf(zoo);
+    const identity = {
+      id: zoo.id,
+      source: zoo.source,
+      description: zoo.description,
+      activations: [...zoo.activations],
+    };
     try {
       bytes = await zoo.load();
       const model = decodeModel(bytes);
       feeds = feedsFromSpec(model, spec);
       const facts = modelFacts(model);
       models.push({
-        id: zoo.id,
-        source: zoo.source,
-        description: zoo.description,
-        activations: [...zoo.activations],
+        ...identity,
         sizeBytes: bytes.byteLength,
         opset: facts.opset,
         nodes: facts.nodes,
@@ -87,10 +90,7 @@ export async function runBench(plan: BenchPlan, progress: BenchProgress): Promis
       });
     } catch (error) {
       models.push({
-        id: zoo.id,
-        source: zoo.source,
-        description: zoo.description,
-        activations: [...zoo.activations],
+        ...identity,
         sizeBytes: 0,
         opset: 0,
         nodes: 0,
@@ -137,8 +137,10 @@ export async function runBench(plan: BenchPlan, progress: BenchProgress): Promis
       }
       if (plan.browser) {
         if (!optimized.bytes || !optimized.entry.changed)
-          for (const provider of browserProviders)
+          for (const provider of browserProviders) {
             skip(optimized.bytes ? "unchanged" : "failed", provider, "chromium");
+            step(`${zoo.id} → ${target} on ${provider} (Chromium)`);
+          }
         else
           runs.push(
             ...(await plan.browser.measure(
@@ -152,9 +154,6 @@ export async function runBench(plan: BenchPlan, progress: BenchProgress): Promis
               (provider) => step(`${zoo.id} → ${target} on ${provider} (Chromium)`),
             )),
           );
-        if (!optimized.bytes || !optimized.entry.changed)
-          for (const provider of browserProviders)
-            step(`${zoo.id} → ${target} on ${provider} (Chromium)`);
       }
     }
     if (sweeps.includes(zoo)) {

@@ -5,8 +5,9 @@
 // against it. Stable: fields are only added; a change of meaning bumps `schema`.
 import { z } from "zod";
 
-/** The schema id every report carries. */
-export const reportSchemaId = "rectify-bench/1";
+import { reportSchemaId } from "./schema-id.js";
+
+export { reportSchemaId };
 
 const histogram = z
   .record(z.string(), z.number().int())

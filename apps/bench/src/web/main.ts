@@ -13,12 +13,8 @@ import { latencyFor } from "../measure/latency-presets.js";
 import { measurePair } from "../measure/measure-pair.js";
 import { optimizeFor } from "../measure/optimize-for.js";
 import { sweepBudgets } from "../measure/sweep.js";
-import {
-  type BenchReport,
-  type RunEntry,
-  reportSchemaId,
-  type SweepEntry,
-} from "../report/schema.js";
+import type { BenchReport, RunEntry, SweepEntry } from "../report/schema.js";
+import { reportSchemaId } from "../report/schema-id.js";
 import { renderReport } from "../viewer/render.js";
 import { generatedModels } from "../zoo/generated.js";
 import type { ZooModel } from "../zoo/zoo-model.js";

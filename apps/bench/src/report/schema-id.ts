@@ -1,0 +1,2 @@
+/** The schema id every bench report carries (its own module: the page needs it without zod). */
+export const reportSchemaId = "rectify-bench/1";
