@@ -11,7 +11,12 @@ export { type UnsupportedOp, unsupportedOps } from "./report/unsupported-ops.js"
 export { builtinTarget, builtinTargets } from "./targets/index.js";
 export type { TargetProfile } from "./targets/profile.js";
 export {
+  canProfile,
   canTime,
+  type EngineNode,
+  type EngineProfile,
+  type ProfileOptions,
+  type ProfilingEvaluator,
   type Evaluator,
   type FeedData,
   type Feeds,

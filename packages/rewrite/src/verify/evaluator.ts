@@ -62,6 +62,55 @@ export interface TimingEvaluator extends Evaluator {
   ): Promise<LatencyComparison>;
 }
 
+/** One node as the engine ran it, after its own graph optimizations (fusions, layout changes). */
+export interface EngineNode {
+  /** The node's name in the engine's graph (fused nodes get new names, often derived from an original node's). */
+  readonly name: string;
+  readonly opType: string;
+  /** "" for ONNX's default domain, else e.g. "com.microsoft". */
+  readonly domain: string;
+  /** Tensor names read and written, when the engine's optimized graph was available (empty otherwise). */
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  /** Median over the profiled runs of this node's kernel milliseconds per run (0 when the profiler never timed it). */
+  readonly milliseconds: number;
+}
+
+/** Where an engine spends a model's run, node by node (onnxruntime's profiler). */
+export interface EngineProfile {
+  /** The nodes the engine ran, in the order of the optimized graph (or of first appearance in the profile). */
+  readonly nodes: readonly EngineNode[];
+  /** Median over runs of the sum of all nodes' kernel milliseconds. */
+  readonly kernelMilliseconds: number;
+  /** Median wall-clock milliseconds of one profiled run. */
+  readonly runMilliseconds: number;
+  /** Profiled runs (after warm-up). */
+  readonly runs: number;
+  /** True when node inputs and outputs come from the engine's optimized graph; false: names and op types only. */
+  readonly graph: boolean;
+}
+
+/** How a profile is taken. */
+export interface ProfileOptions {
+  /** Runs before profiling starts to count (default 3). */
+  readonly warmup?: number;
+  /** Profiled runs (default 10). */
+  readonly runs?: number;
+}
+
+/** A timing evaluator that can also say where time goes inside a model. */
+export interface ProfilingEvaluator extends TimingEvaluator {
+  /** Runs the model with the engine's profiler on and returns each node's kernel time. */
+  profile(model: Uint8Array, feeds: Feeds, options?: ProfileOptions): Promise<EngineProfile>;
+}
+
+/** Whether an Evaluator can profile models (has profile). */
+export function canProfile(evaluator: Evaluator): evaluator is ProfilingEvaluator {
+  return (
+    canTime(evaluator) && typeof (evaluator as Partial<ProfilingEvaluator>).profile === "function"
+  );
+}
+
 /** Whether an Evaluator can time models (has compareLatency). */
 export function canTime(evaluator: Evaluator): evaluator is TimingEvaluator {
   return typeof (evaluator as Partial<TimingEvaluator>).compareLatency === "function";
