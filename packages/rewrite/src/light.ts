@@ -15,8 +15,6 @@ export {
   canTime,
   type EngineNode,
   type EngineProfile,
-  type ProfileOptions,
-  type ProfilingEvaluator,
   type Evaluator,
   type FeedData,
   type Feeds,
@@ -27,6 +25,8 @@ export {
   type LatencyNoise,
   type LatencyOptions,
   type LatencyRatio,
+  type ProfileOptions,
+  type ProfilingEvaluator,
   type TimingEvaluator,
 } from "./verify/evaluator.js";
 export { declaredInputs, type InputDeclaration, type InputSource } from "./verify/feeds.js";

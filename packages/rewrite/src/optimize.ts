@@ -1,51 +1,101 @@
 // The whole job, in stages: find sites and plan them (planModel) → lower and
 // apply the plan → verify on an evaluator, rolling sites back until the
-// output limit holds → report.
+// output limits hold → with limits, search past the per-activation budget →
+// measure on the target's engine, rolling back what runs slower → check the
+// result on held-out inputs → report.
 import { DataType, encodeModel, type Model, tensorType } from "@rectify/onnx";
 import { RewriteError } from "./errors/rewrite-error.js";
+import {
+  type MeasurementReport,
+  type MeasureOptions,
+  measureAndRollBack,
+} from "./measure/measured-plan.js";
+import { siteTimes, type TimedSite } from "./measure/site-time.js";
 import { type SiteSample, siteSample } from "./plan/fit-candidates.js";
 import { type ModelPlan, planModel } from "./plan/plan-model.js";
-import { rolledBack, type SitePlan } from "./plan/planner.js";
+import type { SitePlan } from "./plan/planner.js";
 import {
   buildReport,
+  type HeldOutReport,
   modelFacts,
   type RewriteReport,
   type VerificationReport,
 } from "./report/report.js";
 import { applyPlan, applyPlanToCopy } from "./rewrite/apply-plan.js";
+import { type SearchReport, type SearchStep, searchPastBudget } from "./search/accuracy-search.js";
+import { pastBudgetMoves, searchBudget } from "./search/past-budget-moves.js";
 import { findSites } from "./sites/find-sites.js";
 import type { TargetProfile } from "./targets/profile.js";
 import { type ComparisonSummary, compareOutputs } from "./verify/compare.js";
-import type { Evaluator, Feeds } from "./verify/evaluator.js";
-import { feedToFloat64 } from "./verify/feeds.js";
+import {
+  canProfile,
+  type Evaluator,
+  type Feeds,
+  type LatencyOptions,
+  type ProfilingEvaluator,
+} from "./verify/evaluator.js";
+import { declaredInputs, feedToFloat64 } from "./verify/feeds.js";
 import { feedsUnrunnable } from "./verify/feeds-unrunnable.js";
+import {
+  checkLimits,
+  hasLimits,
+  limitMisses,
+  meetsLimits,
+  type OutputLimits,
+} from "./verify/output-limits.js";
 import { randomFeeds } from "./verify/random-feeds.js";
+import { rollBackUntilLimits } from "./verify/roll-back.js";
+import { splitFeeds } from "./verify/split-feeds.js";
 
 /** True when no NaN/Inf appeared where the other side is finite and every output is within `limit` of the reference (when given). */
 export function withinLimit(comparison: ComparisonSummary, limit: number | undefined): boolean {
-  if (comparison.nonFiniteMismatches > 0) return false;
-  return limit === undefined || comparison.maxAbsError <= limit;
+  return meetsLimits(comparison, limit === undefined ? {} : { maxOutputError: limit });
+}
+
+/** How measured planning runs (`measure: true` takes the defaults and the optimize evaluator). */
+export interface MeasureSettings {
+  /** Times and profiles (default: the optimize evaluator, which must be able to profile). */
+  readonly evaluator?: ProfilingEvaluator;
+  readonly latency?: LatencyOptions;
+  /** Profiled runs per model (default 10). */
+  readonly profileRuns?: number;
 }
 
 /** Options of optimizeModel. */
-export interface OptimizeOptions {
+export interface OptimizeOptions extends OutputLimits {
   readonly target: TargetProfile;
-  /** Max |error| per substituted activation (default 1e-3). */
+  /** Max |error| per substituted activation (default 1e-3); with output limits, sites may go past it where the outputs tolerate it. */
   readonly budget?: number;
   /** Runs original and rewritten models to measure the output error; without it nothing is run. */
   readonly evaluator?: Evaluator;
-  /** Inputs for verification (default: seeded random feeds from the declared input shapes). */
+  /** Inputs for verification and the search (default: seeded random feeds from the declared input shapes). */
   readonly feeds?: Feeds;
   /** Describes where `feeds` came from, for the report. */
   readonly feedsSource?: string;
+  /**
+   * Inputs that check the chosen plan and that the search never sees. Default:
+   * with output limits, the last `heldOutFraction` of the feeds' rows (when
+   * they split along a batch axis), else seeded random feeds of another seed.
+   */
+  readonly heldOutFeeds?: Feeds;
+  readonly heldOutSource?: string;
+  /** Share of the feeds' rows held out when splitting (default 0.25). */
+  readonly heldOutFraction?: number;
   /** Seed of the random feeds (default 1). */
   readonly seed?: number;
   /** Sizes of symbolic dims for random feeds, by dim_param name (`--dim batch=1`). */
   readonly dims?: Readonly<Record<string, number>>;
   /** Whole shapes of some inputs for random feeds, by input name (`--input-shape audio=1,16000`). */
   readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
-  /** Max |error| allowed on any model output; sites are rolled back until it holds (needs an evaluator). */
-  readonly maxOutputError?: number;
+  /** With output limits: search past the per-activation budget for sites the outputs tolerate (default true). */
+  readonly search?: boolean;
+  /**
+   * Measured planning: time the original and the rewrite on the target's
+   * engine, put back each site the engine runs slower, and keep the rewrite
+   * only when the whole model is measurably faster. Needs an evaluator that
+   * profiles on the target's own provider.
+   */
+  readonly measure?: boolean | MeasureSettings;
   /**
    * Refit fittable stand-ins to the inputs each site sees when the model runs
    * on `feeds` (needs an evaluator and feeds). Sites in subgraphs and
@@ -65,31 +115,21 @@ export interface OptimizeResult {
   readonly changed: boolean;
 }
 
-/** A model with a plan applied. */
-interface Rewritten {
-  readonly model: Model;
-  /** The plans as applied (roll-backs in place). */
-  readonly applied: readonly SitePlan[];
-  readonly substituted: number;
-  /** Site ids put back, in roll-back order. */
-  readonly rolledBack: readonly string[];
-}
-
 type Progress = NonNullable<OptimizeOptions["onProgress"]>;
+type Load = () => Model | Promise<Model>;
 
 /**
  * The whole job: find every activation site, plan the cheapest substitutes
- * the target runs within the budget, apply them, and (with an evaluator)
- * measure the output error on real inputs, rolling back the sites with the
- * largest predicted error (by bisection) until `maxOutputError` holds.
- * `load` must return a fresh copy of the original model each call.
+ * the target runs within the budget, apply them and, with an evaluator,
+ * measure the outputs on real inputs: roll back the sites with the largest
+ * predicted error (by bisection) until the output limits hold, search past
+ * the budget where they allow it, and (measure) keep only what the engine
+ * runs faster. `load` must return a fresh copy of the original model each call.
  */
-export async function optimizeModel(
-  load: () => Model | Promise<Model>,
-  options: OptimizeOptions,
-): Promise<OptimizeResult> {
+export async function optimizeModel(load: Load, options: OptimizeOptions): Promise<OptimizeResult> {
   checkOptions(options);
   const progress: Progress = options.onProgress ?? (() => {});
+  const limits = limitsOf(options);
   let samples: Map<string, SiteSample> | undefined;
   if (options.fit) {
     progress("record site inputs", 0, 1);
@@ -103,138 +143,326 @@ export async function optimizeModel(
     ...(options.budget !== undefined ? { budget: options.budget } : {}),
     ...(samples ? { samples } : {}),
   });
-  let rewritten: Rewritten = {
-    model,
-    applied: plan.plans,
-    substituted: applyPlan(model, plan.plans),
-    rolledBack: [],
-  };
+  const substituted = applyPlan(model, plan.plans);
   progress("plan", 1, 1);
-  let verification: VerificationReport | undefined;
+  let outcome: Outcome = {
+    applied: plan.plans,
+    rolledBack: [],
+    model,
+    substituted,
+  };
   if (options.evaluator) {
-    ({ rewritten, verification } = await verifyAndRollBack(
-      load,
-      plan,
-      rewritten,
-      options,
-      progress,
-    ));
+    outcome = await runAndMeasure(load, plan, outcome, options, limits, progress, samples);
   }
   const report = buildReport({
     plan,
     before,
-    applied: rewritten.applied,
-    result: rewritten.model,
-    rolledBack: rewritten.rolledBack,
+    applied: outcome.applied,
+    result: outcome.model,
+    rolledBack: outcome.rolledBack,
     ...(samples ? { samples } : {}),
-    ...(verification ? { verification } : {}),
+    ...(outcome.verification ? { verification: outcome.verification } : {}),
+    ...(outcome.search ? { search: outcome.search } : {}),
+    ...(outcome.measurement ? { measurement: outcome.measurement } : {}),
+    ...(outcome.heldOut ? { heldOut: outcome.heldOut } : {}),
   });
-  // With nothing substituted, applyPlan left the model as it was loaded.
-  return { model: rewritten.model, report, changed: rewritten.substituted > 0 };
+  // With nothing substituted, the model is as it was loaded.
+  return { model: outcome.model, report, changed: outcome.substituted > 0 };
+}
+
+/** Where the job stands: the plans, the model they make, and what was measured. */
+interface Outcome {
+  readonly applied: readonly SitePlan[];
+  /** Site ids put back to meet the output limits. */
+  readonly rolledBack: readonly string[];
+  readonly model: Model;
+  readonly substituted: number;
+  readonly verification?: VerificationReport;
+  readonly search?: SearchReport;
+  readonly measurement?: MeasurementReport;
+  readonly heldOut?: HeldOutReport;
+}
+
+function limitsOf(options: OptimizeOptions): OutputLimits {
+  return {
+    ...(options.maxOutputError !== undefined ? { maxOutputError: options.maxOutputError } : {}),
+    ...(options.minCosine !== undefined ? { minCosine: options.minCosine } : {}),
+    ...(options.minTop1Agreement !== undefined
+      ? { minTop1Agreement: options.minTop1Agreement }
+      : {}),
+  };
 }
 
 function checkOptions(options: OptimizeOptions): void {
-  const limit = options.maxOutputError;
-  if (limit !== undefined && !(limit >= 0))
+  const limits = limitsOf(options);
+  checkLimits(limits);
+  if (hasLimits(limits) && !options.evaluator)
     throw new RewriteError(
       "OPTIONS_INVALID",
-      `max output error must be a number ≥ 0, got ${limit}`,
-    );
-  if (limit !== undefined && !options.evaluator)
-    throw new RewriteError(
-      "OPTIONS_INVALID",
-      "a max output error needs an evaluator to measure it",
+      "output limits (max output error, min cosine, min top-1 agreement) need an evaluator to measure them",
     );
   if (options.fit && (!options.evaluator || !options.feeds))
     throw new RewriteError(
       "OPTIONS_INVALID",
       "fitting needs an evaluator and the inputs the model really sees (feeds)",
     );
+  const fraction = options.heldOutFraction;
+  if (fraction !== undefined && !(fraction > 0 && fraction < 1))
+    throw new RewriteError(
+      "OPTIONS_INVALID",
+      `the held-out fraction must be between 0 and 1, got ${fraction}`,
+    );
+  if (options.measure) {
+    const evaluator = measureEvaluator(options);
+    if (!evaluator)
+      throw new RewriteError(
+        "OPTIONS_INVALID",
+        "measured planning needs an evaluator that can time and profile models (@rectify/runtime's cpu or wasm provider)",
+      );
+  }
 }
 
-/**
- * Runs the original and the rewritten model on the same inputs and, when
- * `maxOutputError` is missed, finds by bisection the fewest sites (largest
- * predicted error first) whose roll-back meets it; k = all gives the
- * original (or, where the target cannot run it, the most accurate stand-ins).
- */
-async function verifyAndRollBack(
-  load: () => Model | Promise<Model>,
-  plan: ModelPlan,
-  first: Rewritten,
-  options: OptimizeOptions,
-  progress: Progress,
-): Promise<{ rewritten: Rewritten; verification: VerificationReport }> {
-  const evaluator = options.evaluator!;
-  // A pristine copy for the reference run: the one planned on now holds the rewrite.
-  const original = await load();
-  const feeds =
-    options.feeds ??
+function measureEvaluator(options: OptimizeOptions): ProfilingEvaluator | undefined {
+  const settings = typeof options.measure === "object" ? options.measure : {};
+  const evaluator = settings.evaluator ?? options.evaluator;
+  return evaluator && canProfile(evaluator) ? evaluator : undefined;
+}
+
+/** The inputs of each stage: what verification and the search see, and what checks the result. */
+interface FeedSets {
+  readonly search: Feeds;
+  readonly searchSource: string;
+  readonly heldOut?: Feeds;
+  readonly heldOutSource?: string;
+  /** Why there is no held-out check. */
+  readonly heldOutSkipped?: string;
+}
+
+function feedSets(original: Model, options: OptimizeOptions, search: boolean): FeedSets {
+  const seed = options.seed ?? 1;
+  const random = (withSeed: number) =>
     randomFeeds(original, {
-      seed: options.seed ?? 1,
+      seed: withSeed,
       ...(options.dims ? { dynamicDims: options.dims } : {}),
       ...(options.inputShapes ? { inputShapes: options.inputShapes } : {}),
     });
+  const all = options.feeds ?? random(seed);
+  const source = options.feeds ? (options.feedsSource ?? "given feeds") : `random (seed ${seed})`;
+  if (!search) return { search: all, searchSource: source };
+  if (options.heldOutFeeds)
+    return {
+      search: all,
+      searchSource: source,
+      heldOut: options.heldOutFeeds,
+      heldOutSource: options.heldOutSource ?? "given held-out feeds",
+    };
+  const otherSeed = `random (seed ${seed + 1}): inputs the search did not see`;
+  if (!options.feeds)
+    return {
+      search: all,
+      searchSource: source,
+      heldOut: random(seed + 1),
+      heldOutSource: otherSeed,
+    };
+  const split = splitFeeds(all, declaredInputs(original), options.heldOutFraction ?? 0.25);
+  // Random inputs in place of given ones could break what the given ones hold (a sample rate, a state).
+  if (typeof split === "string")
+    return {
+      search: all,
+      searchSource: source,
+      heldOutSkipped: `${source} could not be split into search and held-out rows: ${split}; give held-out inputs to check on`,
+    };
+  return {
+    search: split.search,
+    searchSource: `${source}, rows 1–${split.searchRows}`,
+    heldOut: split.heldOut,
+    heldOutSource: `${source}, rows ${split.searchRows + 1}–${split.searchRows + split.heldOutRows} (held out: the search never saw them)`,
+  };
+}
+
+/** Verification, roll-back, the search past the budget, measured planning and the held-out check. */
+async function runAndMeasure(
+  load: Load,
+  plan: ModelPlan,
+  first: Outcome,
+  options: OptimizeOptions,
+  limits: OutputLimits,
+  progress: Progress,
+  samples: ReadonlyMap<string, SiteSample> | undefined,
+): Promise<Outcome> {
+  const evaluator = options.evaluator!;
+  const search = hasLimits(limits) && options.search !== false;
+  // A pristine copy for the reference runs: the one planned on holds the rewrite.
+  const original = await load();
+  const feeds = feedSets(original, options, search);
   let evaluations = 1;
   progress("verify", 0, 2);
-  const reference = await runOriginal(evaluator, original, feeds, options.feeds !== undefined);
-  const measure = async (model: Model) => {
-    evaluations++;
-    return compareOutputs(reference, await runModel(evaluator, model, feeds, "rewritten"));
+  const reference = await runOriginal(
+    evaluator,
+    original,
+    feeds.search,
+    options.feeds !== undefined,
+  );
+  const rebuild = async (plans: readonly SitePlan[]) => {
+    const model = await load();
+    return { model, substituted: applyPlanToCopy(model, plans) };
   };
-  let rewritten = first;
-  let comparison = await measure(first.model);
+  const check = async (plans: readonly SitePlan[]) => {
+    evaluations++;
+    const { model } = await rebuild(plans);
+    return compareOutputs(reference, await runModel(evaluator, model, feeds.search, "rewritten"));
+  };
+  evaluations++;
+  let comparison = compareOutputs(
+    reference,
+    await runModel(evaluator, first.model, feeds.search, "rewritten"),
+  );
   progress("verify", 2, 2);
-  const limit = options.maxOutputError;
-  if (limit !== undefined && !withinLimit(comparison, limit)) {
-    const order = plan.plans
-      .filter((sitePlan) => sitePlan.action === "substitute")
-      .sort((a, b) => b.chosen!.predictedError - a.chosen!.predictedError)
-      .map((sitePlan) => sitePlan.site.id);
-    const trials = new Map<number, { rewritten: Rewritten; comparison: ComparisonSummary }>();
-    const steps = Math.ceil(Math.log2(order.length + 1)) + 1;
-    const trial = async (k: number) => {
-      const cached = trials.get(k);
-      if (cached) return cached;
-      const back = new Set(order.slice(0, k));
-      const applied = plan.plans.map((sitePlan) =>
-        back.has(sitePlan.site.id) ? rolledBack(sitePlan) : sitePlan,
-      );
-      const model = await load();
-      const substituted = applyPlanToCopy(model, applied);
-      const result = {
-        rewritten: { model, applied, substituted, rolledBack: order.slice(0, k) },
-        comparison: await measure(model),
-      };
-      progress("roll back", trials.size + 1, steps);
-      trials.set(k, result);
-      return result;
-    };
-    // Smallest k such that rolling back the first k sites meets the limit.
-    let lo = 1;
-    let hi = order.length;
-    while (lo < hi) {
-      const middle = (lo + hi) >> 1;
-      if (withinLimit((await trial(middle)).comparison, limit)) hi = middle;
-      else lo = middle + 1;
+  const rollBack = await rollBackUntilLimits(
+    first.applied,
+    comparison,
+    limits,
+    check,
+    (done, total) => progress("roll back", done, total),
+  );
+  let applied = rollBack.applied;
+  comparison = rollBack.comparison;
+  let searchReport: SearchReport | undefined;
+  const timing = options.measure ? measureEvaluator(options) : undefined;
+  if (search && meetsLimits(comparison, limits)) {
+    const wide = planModel(await load(), options.target, {
+      budget: searchBudget,
+      ...(samples ? { samples } : {}),
+    });
+    const moves = pastBudgetMoves(applied, wide.plans, plan.budget);
+    if (moves.length > 0) {
+      progress("search", 0, 1);
+      const steps = timing
+        ? await measuredSteps(moves, applied, rebuild, timing, feeds.search)
+        : moves.map((move) => ({ ...move, saving: move.predictedSaving }));
+      const found = await searchPastBudget({
+        applied,
+        steps,
+        limits,
+        inputs: feeds.searchSource,
+        savingUnit: timing ? "measured ms" : "predicted cost",
+        comparison,
+        check,
+        onStep: (done) => progress("search", done, done + 1),
+      });
+      applied = found.applied;
+      comparison = found.report.comparison;
+      searchReport = found.report;
     }
-    if (order.length > 0) ({ rewritten, comparison } = await trial(lo));
   }
-  const inputs = options.feeds
-    ? (options.feedsSource ?? "given feeds")
-    : `random (seed ${options.seed ?? 1})`;
+  let measurement: MeasurementReport | undefined;
+  if (timing) {
+    const settings = typeof options.measure === "object" ? options.measure : {};
+    const measureOptions: MeasureOptions = {
+      evaluator: timing,
+      ...(settings.latency ? { latency: settings.latency } : {}),
+      ...(settings.profileRuns ? { profileRuns: settings.profileRuns } : {}),
+    };
+    const measured = await measureAndRollBack(
+      {
+        load,
+        rebuild,
+        applied,
+        feeds: feeds.search,
+        feedsSource: feeds.searchSource,
+        predictSaving: () => undefined,
+        onStep: (done, total) => progress("measure", done, total),
+      },
+      measureOptions,
+    );
+    if (measured.applied !== applied) {
+      applied = measured.applied;
+      comparison = await check(applied);
+    }
+    measurement = measured.report;
+  }
+  const final =
+    applied === first.applied
+      ? { model: first.model, substituted: first.substituted }
+      : await rebuild(applied);
+  let heldOut: HeldOutReport | undefined;
+  if (feeds.heldOutSkipped) heldOut = { skipped: feeds.heldOutSkipped };
+  if (feeds.heldOut && search) {
+    progress("held-out check", 0, 1);
+    const expected = await runOriginal(evaluator, original, feeds.heldOut, true);
+    const heldComparison = compareOutputs(
+      expected,
+      await runModel(evaluator, final.model, feeds.heldOut, "rewritten"),
+    );
+    evaluations += 2;
+    const misses = limitMisses(heldComparison, limits);
+    heldOut = {
+      inputs: feeds.heldOutSource!,
+      passed: misses.length === 0,
+      misses,
+      comparison: heldComparison,
+    };
+    progress("held-out check", 1, 1);
+  }
+  const misses = limitMisses(comparison, limits);
   return {
-    rewritten,
+    applied,
+    rolledBack: rollBack.rolledBack,
+    model: final.model,
+    substituted: final.substituted,
     verification: {
       evaluator: evaluator.name,
-      inputs,
-      ...(limit !== undefined ? { maxOutputError: limit } : {}),
-      passed: withinLimit(comparison, limit),
+      inputs: feeds.searchSource,
+      ...(limits.maxOutputError !== undefined ? { maxOutputError: limits.maxOutputError } : {}),
+      ...(hasLimits(limits) ? { limits } : {}),
+      passed: misses.length === 0,
+      misses,
       comparison,
-      rolledBack: rewritten.rolledBack,
+      rolledBack: rollBack.rolledBack,
       evaluations,
     },
+    ...(searchReport ? { search: searchReport } : {}),
+    ...(measurement ? { measurement } : {}),
+    ...(heldOut ? { heldOut } : {}),
   };
+}
+
+/**
+ * Each move's saving measured by the engine's profiler: the site's time in
+ * the model as planned so far against its time with every move made.
+ */
+async function measuredSteps(
+  moves: ReturnType<typeof pastBudgetMoves>,
+  applied: readonly SitePlan[],
+  rebuild: (plans: readonly SitePlan[]) => Promise<{ model: Model }>,
+  evaluator: ProfilingEvaluator,
+  feeds: Feeds,
+): Promise<SearchStep[]> {
+  const moved = new Map(moves.map((move) => [move.id, move.to]));
+  const now = (await rebuild(applied)).model;
+  const all = (await rebuild(applied.map((plan) => moved.get(plan.site.id) ?? plan))).model;
+  const [nowProfile, allProfile] = [
+    await evaluator.profile(encodeModel(now), feeds),
+    await evaluator.profile(encodeModel(all), feeds),
+  ];
+  if (!nowProfile.graph || !allProfile.graph)
+    return moves.map((move) => ({ ...move, saving: move.predictedSaving }));
+  const byId = new Map(applied.map((plan) => [plan.site.id, plan.site]));
+  const timed: TimedSite[] = moves.flatMap((move) => {
+    const site = byId.get(move.id);
+    return site && site.location === "main"
+      ? [{ id: move.id, input: site.input.name, output: site.output.name }]
+      : [];
+  });
+  const timesNow = siteTimes(now.graph, nowProfile, timed);
+  const timesAll = siteTimes(all.graph, allProfile, timed);
+  return moves.map((move) => {
+    const was = timesNow.get(move.id);
+    const then = timesAll.get(move.id);
+    return was && then
+      ? { ...move, saving: was.milliseconds - then.milliseconds }
+      : { ...move, saving: move.predictedSaving };
+  });
 }
 
 /** Runs serialized model bytes on an evaluator; any failure becomes EVALUATOR_FAILED naming `what` ran. */
@@ -277,7 +505,7 @@ function runModel(evaluator: Evaluator, model: Model, feeds: Feeds, which: strin
  * observed this way and get no sample).
  */
 async function recordSiteInputs(
-  load: () => Model | Promise<Model>,
+  load: Load,
   evaluator: Evaluator,
   feeds: Feeds,
 ): Promise<Map<string, SiteSample>> {

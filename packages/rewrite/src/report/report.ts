@@ -1,13 +1,16 @@
 import type { Parameters } from "@rectify/kernels";
 import type { Model } from "@rectify/onnx";
+import type { MeasurementReport } from "../measure/measured-plan.js";
 import type { Rejection } from "../plan/candidate.js";
 import { histogramCost, nodeOps, opKey } from "../plan/cost.js";
 import type { SiteSample } from "../plan/fit-candidates.js";
 import type { ModelPlan } from "../plan/plan-model.js";
 import type { SitePlan } from "../plan/planner.js";
+import type { SearchReport } from "../search/accuracy-search.js";
 import type { NearMiss } from "../sites/site.js";
 import type { TargetProfile } from "../targets/profile.js";
 import type { ComparisonSummary } from "../verify/compare.js";
+import type { OutputLimits } from "../verify/output-limits.js";
 import { type UnsupportedOp, unsupportedOps } from "./unsupported-ops.js";
 
 export { type UnsupportedOp, unsupportedOps } from "./unsupported-ops.js";
@@ -36,6 +39,17 @@ export interface SiteReport {
   readonly rejected: readonly Rejection[];
   /** True when verification put the original back. */
   readonly rolledBack: boolean;
+  /** True when the substitute's predicted error is past the per-activation budget (the accuracy-aware search took it: the model's outputs tolerate it). */
+  readonly pastBudget?: boolean;
+  /** Measured planning: the site's engine time in the original and with its substitute (median kernel ms per run). */
+  readonly measured?: {
+    readonly beforeMilliseconds: number;
+    readonly afterMilliseconds: number;
+    /** The op the engine folded the original activation into (it cost nothing of its own). */
+    readonly fusedBefore?: string;
+    /** True when the substitute ran slower and the site was put back. */
+    readonly rolledBack: boolean;
+  };
   /** With fitting: how many inputs the site saw and their range. */
   readonly observed?: { readonly count: number; readonly min: number; readonly max: number };
 }
@@ -46,13 +60,30 @@ export interface VerificationReport {
   /** Where the inputs came from: files or `random (seed N)`. */
   readonly inputs: string;
   readonly maxOutputError?: number;
+  /** Every output limit asked for (max output error, min cosine, min top-1 agreement). */
+  readonly limits?: OutputLimits;
   readonly passed: boolean;
+  /** How the comparison misses the limits, in words (empty when it passed). */
+  readonly misses: readonly string[];
   readonly comparison: ComparisonSummary;
   /** Site ids rolled back to meet maxOutputError, in the order they were rolled back. */
   readonly rolledBack: readonly string[];
   /** Models run (original included). */
   readonly evaluations: number;
 }
+
+/** The chosen plan checked on inputs the search did not see. */
+export type HeldOutReport =
+  | {
+      readonly inputs: string;
+      readonly passed: boolean;
+      readonly misses: readonly string[];
+      readonly comparison: ComparisonSummary;
+    }
+  | {
+      /** Why the plan could not be checked on held-out inputs. */
+      readonly skipped: string;
+    };
 
 /** What `optimize` did: per site and in total, predicted and measured. */
 export interface RewriteReport {
@@ -77,6 +108,12 @@ export interface RewriteReport {
   readonly unsupportedOps: readonly UnsupportedOp[];
   readonly nearMisses: readonly { rule: string; node: string; location: string; reason: string }[];
   readonly verification?: VerificationReport;
+  /** With output limits: the search past the per-activation budget. */
+  readonly search?: SearchReport;
+  /** Measured planning on the target's engine. */
+  readonly measurement?: MeasurementReport;
+  /** With output limits: the result checked on inputs the search did not see. */
+  readonly heldOut?: HeldOutReport;
 }
 
 /** Op histogram of every graph of a model (`domain.Op` for non-default domains). */
@@ -162,17 +199,37 @@ export interface ReportInputs {
   readonly rolledBack: readonly string[];
   readonly samples?: ReadonlyMap<string, SiteSample>;
   readonly verification?: VerificationReport;
+  readonly search?: SearchReport;
+  readonly measurement?: MeasurementReport;
+  readonly heldOut?: HeldOutReport;
 }
 
 /** The report of one optimize run. */
 export function buildReport(inputs: ReportInputs): RewriteReport {
   const { plan, before } = inputs;
+  const measured = new Map(inputs.measurement?.sites.map((site) => [site.id, site]));
   const sites = siteReports(
     inputs.applied,
     plan.target,
-    new Set(inputs.rolledBack),
+    new Set([...inputs.rolledBack, ...(inputs.measurement?.rolledBackSlower ?? [])]),
     inputs.samples,
-  );
+  ).map((site): SiteReport => {
+    const time = measured.get(site.id);
+    return {
+      ...site,
+      ...(site.predictedError > plan.budget ? { pastBudget: true } : {}),
+      ...(time
+        ? {
+            measured: {
+              beforeMilliseconds: time.beforeMilliseconds,
+              afterMilliseconds: time.afterMilliseconds,
+              ...(time.fusedBefore ? { fusedBefore: time.fusedBefore } : {}),
+              rolledBack: time.rolledBack,
+            },
+          }
+        : {}),
+    };
+  });
   const sum = (pick: (site: SiteReport) => number | null) => {
     let total = 0;
     for (const site of sites) {
@@ -204,5 +261,8 @@ export function buildReport(inputs: ReportInputs): RewriteReport {
     unsupportedOps: unsupportedOps(inputs.result, plan.target),
     nearMisses: nearMissReports(plan.nearMisses),
     ...(inputs.verification ? { verification: inputs.verification } : {}),
+    ...(inputs.search ? { search: inputs.search } : {}),
+    ...(inputs.measurement ? { measurement: inputs.measurement } : {}),
+    ...(inputs.heldOut ? { heldOut: inputs.heldOut } : {}),
   };
 }
