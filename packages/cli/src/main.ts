@@ -108,9 +108,32 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       nonNegativeNumber,
     )
     .option(
-      "-i, --inputs <files...>",
-      "verification inputs: .npy / .pb TensorProto / .json files, or a test_data_set directory (default: seeded random)",
+      "--min-cosine <similarity>",
+      "roll sites back until every output's cosine similarity with the original's is at least this",
+      nonNegativeNumber,
     )
+    .option(
+      "--min-top1-agreement <fraction>",
+      "roll sites back until the argmax of every classifier output agrees with the original's on at least this fraction of rows (1 = all)",
+      nonNegativeNumber,
+    )
+    .option(
+      "--no-search",
+      "with output limits: keep every site within --budget (default: sites may go past it where the measured outputs tolerate it)",
+    )
+    .option(
+      "-i, --inputs <files...>",
+      "verification inputs: .npy / .pb TensorProto / .json files, or a test_data_set directory (default: seeded random); with output limits the last quarter of their rows is held out to check the result",
+    )
+    .option(
+      "--held-out <files...>",
+      "inputs to check the result on that the search never sees (default: the last quarter of --inputs' rows, or random inputs of another seed)",
+    )
+    .option(
+      "--measure",
+      "time the original and the rewrite on the target's engine and keep only what runs faster (default for ort-cpu and ort-wasm)",
+    )
+    .option("--no-measure", "trust the target profile's costs: do not time anything")
     .option("--seed <n>", "seed of the random verification inputs", integer)
     .option(
       "--provider <cpu|wasm>",
@@ -132,7 +155,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     .option("--json", "print the report as JSON")
     .addHelpText(
       "after",
-      "\nExamples:\n  rectify optimize model.onnx --target algebraic -o model.algebraic.onnx\n  rectify optimize model.onnx --target ort-wasm --budget 0.01 --max-output-error 0.05 -o out.onnx --report report.json\n  rectify optimize --example --target piecewise-linear --budget 0.2\n  rectify optimize model.onnx --target algebraic --inputs calibration.npy --fit -o out.onnx\n  rectify optimize audio.onnx --target algebraic --dim time=16000 -o out.onnx\n\nExit 3: something still cannot run on the target (listed) or verification missed its limit; the output is still written, with every substitution that fits.\nCost (in the report): the target profile's relative cost of a site's ops, in units of one elementwise Add over the same tensor; — where the target cannot run it.",
+      "\nExamples:\n  rectify optimize model.onnx --target algebraic -o model.algebraic.onnx\n  rectify optimize model.onnx --target ort-wasm --budget 0.01 --max-output-error 0.05 -o out.onnx --report report.json\n  rectify optimize --example --target piecewise-linear --budget 0.2\n  rectify optimize model.onnx --target algebraic --inputs calibration.npy --fit -o out.onnx\n  rectify optimize classifier.onnx --target ort-cpu --inputs calibration.npy --min-top1-agreement 1 -o out.onnx\n  rectify optimize audio.onnx --target algebraic --dim time=16000 -o out.onnx\n\nExit 3: something still cannot run on the target (listed) or verification missed its limit; the output is still written, with every substitution that fits.\nCost (in the report): the target profile's relative cost of a site's ops, in units of one elementwise Add over the same tensor; — where the target cannot run it.\nMeasured planning (ort-cpu and ort-wasm, on by default): each substituted site is timed in onnxruntime's own optimized graph (its profiler) and put back when it runs slower; the rewrite is written only when the whole model is measurably faster (95% interval above 1×), else the original is.",
     )
     .action(async (model: string | undefined, options) =>
       finish(await optimizeCommand(model, options)),

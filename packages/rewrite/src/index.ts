@@ -13,6 +13,21 @@ export {
   type StepAttribute,
 } from "./lower/program.js";
 export {
+  formatSpeedup,
+  type MeasuredSpeedup,
+  type MeasurementReport,
+  type MeasureOptions,
+  type SiteMeasurement,
+} from "./measure/measured-plan.js";
+export {
+  absorbedInputs,
+  type SiteTime,
+  siteRegion,
+  siteTimes,
+  type TimedSite,
+} from "./measure/site-time.js";
+export {
+  type MeasureSettings,
   type OptimizeOptions,
   type OptimizeResult,
   optimizeModel,
@@ -42,6 +57,7 @@ export {
 export { type SiteOption, siteOptions } from "./plan/site-options.js";
 export {
   buildReport,
+  type HeldOutReport,
   modelFacts,
   opHistogram,
   type ReportInputs,
@@ -50,6 +66,7 @@ export {
   type VerificationReport,
 } from "./report/report.js";
 export { applyPlan, applyPlanToCopy } from "./rewrite/apply-plan.js";
+export type { PastBudgetSite, SearchReport } from "./search/accuracy-search.js";
 export {
   findSites,
   type GraphScope,
@@ -79,6 +96,14 @@ export {
 export { feedToFloat64 } from "./verify/feeds.js";
 export { feedsUnrunnable } from "./verify/feeds-unrunnable.js";
 export { parseNpy } from "./verify/npy.js";
+export {
+  describeLimits,
+  hasLimits,
+  limitMisses,
+  meetsLimits,
+  type OutputLimits,
+} from "./verify/output-limits.js";
+export { type FeedSplit, splitFeeds } from "./verify/split-feeds.js";
 export {
   checkTolerance,
   defaultTolerance,

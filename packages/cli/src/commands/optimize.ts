@@ -22,6 +22,13 @@ export interface OptimizeCommandOptions {
   readonly output?: string;
   readonly budget?: number;
   readonly maxOutputError?: number;
+  readonly minCosine?: number;
+  readonly minTop1Agreement?: number;
+  /** False: keep every site within the budget even with output limits. */
+  readonly search?: boolean;
+  readonly heldOut?: string[];
+  /** Measured planning: undefined picks it for targets whose own provider runs here. */
+  readonly measure?: boolean;
   readonly inputs?: string[];
   readonly report?: string;
   readonly verify?: boolean;
@@ -37,6 +44,30 @@ export interface OptimizeCommandOptions {
 /** The provider that runs a target's models here: its own where this machine has it (ort-wasm), else onnxruntime-node's CPU. */
 export function defaultProvider(target: string): string {
   return target === "ort-wasm" ? "wasm" : "cpu";
+}
+
+/** The targets whose own engine runs here, with the provider that is that engine: measured planning times on it. */
+const ownProviders: Readonly<Record<string, string>> = { "ort-cpu": "cpu", "ort-wasm": "wasm" };
+
+/** Whether optimize times on the target's engine: asked for, or by default when the target's own provider does the verifying. */
+function measuredPlanning(
+  target: string,
+  provider: string,
+  options: OptimizeCommandOptions,
+): boolean {
+  const own = ownProviders[target] === provider;
+  if (options.measure === undefined) return own && options.verify !== false;
+  if (!options.measure) return false;
+  if (options.verify === false)
+    throw new CliError("USAGE", "--measure runs the models; drop --no-verify");
+  if (!own)
+    throw new CliError(
+      "USAGE",
+      ownProviders[target]
+        ? `--measure times on the target's own engine: use --provider ${ownProviders[target]} for ${target}`
+        : `--measure times on the target's own engine, which does not run here: ${target} has none among ${Object.keys(ownProviders).join(", ")}`,
+    );
+  return true;
 }
 
 /** `rectify optimize <model> --target … -o out.onnx`: substitute, verify, report, write atomically. */
@@ -57,6 +88,29 @@ export async function optimizeCommand(
   }
   if (options.inputs?.length && !verify)
     throw new CliError("USAGE", "--inputs are for verification; drop --no-verify");
+  if (options.heldOut?.length && !verify)
+    throw new CliError("USAGE", "--held-out inputs are for verification; drop --no-verify");
+  const limited =
+    options.maxOutputError !== undefined ||
+    options.minCosine !== undefined ||
+    options.minTop1Agreement !== undefined;
+  if (!verify && limited)
+    throw new CliError(
+      "USAGE",
+      "--max-output-error, --min-cosine and --min-top1-agreement are measured by running the models; drop --no-verify",
+    );
+  if (options.heldOut?.length && !limited)
+    throw new CliError(
+      "USAGE",
+      "--held-out checks the result of the search that output limits allow: add --max-output-error, --min-cosine or --min-top1-agreement",
+    );
+  if (options.minCosine !== undefined && options.minCosine > 1)
+    throw new CliError("USAGE", `--min-cosine must be at most 1, got ${options.minCosine}`);
+  if (options.minTop1Agreement !== undefined && options.minTop1Agreement > 1)
+    throw new CliError(
+      "USAGE",
+      `--min-top1-agreement is a fraction of rows, at most 1, got ${options.minTop1Agreement}`,
+    );
   if (options.inputs?.length && (options.dim || options.inputShape))
     throw new CliError(
       "USAGE",
@@ -64,6 +118,7 @@ export async function optimizeCommand(
     );
   const target = await loadTarget(options.target);
   const provider = options.provider ?? defaultProvider(target.name);
+  const measure = measuredPlanning(target.name, provider, options);
   // Before any work: a missing onnxruntime ends here, with what to install, and nothing written.
   if (verify) assertRuntimeInstalled(provider, "optimize");
   // Validated before anything runs or is written: a model with a cycle or a missing input is refused, not copied.
@@ -76,6 +131,9 @@ export async function optimizeCommand(
   );
   const feeds: Feeds | undefined = options.inputs?.length
     ? await readInputFeeds(loaded, options.inputs)
+    : undefined;
+  const heldOut: Feeds | undefined = options.heldOut?.length
+    ? await readInputFeeds(loaded, options.heldOut)
     : undefined;
   // The model loaded above is the first copy optimizeModel asks for; later copies are fresh loads.
   let first: Model | undefined = loaded;
@@ -104,6 +162,13 @@ export async function optimizeCommand(
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
       ...randomSizes(options),
       ...(options.maxOutputError !== undefined ? { maxOutputError: options.maxOutputError } : {}),
+      ...(options.minCosine !== undefined ? { minCosine: options.minCosine } : {}),
+      ...(options.minTop1Agreement !== undefined
+        ? { minTop1Agreement: options.minTop1Agreement }
+        : {}),
+      ...(options.search === false ? { search: false } : {}),
+      ...(heldOut ? { heldOutFeeds: heldOut, heldOutSource: options.heldOut!.join(", ") } : {}),
+      ...(measure ? { measure: true } : {}),
       ...(options.fit ? { fit: true } : {}),
       onProgress: progress.update,
     });
@@ -163,7 +228,7 @@ async function plannedOutputs(
 function inputFiles(model: Model, input: string | undefined, options: OptimizeCommandOptions) {
   const files: string[] = [];
   if (input) files.push(input, ...externalFiles(model, input));
-  files.push(...(options.inputs ?? []));
+  files.push(...(options.inputs ?? []), ...(options.heldOut ?? []));
   if (isProfilePath(options.target)) files.push(options.target);
   return [...new Set(files)];
 }
@@ -191,8 +256,10 @@ function exitThreeReason(report: RewriteReport): string | null {
   // NaN or ±Inf where the original is finite (or the reverse) always fails, limit or not.
   if (mismatches > 0)
     return `verification failed: ${mismatches} output element${mismatches === 1 ? " is" : "s are"} NaN/Inf in one model and not the other`;
-  if (!verification.passed)
-    return `verification failed: max |error| ${formatNumber(verification.comparison.maxAbsError)} is over --max-output-error ${formatNumber(verification.maxOutputError ?? 0)}`;
+  if (!verification.passed) return `verification failed: ${verification.misses.join("; ")}`;
+  const heldOut = report.heldOut;
+  if (heldOut && "passed" in heldOut && !heldOut.passed)
+    return `the result misses the output limits on the held-out inputs: ${heldOut.misses.join("; ")}`;
   return null;
 }
 

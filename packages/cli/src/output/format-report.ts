@@ -1,4 +1,11 @@
-import type { RewriteReport } from "@rectify/rewrite";
+import type {
+  ComparisonSummary,
+  MeasurementReport,
+  OutputLimits,
+  RewriteReport,
+  SiteReport,
+} from "@rectify/rewrite";
+import { describeLimits } from "@rectify/rewrite";
 import { idOf } from "../commands/inspect.js";
 import { formatNumber, formatOps, formatTable } from "./table.js";
 
@@ -21,10 +28,19 @@ export function formatReport(report: RewriteReport): string {
     `target ${report.target}, budget max |error| ${formatNumber(report.budget)} per activation: ${summary.sites} activation sites — ${summary.substituted} substituted, ${summary.kept} kept, ${summary.unsupported} cannot run${summary.alreadyRewritten ? `, ${summary.alreadyRewritten} already rewritten` : ""}${summary.rolledBack ? `, ${summary.rolledBack} rolled back` : ""}`,
   );
   if (report.sites.length > 0) {
+    const timed = report.sites.some((site) => site.measured);
     lines.push(
       "",
       formatTable(
-        ["site", "activation", "action", "now", "cost", "max |error|"],
+        [
+          "site",
+          "activation",
+          "action",
+          "now",
+          "cost",
+          ...(timed ? ["engine time"] : []),
+          "max |error|",
+        ],
         report.sites.map((site) => [
           site.nodes.at(-1) ?? site.id,
           idOf(site.activation, site.params),
@@ -32,16 +48,23 @@ export function formatReport(report: RewriteReport): string {
             ? "rolled back"
             : site.action === "unsupported"
               ? "CANNOT RUN"
-              : site.action,
+              : site.pastBudget
+                ? "substitute (past budget)"
+                : site.action,
           site.action === "substitute"
             ? `${site.substitute} (${shortOps(site.opsAfter)})`
             : shortOps(site.opsBefore),
           `${formatNumber(site.costBefore)} → ${formatNumber(site.costAfter)}`,
+          ...(timed ? [engineTime(site.measured)] : []),
           formatNumber(site.predictedError),
         ]),
       ),
     );
     lines.push(costUnits);
+    if (timed)
+      lines.push(
+        "engine time: the site's median kernel time per run in onnxruntime's own optimized graph, original → substitute (fused: the engine folds the original into the op before it)",
+      );
     const explained = report.sites.filter((site) => site.action !== "keep" || site.rolledBack);
     if (explained.length > 0) {
       lines.push("", "why:");
@@ -63,10 +86,74 @@ export function formatReport(report: RewriteReport): string {
     const c = verification.comparison;
     lines.push(
       "",
-      `verified with ${verification.evaluator} on ${verification.inputs}: max |error| ${formatNumber(c.maxAbsError)}, max rel error ${formatNumber(c.maxRelativeError)}, cosine ${c.minCosineSimilarity === null ? "—" : c.minCosineSimilarity.toFixed(6)}${c.unreliableCosineOutputs.length > 0 ? ` (not meaningful for ${c.unreliableCosineOutputs.join(", ")}: near zero everywhere)` : ""}${c.nonFiniteMismatches ? `, ${c.nonFiniteMismatches} NaN/Inf mismatches` : ""}${c.minTop1Agreement === null ? "" : `, top-1 agreement ${(c.minTop1Agreement * 100).toFixed(1)}%`}${verification.maxOutputError !== undefined ? ` (limit ${formatNumber(verification.maxOutputError)}: ${verification.passed ? "met" : "NOT MET"})` : ""}`,
+      `verified with ${verification.evaluator} on ${verification.inputs}: ${comparisonText(c)}${verification.limits ? ` (limits ${describeLimits(verification.limits)}: ${verification.passed ? "met" : `NOT MET: ${verification.misses.join("; ")}`})` : ""}`,
     );
     if (verification.rolledBack.length > 0)
-      lines.push(`rolled back to meet the limit: ${verification.rolledBack.join(", ")}`);
+      lines.push(`rolled back to meet the limits: ${verification.rolledBack.join(", ")}`);
   } else lines.push("", "not verified (--no-verify)");
+  if (report.search) lines.push(...searchLines(report));
+  if (report.heldOut) {
+    const held = report.heldOut;
+    lines.push(
+      "passed" in held
+        ? `held-out check on ${held.inputs}: ${comparisonText(held.comparison)} — ${held.passed ? "limits met" : `limits NOT MET: ${held.misses.join("; ")}`}`
+        : `no held-out check: ${held.skipped}`,
+    );
+  }
+  if (report.measurement) lines.push(...measurementLines(report.measurement));
   return lines.join("\n");
+}
+
+/** A comparison's figures in one line. */
+function comparisonText(c: ComparisonSummary): string {
+  return `max |error| ${formatNumber(c.maxAbsError)}, max rel error ${formatNumber(c.maxRelativeError)}, cosine ${c.minCosineSimilarity === null ? "—" : c.minCosineSimilarity.toFixed(6)}${c.unreliableCosineOutputs.length > 0 ? ` (not meaningful for ${c.unreliableCosineOutputs.join(", ")}: near zero everywhere)` : ""}${c.nonFiniteMismatches ? `, ${c.nonFiniteMismatches} NaN/Inf mismatches` : ""}${c.minTop1Agreement === null ? "" : `, top-1 agreement ${(c.minTop1Agreement * 100).toFixed(1)}%`}`;
+}
+
+/** `0.21 → 0.08 ms`, `fused (Conv) → 0.08 ms` */
+function engineTime(measured: SiteReport["measured"]): string {
+  if (!measured) return "";
+  const ms = (value: number) => (value >= 0.1 ? value.toFixed(2) : value.toFixed(3));
+  const before = measured.fusedBefore
+    ? `fused (${measured.fusedBefore})`
+    : ms(measured.beforeMilliseconds);
+  return `${before} → ${ms(measured.afterMilliseconds)} ms${measured.rolledBack ? " (slower: put back)" : ""}`;
+}
+
+/** The search past the budget: what it took and what the check measured. */
+function searchLines(report: RewriteReport): string[] {
+  const search = report.search!;
+  const taken = search.pastBudget;
+  const lines = [
+    `search past the budget ${formatNumber(report.budget)} (limits ${describeLimits(search.limits)}, on ${search.inputs}): ${search.candidates} site${search.candidates === 1 ? "" : "s"} had a cheaper stand-in; ${taken.length} taken after ${search.evaluations} checked run${search.evaluations === 1 ? "" : "s"} (ordered by ${search.savingUnit} saved per unit of predicted error)`,
+  ];
+  if (taken.length > 0)
+    lines.push(
+      `  past the budget: ${taken.map((site) => `${site.id} → ${site.substitute} (max |error| ${formatNumber(site.predictedError)})`).join(", ")}`,
+    );
+  return lines;
+}
+
+/** Measured planning: activation share, predicted vs measured speedup, what was decided. */
+function measurementLines(measurement: MeasurementReport): string[] {
+  const lines = ["", `measured on ${measurement.evaluator} (${measurement.inputs}):`];
+  if (measurement.activationShare !== null)
+    lines.push(
+      `  activations take ${(measurement.activationShare * 100).toFixed(1)}% of the original's kernel time`,
+    );
+  const speedup = measurement.speedup;
+  if (speedup) {
+    const control = measurement.noise?.control;
+    lines.push(
+      `  speedup ${speedup.median.toFixed(2)}× [${speedup.low.toFixed(2)}, ${speedup.high.toFixed(2)}] (original ${formatNumber(speedup.originalMilliseconds)} ms → ${formatNumber(speedup.rewrittenMilliseconds)} ms per run)${measurement.predictedSpeedup !== null ? `; predicted ${measurement.predictedSpeedup.toFixed(2)}×` : ""}${control ? `; same-model control ${control.speedup.toFixed(2)}× [${control.speedupLow.toFixed(2)}, ${control.speedupHigh.toFixed(2)}]` : ""}`,
+    );
+    if (measurement.noise?.noisy) lines.push(`  noisy: ${measurement.noise.reasons.join("; ")}`);
+  }
+  if (measurement.rolledBackSlower.length > 0)
+    lines.push(
+      `  put back (the engine ran the substitute slower): ${measurement.rolledBackSlower.join(", ")}`,
+    );
+  lines.push(
+    `  ${measurement.decision === "rewrite" ? "kept the rewrite" : measurement.decision === "original" ? "kept the ORIGINAL" : "nothing to time"}: ${measurement.reason}`,
+  );
+  return lines;
 }
