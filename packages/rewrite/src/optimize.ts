@@ -131,9 +131,19 @@ export async function optimizeModel(load: Load, options: OptimizeOptions): Promi
   const progress: Progress = options.onProgress ?? (() => {});
   const limits = limitsOf(options);
   let samples: Map<string, SiteSample> | undefined;
-  if (options.fit) {
+  let elements: Map<string, number> | undefined;
+  if (options.evaluator) {
+    // One run that reads every main-graph site's input: its size prices per-node overhead, its values fit stand-ins.
     progress("record site inputs", 0, 1);
-    samples = await recordSiteInputs(load, options.evaluator!, options.feeds!);
+    const observed = await recordSiteInputs(
+      load,
+      options.evaluator,
+      options.feeds ?? randomFeedsFor(await load(), options),
+      options.fit === true,
+      options.feeds !== undefined,
+    );
+    elements = observed.elements;
+    if (options.fit) samples = observed.samples;
     progress("record site inputs", 1, 1);
   }
   progress("plan", 0, 1);
@@ -142,6 +152,7 @@ export async function optimizeModel(load: Load, options: OptimizeOptions): Promi
   const plan = planModel(model, options.target, {
     ...(options.budget !== undefined ? { budget: options.budget } : {}),
     ...(samples ? { samples } : {}),
+    ...(elements ? { elements } : {}),
   });
   const substituted = applyPlan(model, plan.plans);
   progress("plan", 1, 1);
@@ -238,14 +249,18 @@ interface FeedSets {
   readonly heldOutSkipped?: string;
 }
 
+/** Seeded random feeds for the model's declared inputs, sized by the options' dims and shapes. */
+function randomFeedsFor(model: Model, options: OptimizeOptions, seed = options.seed ?? 1): Feeds {
+  return randomFeeds(model, {
+    seed,
+    ...(options.dims ? { dynamicDims: options.dims } : {}),
+    ...(options.inputShapes ? { inputShapes: options.inputShapes } : {}),
+  });
+}
+
 function feedSets(original: Model, options: OptimizeOptions, search: boolean): FeedSets {
   const seed = options.seed ?? 1;
-  const random = (withSeed: number) =>
-    randomFeeds(original, {
-      seed: withSeed,
-      ...(options.dims ? { dynamicDims: options.dims } : {}),
-      ...(options.inputShapes ? { inputShapes: options.inputShapes } : {}),
-    });
+  const random = (withSeed: number) => randomFeedsFor(original, options, withSeed);
   const all = options.feeds ?? random(seed);
   const source = options.feeds ? (options.feedsSource ?? "given feeds") : `random (seed ${seed})`;
   if (!search) return { search: all, searchSource: source };
@@ -508,7 +523,9 @@ async function recordSiteInputs(
   load: Load,
   evaluator: Evaluator,
   feeds: Feeds,
-): Promise<Map<string, SiteSample>> {
+  keepValues: boolean,
+  given: boolean,
+): Promise<{ samples: Map<string, SiteSample>; elements: Map<string, number> }> {
   const model = await load();
   const { sites } = findSites(model);
   const observed = sites.filter(
@@ -518,12 +535,23 @@ async function recordSiteInputs(
     if (site.input.isGraphInput || model.graph.outputs.includes(site.input)) continue;
     model.graph.addOutput(site.input, site.input.type ?? tensorType(DataType.FLOAT));
   }
-  const outputs = await runModel(evaluator, model, feeds, "instrumented");
+  let outputs: Awaited<ReturnType<typeof runModel>>;
+  try {
+    outputs = await runModel(evaluator, model, feeds, "instrumented");
+  } catch (error) {
+    // The inputs may not run the model at all: that is said as the original's run says it (FEEDS_UNRUNNABLE).
+    await runOriginal(evaluator, await load(), feeds, given);
+    if (keepValues) throw error;
+    return { samples: new Map(), elements: new Map() };
+  }
   const samples = new Map<string, SiteSample>();
+  const elements = new Map<string, number>();
   for (const site of observed) {
     const tensor = site.input.isGraphInput ? feeds[site.input.name] : outputs[site.input.name];
-    const sample = tensor ? siteSample(feedToFloat64(tensor)) : undefined;
+    if (!tensor) continue;
+    elements.set(site.id, tensor.data.length);
+    const sample = keepValues ? siteSample(feedToFloat64(tensor)) : undefined;
     if (sample) samples.set(site.id, sample);
   }
-  return samples;
+  return { samples, elements };
 }

@@ -21,7 +21,12 @@ function classifier() {
       random.float32(rows * columns, { normal: [0, 1 / Math.sqrt(rows)] }),
       name,
     );
-  const hidden = builder.op("Elu", [builder.op("MatMul", [x, weights(16, width, "w1")])], {}, { name: "elu" });
+  const hidden = builder.op(
+    "Elu",
+    [builder.op("MatMul", [x, weights(16, width, "w1")])],
+    {},
+    { name: "elu" },
+  );
   const second = builder.op(
     "Tanh",
     [builder.op("MatMul", [hidden, weights(width, width, "w2")])],
@@ -79,7 +84,7 @@ describe("accuracy-aware search past the per-activation budget", () => {
     const heldOut = report.heldOut!;
     expect("passed" in heldOut && heldOut.inputs).toMatch(/rows 49–64 \(held out/);
     // The held-out figures are what running the models on those rows gives.
-    const rows = inputs(64, 11).x;
+    const rows = inputs(64, 11).x!;
     const tail: Feeds = {
       x: { type: "float32", dims: [16, 16], data: (rows.data as Float32Array).slice(48 * 16) },
     };

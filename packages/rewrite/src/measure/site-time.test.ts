@@ -11,11 +11,26 @@ function model() {
   const bias = b.constant(DataType.FLOAT, [8], new Float32Array(8), "bias");
   const product = b.op("MatMul", [x, w], {}, { name: "matmul", output: "product" });
   const biased = b.op("Add", [product, bias], {}, { name: "bias_add", output: "biased" });
-  const scaled = b.op("Div", [biased, b.scalar(Math.SQRT2, DataType.FLOAT, "root2")], {}, { name: "div", output: "scaled" });
+  const scaled = b.op(
+    "Div",
+    [biased, b.scalar(Math.SQRT2, DataType.FLOAT, "root2")],
+    {},
+    { name: "div", output: "scaled" },
+  );
   const erf = b.op("Erf", [scaled], {}, { name: "erf", output: "erf" });
-  const plus = b.op("Add", [erf, b.scalar(1, DataType.FLOAT, "one")], {}, { name: "plus", output: "plus" });
+  const plus = b.op(
+    "Add",
+    [erf, b.scalar(1, DataType.FLOAT, "one")],
+    {},
+    { name: "plus", output: "plus" },
+  );
   const times = b.op("Mul", [biased, plus], {}, { name: "times", output: "times" });
-  const y = b.op("Mul", [times, b.scalar(0.5, DataType.FLOAT, "half")], {}, { name: "half_mul", output: "y" });
+  const y = b.op(
+    "Mul",
+    [times, b.scalar(0.5, DataType.FLOAT, "half")],
+    {},
+    { name: "half_mul", output: "y" },
+  );
   b.output(y, DataType.FLOAT, [1, 8]);
   const image = b.input("image", DataType.FLOAT, [1, 1, 4, 4]);
   const kernel = b.constant(DataType.FLOAT, [1, 1, 1, 1], [1], "kernel");
@@ -24,7 +39,14 @@ function model() {
   return b.build();
 }
 
-const node = (name: string, opType: string, inputs: string[], outputs: string[], milliseconds: number, domain = ""): EngineNode => ({
+const node = (
+  name: string,
+  opType: string,
+  inputs: string[],
+  outputs: string[],
+  milliseconds: number,
+  domain = "",
+): EngineNode => ({
   name,
   opType,
   domain,
@@ -51,7 +73,13 @@ const relu = { id: "relu", input: "conv_out", output: "z" };
 
 describe("site times in the engine's graph", () => {
   it("finds a site's tensors from its output back to its input", () => {
-    expect([...siteRegion(model().graph, gelu)].sort()).toEqual(["erf", "plus", "scaled", "times", "y"]);
+    expect([...siteRegion(model().graph, gelu)].sort()).toEqual([
+      "erf",
+      "plus",
+      "scaled",
+      "times",
+      "y",
+    ]);
     expect([...siteRegion(model().graph, relu)]).toEqual(["z"]);
   });
 
@@ -60,7 +88,10 @@ describe("site times in the engine's graph", () => {
     const absorbed = absorbedInputs(graph, fused, [gelu, relu]);
     expect([...absorbed]).toEqual(["biased"]); // the bias Add went into BiasGelu
     const times = siteTimes(graph, fused, [gelu, relu], absorbed);
-    expect(times.get("gelu")).toEqual({ milliseconds: 0.2, nodes: ["BiasGelu_1 (com.microsoft.BiasGelu)"] });
+    expect(times.get("gelu")).toEqual({
+      milliseconds: 0.2,
+      nodes: ["BiasGelu_1 (com.microsoft.BiasGelu)"],
+    });
     expect(times.get("relu")).toEqual({ milliseconds: 0, nodes: [], fusedInto: "FusedConv" });
   });
 

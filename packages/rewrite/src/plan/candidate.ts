@@ -10,8 +10,10 @@ export interface Candidate {
   readonly program?: Program;
   /** Nodes by op type: what the site runs after the choice. */
   readonly ops: Readonly<Record<string, number>>;
-  /** Sum of the profile's per-op costs. */
+  /** What the engine runs for it, per element: the profile's per-op costs after the engine's fusions, folds and expansions, plus per-node overhead when the site's size is known. */
   readonly cost: number;
+  /** What the engine makes of it, when that changes its cost (`fuses it into com.microsoft.Gelu`). */
+  readonly engine?: string;
   /** Predicted max |error| per activation: the larger of the float64 bound and the float32 evaluation (0 for keep). */
   readonly predictedError: number;
 }

@@ -13,6 +13,8 @@ export interface ModelPlanOptions {
   readonly budget?: number;
   /** Inputs each main-graph site saw, by site id (`--fit`). */
   readonly samples?: ReadonlyMap<string, SiteSample>;
+  /** Elements of each site's tensor, by site id (measured; inferred when the shape is static). */
+  readonly elements?: ReadonlyMap<string, number>;
 }
 
 /** What a model's activations would become on a target, before anything changes. */
@@ -59,17 +61,36 @@ export function planModel(
   return planFound(found.sites, found.nearMisses, target, resolveBudget(options.budget), options);
 }
 
-/** The site with the element type and rank inference found, kept for after the types are put back. */
+/** The site with the element type, rank and (static shapes) element count inference found, kept for after the types are put back. */
 function withInferredFacts(site: Site): Site {
   const info = tensorTypeInfo(site.input.type) ?? tensorTypeInfo(site.output.type);
   if (!info) return site;
+  const shape = info.shape;
+  const elements =
+    shape?.every((dim) => typeof dim === "number" && dim >= 0) === true
+      ? (shape as number[]).reduce((product, dim) => product * dim, 1)
+      : undefined;
   return {
     ...site,
     inferred: {
       ...(info.elementType !== DataType.UNDEFINED ? { elementType: info.elementType } : {}),
-      ...(info.shape !== undefined ? { rank: info.shape.length } : {}),
+      ...(shape !== undefined ? { rank: shape.length } : {}),
+      ...(elements !== undefined ? { elements } : {}),
     },
   };
+}
+
+/** Each site's element count: measured where given, else what inference found for a static shape. */
+function siteElements(
+  sites: readonly Site[],
+  measured: ReadonlyMap<string, number> | undefined,
+): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const site of sites) {
+    const count = measured?.get(site.id) ?? site.inferred?.elements;
+    if (count !== undefined) counts.set(site.id, count);
+  }
+  return counts;
 }
 
 function planFound(
@@ -90,6 +111,7 @@ function planFound(
   const plans = planSites(fresh, target, {
     budget,
     ...(options.samples ? { samples: options.samples } : {}),
+    elements: siteElements(fresh, options.elements),
   });
   return { target, budget, plans, alreadyRewritten, nearMisses };
 }

@@ -30,6 +30,8 @@ export interface SitePlan extends SiteChoice {
   readonly site: Site;
   /** What the site costs as it is (undefined when the target cannot run it). */
   readonly originalCost?: number;
+  /** What the engine makes of the site as it is, when that changes its cost. */
+  readonly originalEngine?: string;
   readonly rejected: readonly Rejection[];
   /** The choice when verification rolls the site back: the original where the target runs it, else the most accurate substitute. */
   readonly rollback: SiteChoice;
@@ -46,6 +48,13 @@ export interface PlanOptions {
   readonly budget: number;
   /** Inputs each site saw (by site id): fittable stand-ins are refitted to them (`--fit`). */
   readonly samples?: ReadonlyMap<string, SiteSample>;
+  /** Elements of each site's tensor (by site id), measured or inferred: per-node overhead is costed with them. */
+  readonly elements?: ReadonlyMap<string, number>;
+}
+
+/** A cost in messages: 3 significant digits. */
+export function formatCost(cost: number): string {
+  return String(Number(cost.toPrecision(3)));
 }
 
 /** Cheapest first, then the more accurate, then keep. */
@@ -74,11 +83,18 @@ export function planSites(
       target,
       budget,
       options.samples?.get(site.id),
+      options.elements?.get(site.id),
     );
     const missing = () => missingOps(nodeOps(site.nodes), target.atOpset(site.opset)).join(", ");
     const rollback = rollbackChoice(keep, admissible);
     const best = [...admissible].sort(byCost)[0];
-    const plan = { site, rejected, rollback, ...(keep ? { originalCost: keep.cost } : {}) };
+    const plan = {
+      site,
+      rejected,
+      rollback,
+      ...(keep ? { originalCost: keep.cost } : {}),
+      ...(keep?.engine ? { originalEngine: keep.engine } : {}),
+    };
     if (!best) {
       return {
         ...plan,
@@ -90,7 +106,7 @@ export function planSites(
       .filter((candidate) => candidate !== best && candidate.kind !== "keep")
       .map((candidate) => ({
         label: candidate.label,
-        reason: `costs ${candidate.cost} vs ${best.cost}`,
+        reason: `costs ${formatCost(candidate.cost)} vs ${formatCost(best.cost)}`,
         cost: candidate.cost,
         predictedError: candidate.predictedError,
       }));
@@ -100,7 +116,7 @@ export function planSites(
         ...all,
         action: "keep",
         chosen: best,
-        reason: `the target runs it natively (cost ${best.cost}); no cheaper substitute within budget`,
+        reason: `the target runs it natively (cost ${formatCost(best.cost)}${best.engine ? `: ${best.engine}` : ""}); no cheaper substitute within budget`,
       };
     }
     return {
@@ -108,7 +124,7 @@ export function planSites(
       action: "substitute",
       chosen: best,
       reason: keep
-        ? `cheaper than the original (cost ${best.cost} vs ${keep.cost}) with max |error| ${formatError(best.predictedError)} ≤ ${formatError(budget)}`
+        ? `cheaper than the original (cost ${formatCost(best.cost)} vs ${formatCost(keep.cost)}${keep.engine ? `: ${keep.engine}` : ""}) with max |error| ${formatError(best.predictedError)} ≤ ${formatError(budget)}`
         : `the target does not run ${missing()}; cheapest substitute within budget (max |error| ${formatError(best.predictedError)})`,
     };
   });
@@ -133,7 +149,7 @@ function rollbackChoice(keep: Candidate | undefined, admissible: readonly Candid
   return {
     action: "substitute",
     chosen: accurate,
-    reason: `rolled back after verification to the most accurate substitute the target runs (max |error| ${formatError(accurate.predictedError)}, cost ${accurate.cost})`,
+    reason: `rolled back after verification to the most accurate substitute the target runs (max |error| ${formatError(accurate.predictedError)}, cost ${formatCost(accurate.cost)})`,
   };
 }
 

@@ -6,7 +6,9 @@ import { type Program, programOpCounts } from "../lower/program.js";
 import type { Site } from "../sites/site.js";
 import type { TargetProfile } from "../targets/profile.js";
 import type { Candidate, Offer, Rejection } from "./candidate.js";
-import { histogramCost, nodeOps } from "./cost.js";
+import { nodeOps } from "./cost.js";
+import { engineCost } from "./engine-cost.js";
+import { engineForm } from "./engine-forms.js";
 import { fittedOptions, type SiteSample } from "./fit-candidates.js";
 import { type SiteOption, siteOptions } from "./site-options.js";
 import { loweredProgram, nativeProgram, sameOpsAs } from "./site-programs.js";
@@ -29,17 +31,26 @@ export function siteCandidates(
   profile: TargetProfile,
   budget: number,
   sample?: SiteSample,
+  elements?: number,
 ): SiteCandidates {
   // What runs can depend on the opset (a provider without the newest version's kernel).
   const target = profile.atOpset(site.opset);
   const admissible: Candidate[] = [];
   const rejected: Rejection[] = [];
   const keepOps = nodeOps(site.nodes);
-  const keepCost = histogramCost(keepOps, target);
+  const size = elements !== undefined ? { elements } : {};
+  const keepCost = engineCost(keepOps, site, target, { keep: true, ...size });
   const keep: Candidate | undefined =
     keepCost === undefined
       ? undefined
-      : { kind: "keep", label: "keep", ops: keepOps, cost: keepCost, predictedError: 0 };
+      : {
+          kind: "keep",
+          label: "keep",
+          ops: keepOps,
+          cost: keepCost.cost,
+          predictedError: 0,
+          ...(keepCost.note ? { engine: keepCost.note } : {}),
+        };
   if (keep) admissible.push(keep);
   const refusal = siteRefusal(site);
   if (refusal) {
@@ -53,7 +64,8 @@ export function siteCandidates(
     }
     const ops = programOpCounts(offer.program);
     if (site.bias) ops.Add = (ops.Add ?? 0) + 1;
-    const cost = histogramCost(ops, target);
+    const costed = engineCost(ops, site, target, { keep: false, ...size });
+    const cost = costed?.cost;
     const { predictedError } = offer;
     if (cost === undefined) {
       rejected.push({ label: offer.label, reason: "uses ops the target does not run" });
@@ -73,6 +85,7 @@ export function siteCandidates(
         ops,
         cost,
         predictedError,
+        ...(costed?.note ? { engine: costed.note } : {}),
       });
     }
   }
@@ -137,10 +150,23 @@ function offers(
       return typeof program !== "string" && sameOpsAs(program, keepOps) ? [] : [offer(program)];
     }
     const lowered = offer(loweredProgram(option, site, (op) => target.allowsInSubstitute(op)));
+    // The engine's own fused kernel for the form (onnxruntime's Gelu, FastGelu, QuickGelu), where the target has it.
+    const fused = option.activation ? engineForm(option.activation) : undefined;
+    const engineOffers =
+      // Functions import their own opsets: a contrib op is emitted in the main graph and its subgraphs only.
+      fused &&
+      !site.location.startsWith("function") &&
+      target.allowsInSubstitute(fused.opType, fused.domain)
+        ? [nativeProgram(fused, site)].flatMap((program) =>
+            typeof program === "string" || sameOpsAs(program, keepOps)
+              ? []
+              : [offer(program, `${option.label} as ${fused.domain}.${fused.opType}`)],
+          )
+        : [];
     // A stand-in that is itself an ONNX op (HardSwish for SiLU, HardSigmoid for sigmoid) can be that one node.
     const onnx = option.kind === "approximation" ? option.activation?.definition.onnx : undefined;
     if (!onnx || onnx.opType === "Clip" || !target.allowsInSubstitute(onnx.opType))
-      return [lowered];
+      return [...engineOffers, lowered];
     const single = nativeProgram(
       {
         opType: onnx.opType,
@@ -150,8 +176,8 @@ function offers(
       site,
     );
     return typeof single === "string"
-      ? [lowered]
-      : [offer(single, `${option.label} as ${onnx.opType}`), lowered];
+      ? [...engineOffers, lowered]
+      : [...engineOffers, offer(single, `${option.label} as ${onnx.opType}`), lowered];
   });
 }
 

@@ -27,6 +27,9 @@ export interface SiteOption {
   /** For natives: the op and its attributes. */
   readonly native?: {
     readonly opType: string;
+    /** Another domain than ONNX's default (onnxruntime's com.microsoft kernels). */
+    readonly domain?: string;
+    /** First opset of the op's domain that has it. */
     readonly since: number;
     readonly attributes: Readonly<Record<string, number | string>>;
   };

@@ -9,7 +9,8 @@ export type NativeOp = NonNullable<SiteOption["native"]>;
 
 /** A native op as a one-node program (softmax-like ops keep the site's axis); a string says why not. */
 export function nativeProgram(native: NativeOp, site: Site): Program | string {
-  if (site.opset < native.since)
+  // A contrib domain's versions are its own: the site's opset says nothing about them.
+  if (!native.domain && site.opset < native.since)
     return `${native.opType} needs opset ${native.since} (the graph uses ${site.opset})`;
   if (native.opType === "PRelu")
     return "PRelu takes its slope as a tensor input; keeping the original node does the same";
@@ -27,7 +28,12 @@ export function nativeProgram(native: NativeOp, site: Site): Program | string {
       ? ({ name, type: "string", value } as const)
       : ({ name, type: "float", value } as const),
   );
-  return builder.finish(builder.add(native.opType, [{ kind: "input" }], { attributes }));
+  return builder.finish(
+    builder.add(native.opType, [{ kind: "input" }], {
+      attributes,
+      ...(native.domain ? { domain: native.domain } : {}),
+    }),
+  );
 }
 
 /** An option's expression lowered to ops `allows` admits at the site's opset and axis; a string says why not. */

@@ -30,7 +30,10 @@ export interface SiteReport {
   readonly substitute?: string;
   readonly opsBefore: Readonly<Record<string, number>>;
   readonly opsAfter: Readonly<Record<string, number>>;
-  /** Profile cost before (null when the target cannot run the original) and after. */
+  /** What the engine makes of the site before and after, when that changes its cost (`fuses it into com.microsoft.Gelu`). */
+  readonly engineBefore?: string;
+  readonly engineAfter?: string;
+  /** Engine cost per element before (null when the target cannot run the original) and after: profile costs after the engine's fusions, plus per-node overhead. */
   readonly costBefore: number | null;
   readonly costAfter: number | null;
   /** Predicted max |error| this site adds to its output (0 when kept). */
@@ -153,8 +156,17 @@ export function siteReports(
       ...(plan.action === "substitute" ? { substitute: plan.chosen!.label } : {}),
       opsBefore,
       opsAfter,
-      costBefore: histogramCost(opsBefore, target.atOpset(site.opset)) ?? null,
-      costAfter: histogramCost(opsAfter, target.atOpset(site.opset)) ?? null,
+      costBefore: plan.originalCost ?? null,
+      costAfter:
+        plan.action === "substitute"
+          ? plan.chosen!.cost
+          : plan.action === "keep"
+            ? (plan.originalCost ?? null)
+            : null,
+      ...(plan.originalEngine ? { engineBefore: plan.originalEngine } : {}),
+      ...(plan.action === "substitute" && plan.chosen!.engine
+        ? { engineAfter: plan.chosen!.engine }
+        : {}),
       predictedError: plan.action === "substitute" ? plan.chosen!.predictedError : 0,
       reason: plan.reason,
       rejected: plan.rejected,

@@ -36,6 +36,10 @@ export function applyPlan(model: Model, plans: readonly SitePlan[]): number {
       chosen.predictedError,
     );
     emitProgram(site, program, { tag: tagFor(chosen.label), doc, constants });
+    // Another domain's op (onnxruntime's com.microsoft kernels) needs the domain imported; version 1 has them all.
+    for (const step of program.steps)
+      if (step.domain && model.opsetVersion(step.domain) === undefined)
+        model.setOpset(step.domain, 1);
     substituted++;
   }
   dropUnusedConstants(model, freed);

@@ -35,7 +35,12 @@ export interface Site {
    * does not declare it: planning and lowering read it after the inferred
    * types are taken off the model again.
    */
-  readonly inferred?: { readonly elementType?: number; readonly rank?: number };
+  readonly inferred?: {
+    readonly elementType?: number;
+    readonly rank?: number;
+    /** Elements of the input when its shape is static. */
+    readonly elements?: number;
+  };
   /** Bounds the input is known to stay in from the graph's structure (x − max x ≤ 0, −x² ≤ 0, …). */
   readonly range?: readonly [number, number];
   /** For softmax-like sites: the axis, normalised to be non-negative when the rank is known. */

@@ -39,6 +39,29 @@ const opEntry = z.union([
     ),
 ]);
 
+/** How the engine rewrites activations before it runs them (onnxruntime's own graph optimizations). */
+const engineRules = z.strictObject({
+  /** What running one more node costs beyond its per-element cost, in elements of one Add: a node over n elements costs `ops[op] + nodeOverhead / n` per element. */
+  nodeOverhead: z.optional(z.number().check(z.nonnegative())),
+  /** Nanoseconds one Add takes per element (1 cost unit of one element), to turn costs into time. */
+  addNanoseconds: z.optional(positiveCost()),
+  /** Recognised patterns (a rewrite rule's name) the engine fuses into one kernel; `withBias` when a bias Add before it goes in too. */
+  fusions: z.optional(
+    z.array(
+      z.strictObject({
+        pattern: z.string().check(z.minLength(1)),
+        becomes: opName,
+        withBias: z.optional(opName),
+      }),
+    ),
+  ),
+  /** Single ops the engine folds into the op before them (a Relu into its Conv) when nothing else reads that op's output. */
+  folds: z.optional(z.array(z.strictObject({ ops: z.array(opName), into: z.array(opName) }))),
+  /** Ops the engine runs as several kernels (HardSwish as HardSigmoid and Mul). */
+  expands: z.optional(z.record(opName, z.record(opName, z.number().check(z.int(), z.positive())))),
+  notes: z.optional(z.array(z.string())),
+});
+
 /**
  * The JSON format of a profile (what `rectify optimize --target profile.json`
  * reads), in zod/mini: the same checks as zod's classic API at a tenth of the
@@ -58,9 +81,14 @@ export const targetProfileSchema = z.strictObject({
   unsupported: z._default(z.array(opName), []),
   /** When present, substitutes may use only these ops (a subset of what the target runs). */
   substituteOps: z.optional(z.array(opName)),
+  /** The engine's own graph rewrites and per-node overhead: costs of what it really runs. */
+  engine: z.optional(engineRules),
   /** Why the profile says what it says (sources, measurements). */
   notes: z.optional(z.array(z.string())),
 });
+
+/** The engine part of a profile. */
+export type EngineRules = z.output<typeof engineRules>;
 
 /** A profile as written in JSON. */
 export type TargetProfileInput = z.input<typeof targetProfileSchema>;

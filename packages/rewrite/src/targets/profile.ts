@@ -1,5 +1,5 @@
 import { RewriteError } from "../errors/rewrite-error.js";
-import type { TargetProfileData, TargetProfileInput } from "./profile-schema.js";
+import type { EngineRules, TargetProfileData, TargetProfileInput } from "./profile-schema.js";
 
 /**
  * A target profile is data: which ONNX ops a device or execution provider
@@ -19,6 +19,8 @@ export interface TargetProfile {
   allowsInSubstitute(opType: string, domain?: string): boolean;
   /** Relative cost of one `opType` node over a tensor (undefined when the target does not run it). */
   cost(opType: string, domain?: string): number | undefined;
+  /** How the engine rewrites and runs nodes (fusions, folds, expansions, per-node overhead), when the profile says. */
+  readonly engine?: EngineRules;
   /** The profile as JSON (what `rectify targets --json` prints). */
   toJSON(): TargetProfileInput;
   /** The same profile for graphs of one opset: ops whose minOpset/maxOpset exclude it do not run. */
@@ -92,6 +94,7 @@ export function profileFromData(
       name: data.name,
       description: data.description,
       notes: data.notes ?? [],
+      ...(data.engine ? { engine: data.engine } : {}),
       runs: runsHere,
       allowsInSubstitute: (opType, domain = "") =>
         runsHere(opType, domain) && (!substitute || substitute.has(qualified(opType, domain))),
