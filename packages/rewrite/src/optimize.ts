@@ -18,6 +18,7 @@ import {
   buildReport,
   type HeldOutReport,
   modelFacts,
+  predictedSaving,
   type RewriteReport,
   type VerificationReport,
 } from "./report/report.js";
@@ -385,7 +386,7 @@ async function runAndMeasure(
         applied,
         feeds: feeds.search,
         feedsSource: feeds.searchSource,
-        predictSaving: () => undefined,
+        predictSaving: (plans) => predictedSaving(plans, options.target),
         onStep: (done, total) => progress("measure", done, total),
       },
       measureOptions,

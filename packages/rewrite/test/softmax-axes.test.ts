@@ -98,7 +98,11 @@ describe("ranks from shape inference", () => {
     const model = load();
     const before = encodeModel(model);
     const plan = planModel(model, builtinTarget("algebraic"));
-    expect(plan.plans[0]!.site.inferred).toEqual({ elementType: DataType.FLOAT, rank: 4 });
+    expect(plan.plans[0]!.site.inferred).toEqual({
+      elementType: DataType.FLOAT,
+      rank: 4,
+      elements: 120,
+    });
     expect(Buffer.compare(Buffer.from(encodeModel(model)), Buffer.from(before))).toBe(0);
   });
 });

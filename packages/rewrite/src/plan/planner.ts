@@ -32,6 +32,8 @@ export interface SitePlan extends SiteChoice {
   readonly originalCost?: number;
   /** What the engine makes of the site as it is, when that changes its cost. */
   readonly originalEngine?: string;
+  /** Elements of the site's tensor, when measured or inferred (costs then include per-node overhead). */
+  readonly elements?: number;
   readonly rejected: readonly Rejection[];
   /** The choice when verification rolls the site back: the original where the target runs it, else the most accurate substitute. */
   readonly rollback: SiteChoice;
@@ -88,10 +90,12 @@ export function planSites(
     const missing = () => missingOps(nodeOps(site.nodes), target.atOpset(site.opset)).join(", ");
     const rollback = rollbackChoice(keep, admissible);
     const best = [...admissible].sort(byCost)[0];
+    const elements = options.elements?.get(site.id);
     const plan = {
       site,
       rejected,
       rollback,
+      ...(elements !== undefined ? { elements } : {}),
       ...(keep ? { originalCost: keep.cost } : {}),
       ...(keep?.engine ? { originalEngine: keep.engine } : {}),
     };

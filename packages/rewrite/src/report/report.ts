@@ -30,6 +30,8 @@ export interface SiteReport {
   readonly substitute?: string;
   readonly opsBefore: Readonly<Record<string, number>>;
   readonly opsAfter: Readonly<Record<string, number>>;
+  /** Elements of the site's tensor in the run that sized it (measured, or inferred from a static shape). */
+  readonly elements?: number;
   /** What the engine makes of the site before and after, when that changes its cost (`fuses it into com.microsoft.Gelu`). */
   readonly engineBefore?: string;
   readonly engineAfter?: string;
@@ -105,7 +107,16 @@ export interface RewriteReport {
   readonly opsBefore: Readonly<Record<string, number>>;
   readonly opsAfter: Readonly<Record<string, number>>;
   /** Sum of profile costs over the activation sites, before and after (null when the target cannot run some of them). */
-  readonly siteCost: { readonly before: number | null; readonly after: number | null };
+  readonly siteCost: {
+    readonly before: number | null;
+    readonly after: number | null;
+    /**
+     * Milliseconds per run the substitutions are predicted to save: each site's
+     * cost change × its elements × the profile's nanoseconds per Add element
+     * (null when the profile has no time unit or a site's size is unknown).
+     */
+    readonly predictedSavingMilliseconds: number | null;
+  };
   /** Largest predicted per-activation error among substituted sites. */
   readonly maxPredictedError: number;
   readonly unsupportedOps: readonly UnsupportedOp[];
@@ -163,6 +174,7 @@ export function siteReports(
           : plan.action === "keep"
             ? (plan.originalCost ?? null)
             : null,
+      ...(plan.elements !== undefined ? { elements: plan.elements } : {}),
       ...(plan.originalEngine ? { engineBefore: plan.originalEngine } : {}),
       ...(plan.action === "substitute" && plan.chosen!.engine
         ? { engineAfter: plan.chosen!.engine }
@@ -214,6 +226,26 @@ export interface ReportInputs {
   readonly search?: SearchReport;
   readonly measurement?: MeasurementReport;
   readonly heldOut?: HeldOutReport;
+}
+
+/**
+ * Milliseconds per run a plan is predicted to save against the original:
+ * Σ (cost before − cost after) × elements × nanoseconds per Add element.
+ * Undefined when the profile has no time unit or a substituted site's size is unknown.
+ */
+export function predictedSaving(
+  plans: readonly SitePlan[],
+  target: TargetProfile,
+): number | undefined {
+  const nanoseconds = target.engine?.addNanoseconds;
+  if (nanoseconds === undefined) return undefined;
+  let total = 0;
+  for (const plan of plans) {
+    if (plan.action !== "substitute") continue;
+    if (plan.elements === undefined || plan.originalCost === undefined) return undefined;
+    total += (plan.originalCost - plan.chosen!.cost) * plan.elements * nanoseconds;
+  }
+  return total / 1e6;
 }
 
 /** The report of one optimize run. */
@@ -268,7 +300,11 @@ export function buildReport(inputs: ReportInputs): RewriteReport {
     sites,
     opsBefore: before.ops,
     opsAfter: opHistogram(inputs.result),
-    siteCost: { before: sum((site) => site.costBefore), after: sum((site) => site.costAfter) },
+    siteCost: {
+      before: sum((site) => site.costBefore),
+      after: sum((site) => site.costAfter),
+      predictedSavingMilliseconds: predictedSaving(inputs.applied, plan.target) ?? null,
+    },
     maxPredictedError: Math.max(0, ...sites.map((site) => site.predictedError)),
     unsupportedOps: unsupportedOps(inputs.result, plan.target),
     nearMisses: nearMissReports(plan.nearMisses),
