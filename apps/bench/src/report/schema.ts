@@ -186,6 +186,55 @@ export const kernelsSchema = z.object({
   error: z.string().optional(),
 });
 
+export const speedupSchema = z.object({
+  median: z.number().describe("original median time / this model's median time (> 1: faster)"),
+  low: z.number().describe("Low end of the 95% bootstrap interval"),
+  high: z.number().describe("High end of the 95% bootstrap interval"),
+  identity: z
+    .boolean()
+    .optional()
+    .describe("True when the model is the original itself (nothing written differs): 1 by definition"),
+});
+
+export const planStudySchema = z
+  .object({
+    model: z.string(),
+    target: z.string().describe("An onnxruntime target whose own provider runs in Node"),
+    provider: z.string(),
+    status: z.enum(["measured", "unchanged", "failed"]),
+    sites: z.number().int(),
+    plannedSubstituted: z
+      .number()
+      .int()
+      .describe("Sites the static plan (target costs only, --no-measure) substitutes"),
+    measuredSubstituted: z
+      .number()
+      .int()
+      .describe("Sites substituted in what the default optimize (measured planning) writes"),
+    activationShare: z
+      .number()
+      .nullable()
+      .describe("Share of the original's kernel time in its activation sites (onnxruntime's profiler)"),
+    decision: z
+      .enum(["rewrite", "original", "unchanged"])
+      .describe("What measured planning wrote: the rewrite, the original, or nothing to change"),
+    rolledBackSlower: z.number().int().describe("Sites measured planning put back as slower"),
+    substitutes: z.record(z.string(), z.number().int()).describe("The static plan's substitutes"),
+    originalMilliseconds: z.number().optional(),
+    predictedSpeedup: z
+      .number()
+      .nullable()
+      .describe("The static plan's speedup predicted from the target's costs: T / (T − predicted saving)"),
+    planned: speedupSchema.optional().describe("The static plan, measured"),
+    measured: speedupSchema.optional().describe("The default optimize result (measured planning), measured"),
+    control: speedupSchema.optional().describe("The original against a second session of itself"),
+    noisy: z.boolean().optional(),
+    noise: z.array(z.string()).optional(),
+    rounds: z.number().int().optional(),
+    error: z.string().optional(),
+  })
+  .describe("Predicted against measured: the static plan and the default (measured) plan on the target's own provider");
+
 export const reportSchema = z.object({
   schema: z.literal(reportSchemaId),
   createdAt: z.string().describe("ISO 8601"),
@@ -212,6 +261,10 @@ export const reportSchema = z.object({
   runs: z.array(runSchema),
   sweeps: z.array(sweepSchema),
   kernels: z.array(kernelsSchema),
+  planStudy: z
+    .array(planStudySchema)
+    .optional()
+    .describe("Predicted against measured speedups per model × onnxruntime target"),
   elapsedSeconds: z.number(),
   partial: z
     .boolean()
@@ -231,3 +284,5 @@ export type FallbackEntry = z.infer<typeof fallbackSchema>;
 export type SweepEntry = z.infer<typeof sweepSchema>;
 export type SweepPoint = z.infer<typeof sweepPointSchema>;
 export type KernelsEntry = z.infer<typeof kernelsSchema>;
+export type PlanStudyEntry = z.infer<typeof planStudySchema>;
+export type SpeedupEntry = z.infer<typeof speedupSchema>;

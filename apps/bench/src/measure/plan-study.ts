@@ -1,0 +1,140 @@
+// The planning study: does the planner's prediction hold on the real engine,
+// and does measured planning keep rectify from ever writing a slower model?
+// For a model and an onnxruntime target, on that target's own provider here:
+// the static plan (per-op costs only) and the default plan (measured
+// planning) are timed side by side with the original, with a same-model control.
+import { decodeModel, encodeModel } from "@rectify/onnx";
+import {
+  builtinTarget,
+  canProfile,
+  type Feeds,
+  findTypedSites,
+  type LatencyOptions,
+  type LatencyRatio,
+  optimizeModel,
+  type RewriteReport,
+  siteTimes,
+  type TimingEvaluator,
+} from "@rectify/rewrite";
+import type { PlanStudyEntry, SpeedupEntry } from "../report/schema.js";
+import { describeError } from "./describe-error.js";
+
+/** The onnxruntime targets whose own provider runs in Node, and that provider. */
+export const studiedTargets: Readonly<Record<string, string>> = {
+  "ort-cpu": "cpu",
+  "ort-wasm": "wasm",
+};
+
+/** What one study needs. */
+export interface PlanStudyInput {
+  readonly model: string;
+  readonly target: string;
+  readonly bytes: Uint8Array;
+  readonly feeds: Feeds;
+  readonly evaluator: TimingEvaluator;
+  readonly latency: LatencyOptions;
+}
+
+/** Optimizes the model twice (static and measured planning) and times both against the original. */
+export async function studyPlanning(input: PlanStudyInput): Promise<PlanStudyEntry> {
+  const provider = studiedTargets[input.target]!;
+  const base = { model: input.model, target: input.target, provider };
+  try {
+    const target = builtinTarget(input.target);
+    const load = () => decodeModel(input.bytes);
+    const common = {
+      target,
+      evaluator: input.evaluator,
+      feeds: input.feeds,
+      feedsSource: "the bench's seeded feeds",
+    };
+    const planned = await optimizeModel(load, { ...common, measure: false });
+    const measured = await optimizeModel(load, {
+      ...common,
+      measure: { latency: input.latency },
+    });
+    const share =
+      measured.report.measurement?.activationShare ?? (await activationShare(input));
+    const facts = {
+      sites: planned.report.summary.sites,
+      plannedSubstituted: planned.report.summary.substituted,
+      measuredSubstituted: measured.changed ? measured.report.summary.substituted : 0,
+      activationShare: share,
+      decision: measured.report.measurement?.decision ?? "unchanged",
+      rolledBackSlower: measured.report.measurement?.rolledBackSlower.length ?? 0,
+      substitutes: substituteCounts(planned.report),
+    };
+    if (!planned.changed) return { ...base, status: "unchanged", ...facts, predictedSpeedup: 1 };
+    const cases = [
+      { name: "original", bytes: input.bytes },
+      { name: "planned", bytes: encodeModel(planned.model) },
+      ...(measured.changed ? [{ name: "measured", bytes: encodeModel(measured.model) }] : []),
+    ];
+    const latency = await input.evaluator.compareLatency(cases, input.feeds, {
+      ...input.latency,
+      control: true,
+    });
+    const original = latency.cases[0]!.median;
+    const saving = planned.report.siteCost.predictedSavingMilliseconds;
+    const predictedSpeedup =
+      saving === null || !(original > saving) ? null : original / (original - saving);
+    const ratio = (name: string) => latency.ratios.find((entry) => entry.name === name);
+    const control = latency.noise.control;
+    return {
+      ...base,
+      status: "measured",
+      ...facts,
+      originalMilliseconds: original,
+      predictedSpeedup,
+      planned: speedupEntry(ratio("planned")!),
+      measured: measured.changed
+        ? speedupEntry(ratio("measured")!)
+        : { median: 1, low: 1, high: 1, identity: true },
+      ...(control ? { control: speedupEntry(control) } : {}),
+      noisy: latency.noise.noisy,
+      noise: [...latency.noise.reasons],
+      rounds: latency.rounds,
+    };
+  } catch (error) {
+    return {
+      ...base,
+      status: "failed",
+      sites: 0,
+      plannedSubstituted: 0,
+      measuredSubstituted: 0,
+      activationShare: null,
+      decision: "unchanged",
+      rolledBackSlower: 0,
+      substitutes: {},
+      predictedSpeedup: null,
+      error: describeError(error),
+    };
+  }
+}
+
+function speedupEntry(ratio: LatencyRatio): SpeedupEntry {
+  return { median: ratio.speedup, low: ratio.speedupLow, high: ratio.speedupHigh };
+}
+
+/** How many sites took each substitute in a plan. */
+function substituteCounts(report: RewriteReport): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const site of report.sites)
+    if (site.action === "substitute" && site.substitute)
+      counts[site.substitute] = (counts[site.substitute] ?? 0) + 1;
+  return counts;
+}
+
+/** Share of the original's kernel time in its main-graph activation sites, by onnxruntime's profiler. */
+async function activationShare(input: PlanStudyInput): Promise<number | null> {
+  if (!canProfile(input.evaluator)) return null;
+  const model = decodeModel(input.bytes);
+  const profile = await input.evaluator.profile(input.bytes, input.feeds);
+  if (!profile.graph || !(profile.kernelMilliseconds > 0)) return null;
+  const sites = findTypedSites(model)
+    .sites.filter((site) => site.location === "main")
+    .map((site) => ({ id: site.id, input: site.input.name, output: site.output.name }));
+  let sum = 0;
+  for (const time of siteTimes(model.graph, profile, sites).values()) sum += time.milliseconds;
+  return Math.min(1, sum / profile.kernelMilliseconds);
+}
