@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Runs every model in tooling/models/torch/manifest.json on onnxruntime-node at
 // every test shape and compares each output with the one PyTorch computed
-// (saved as .npy by export-torch-models.py). Exit 0 when all are within the
-// manifest's tolerance, 1 otherwise.
+// (saved as .npy by export-torch-models.py). A trained model's labelled data
+// sets (digits-silu's calibration and held-out) are run too, and onnxruntime's
+// accuracy on them must be the one PyTorch measured (manifest's training facts).
+// Exit 0 when all are within the manifest's tolerance, 1 otherwise.
 //
 //   node tooling/models/check-torch-models.mjs [--onnxruntime=<dir>] [model-name ...]
 //
@@ -76,6 +78,19 @@ function maxAbsDiff(actual, expected) {
   return worst;
 }
 
+/** How many rows of [rows, classes] logits have their largest value at the label. */
+function countCorrect(logits, labels) {
+  const classes = logits.dims[1];
+  let correct = 0;
+  for (let row = 0; row < labels.length; row++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++)
+      if (logits.data[row * classes + c] > logits.data[row * classes + best]) best = c;
+    if (BigInt(best) === labels[row]) correct++;
+  }
+  return correct;
+}
+
 async function main() {
   const args = process.argv.slice(2);
   const flag = args.find((arg) => arg.startsWith("--onnxruntime="));
@@ -91,7 +106,7 @@ async function main() {
         graphOptimizationLevel: level,
         intraOpNumThreads: 1,
       });
-      for (const shape of model.test_shapes) {
+      for (const shape of [...model.test_shapes, ...(model.datasets ?? [])]) {
         const feeds = {};
         for (const [name, input] of Object.entries(shape.inputs)) {
           const { type, dims, data } = readNpy(join(modelsDir, input.file));
@@ -108,6 +123,18 @@ async function main() {
           if (!ok) failures++;
           parts.push(
             `${name} [${actual ? actual.dims.join(",") : "missing"}] max|diff| ${diff.toExponential(2)}${ok ? "" : " FAIL"}`,
+          );
+        }
+        if (shape.labels) {
+          const labels = readNpy(join(modelsDir, shape.labels.file)).data;
+          const [logits] = Object.keys(shape.outputs).map((name) => results[name]);
+          const correct = countCorrect(logits, labels);
+          const measured = Math.round((correct / labels.length) * 1e4) / 1e4;
+          const expected = model.training?.accuracy?.[shape.id];
+          const ok = measured === expected;
+          if (!ok) failures++;
+          parts.push(
+            `accuracy ${correct}/${labels.length} = ${measured} (PyTorch ${expected})${ok ? "" : " FAIL"}`,
           );
         }
         console.log(`${model.name} ${shape.id} (optimization ${level}): ${parts.join("; ")}`);

@@ -8,6 +8,9 @@ one recorded, onnx.checker.check_model(full_check=True) passes (Debian's
 python3-onnx 1.12, which also runs strict shape inference), the declared inputs
 and outputs are the manifest's, and every test shape's .npy files bind each
 symbolic dim (batch, time, ...) to one value across all inputs and outputs.
+A model's labelled data sets (digits-silu's calibration and held-out) are
+checked the same way, with one int64 label per batch row, and the training
+facts must give the data sets' sizes.
 Running the models is check-torch-models.mjs's job (onnxruntime-node).
 """
 import hashlib
@@ -49,7 +52,8 @@ def check_model(entry):
     if opset != entry["opset"]:
         problems.append(f"opset {opset}, manifest says {entry['opset']}")
 
-    for shape in entry["test_shapes"]:
+    datasets = entry.get("datasets", [])
+    for shape in entry["test_shapes"] + datasets:
         bound = {}
         for role, values, decls in (("input", shape["inputs"], inputs), ("output", shape["outputs"], outputs)):
             for decl in decls:
@@ -73,8 +77,16 @@ def check_model(entry):
                             problems.append(f"{shape['id']}: {dim} is {bound[dim]} and {size}")
                     elif dim != size:
                         problems.append(f"{shape['id']}: {decl['name']} has {size} where {dim} is declared")
+        if "labels" in shape:
+            labels = np.load(MODELS_DIR / shape["labels"]["file"], allow_pickle=False)
+            if labels.dtype.name != "int64" or list(labels.shape) != [bound.get("batch")]:
+                problems.append(f"{shape['id']}: labels are {labels.dtype}{list(labels.shape)}, not one int64 per batch row")
         shape_text = ", ".join(f"{k}={v}" for k, v in bound.items())
         print(f"  {shape['id']}: {shape_text}")
+    split = entry.get("training", {}).get("split", {})
+    for dataset in datasets:
+        if split.get(dataset["id"]) != dataset["labels"]["shape"][0]:
+            problems.append(f"{dataset['id']}: {dataset['labels']['shape'][0]} rows, the training split says {split.get(dataset['id'])}")
     return problems
 
 

@@ -4,17 +4,21 @@
 Regenerate (needs Debian's python3-torch 1.13 and python3-onnx; CI has neither,
 so the results are committed):
 
-    apt-get install -y python3-torch python3-onnx
-    /usr/bin/python3 tooling/models/export-torch-models.py
+    apt-get install -y python3-torch python3-onnx python3-sklearn
+    /usr/bin/python3 tooling/models/export-torch-models.py [model-name ...]
 
 Writes tooling/models/torch/<name>.onnx, tooling/models/torch/manifest.json and,
 for every test shape in the manifest, the inputs fed and the outputs PyTorch
 computed as .npy files under tooling/models/torch/<name>/<shape-id>/{inputs,outputs}/,
 each named after its graph input or output. The
-weights are seeded random initialisations (no training, no downloads), rescaled
-so every Conv/Linear output has unit std on seeded calibration inputs; only the
-audio front end's first layer is a fixed windowed DFT basis. Re-running the
-script on the same torch/onnx versions rewrites every file byte for byte.
+weights are seeded random initialisations (no downloads), rescaled so every
+Conv/Linear output has unit std on seeded calibration inputs; only the audio
+front end's first layer is a fixed windowed DFT basis. The benchmark zoo's
+models (torch_zoo_models.py, beside this script) follow the same rules, except
+digits-silu, which is trained here on scikit-learn's bundled 8x8 digits and
+also gets labelled data sets under torch/digits-silu/<set>/. Re-running the
+script on the same torch/onnx versions (and the same system BLAS: see the
+README) rewrites every file byte for byte.
 """
 import hashlib
 import json
@@ -28,6 +32,9 @@ import onnx
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+sys.dont_write_bytecode = True  # no __pycache__ beside the script for the import below
+import torch_zoo_models  # noqa: E402  (the benchmark zoo's models, in this folder)
 
 OUT_DIR = Path(__file__).resolve().parent / "torch"
 
@@ -349,6 +356,9 @@ MODELS: List[Dict] = [
             {"id": "b4", "about": "a batch of four", "inputs": lambda g: [normal(g, 4, 3, 32, 32)]},
         ],
     },
+    # efficient-cnn, mobile-cnn, digits-silu (seeds 6-8: appended, so the models
+    # above keep their seeds and bytes)
+    *torch_zoo_models.SPECS,
 ]
 
 
@@ -390,8 +400,12 @@ def export(spec: Dict, seed: int) -> Dict:
     name = spec["name"]
     torch.manual_seed(seed)
     model = spec["build"]().eval()
-    calibration = [tuple(shape["inputs"](torch.Generator().manual_seed(seed + 3000 + i))) for i, shape in enumerate(spec["shapes"])]
-    unit_variance_init(model, calibration, spec.get("keep", lambda _m: False))
+    trained = None
+    if "train" in spec:  # trained models keep their trained weights as they are
+        trained = spec["train"](model, seed)
+    else:
+        calibration = [tuple(shape["inputs"](torch.Generator().manual_seed(seed + 3000 + i))) for i, shape in enumerate(spec["shapes"])]
+        unit_variance_init(model, calibration, spec.get("keep", lambda _m: False))
     generator = torch.Generator().manual_seed(seed + 1000)
     example = tuple(spec["shapes"][0]["inputs"](generator))
     path = OUT_DIR / f"{name}.onnx"
@@ -407,34 +421,51 @@ def export(spec: Dict, seed: int) -> Dict:
     proto = onnx.load(str(path))
     onnx.checker.check_model(proto, full_check=True)
 
-    shapes = []
-    for index, shape in enumerate(spec["shapes"]):
-        generator = torch.Generator().manual_seed(seed + 2000 + index)
-        feeds = shape["inputs"](generator)
+    def save_run(folder_id: str, about: str, feeds) -> Dict:
+        """Saves the inputs and what PyTorch computed from them; their manifest entry."""
         with torch.no_grad():
             results = model(*feeds)
         results = results if isinstance(results, tuple) else (results,)
-        folder = OUT_DIR / name / shape["id"]
+        folder = OUT_DIR / name / folder_id
         # Files named after the graph's inputs: `rectify optimize -i <dir>/inputs/*.npy`
         # matches them by name.
         (folder / "inputs").mkdir(parents=True, exist_ok=True)
         (folder / "outputs").mkdir(parents=True, exist_ok=True)
-        entry = {"id": shape["id"], "about": shape["about"], "inputs": {}, "outputs": {}}
+        entry = {"id": folder_id, "about": about, "inputs": {}, "outputs": {}}
         for input_name, tensor in zip(spec["inputs"], feeds):
             array = tensor.numpy()
             np.save(folder / "inputs" / f"{input_name}.npy", array, allow_pickle=False)
-            item = {"shape": list(array.shape), "dtype": array.dtype.name, "file": f"{name}/{shape['id']}/inputs/{input_name}.npy"}
+            item = {"shape": list(array.shape), "dtype": array.dtype.name, "file": f"{name}/{folder_id}/inputs/{input_name}.npy"}
             if array.ndim == 0:
                 item["value"] = array.item()
             entry["inputs"][input_name] = item
         for output_name, tensor in zip(spec["outputs"], results):
             array = tensor.numpy()
             np.save(folder / "outputs" / f"{output_name}.npy", array, allow_pickle=False)
-            entry["outputs"][output_name] = {"shape": list(array.shape), "dtype": array.dtype.name, "file": f"{name}/{shape['id']}/outputs/{output_name}.npy"}
-        shapes.append(entry)
+            entry["outputs"][output_name] = {"shape": list(array.shape), "dtype": array.dtype.name, "file": f"{name}/{folder_id}/outputs/{output_name}.npy"}
+        return entry
+
+    shapes = []
+    for index, shape in enumerate(spec["shapes"]):
+        generator = torch.Generator().manual_seed(seed + 2000 + index)
+        shapes.append(save_run(shape["id"], shape["about"], shape["inputs"](generator)))
+
+    datasets = []
+    for dataset in (trained or {}).get("datasets", []):
+        entry = save_run(dataset["id"], dataset["about"], dataset["inputs"])
+        # Labels beside inputs/, not in it: `-i <set>/inputs/*.npy` must find graph inputs only.
+        labels = dataset["labels"].numpy()
+        np.save(OUT_DIR / name / dataset["id"] / "labels.npy", labels, allow_pickle=False)
+        entry["labels"] = {"shape": list(labels.shape), "dtype": labels.dtype.name, "file": f"{name}/{dataset['id']}/labels.npy"}
+        datasets.append(entry)
 
     opset = next(o.version for o in proto.opset_import if o.domain in ("", "ai.onnx"))
     data = path.read_bytes()
+    extra = {}
+    if trained is not None:
+        extra["training"] = trained["training"]
+    if datasets:
+        extra["datasets"] = datasets
     return {
         "name": name,
         "file": f"{name}.onnx",
@@ -447,6 +478,7 @@ def export(spec: Dict, seed: int) -> Dict:
         "inputs": [declared(v) for v in proto.graph.input],
         "outputs": [declared(v) for v in proto.graph.output],
         "test_shapes": shapes,
+        **extra,
     }
 
 

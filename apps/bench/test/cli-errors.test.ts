@@ -57,7 +57,7 @@ describe("rectify-bench on bad input", () => {
       .split("\n")
       .filter(Boolean)
       .map((line) => line.split(/\s+/)[0]);
-    expect(ids).toHaveLength(40);
+    expect(ids).toHaveLength(43);
     expect(ids).toContain("torch/detector");
     expect(ids).toContain("npm/silero_vad_v5");
   });

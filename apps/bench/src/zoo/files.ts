@@ -111,6 +111,7 @@ interface TorchManifest {
     readonly file: string;
     readonly description: string;
     readonly test_shapes: readonly {
+      readonly id: string;
       readonly inputs: Readonly<
         Record<
           string,
@@ -121,22 +122,47 @@ interface TorchManifest {
   }[];
 }
 
-/** Which activation families each torch export has (tooling/models/README.md). */
-const torchActivations: Readonly<Record<string, readonly string[]>> = {
-  "audio-frontend": ["gelu", "silu"],
-  detector: ["mish", "prelu", "hardswish", "softplus", "leaky-relu", "sigmoid"],
-  "stateful-vad": ["silu", "softplus", "relu", "sigmoid"],
-  "text-recognizer": ["gelu", "gelu-tanh"],
-  "mixed-cnn": ["elu", "selu", "celu", "softsign", "tanh", "hardsigmoid", "relu6"],
+/** How the zoo shows and feeds a torch export. */
+interface TorchZooEntry {
+  /** The activation families in it (tooling/models/README.md). */
+  readonly activations: readonly string[];
+  readonly quick?: true;
+  /** The test shape whose input shapes the random feeds take; the first one otherwise. */
+  readonly shape?: string;
+  /** Appended to the manifest's description. */
+  readonly note?: string;
+}
+
+const torchZoo: Readonly<Record<string, TorchZooEntry>> = {
+  "audio-frontend": { activations: ["gelu", "silu"] },
+  detector: {
+    activations: ["mish", "prelu", "hardswish", "softplus", "leaky-relu", "sigmoid"],
+    quick: true,
+  },
+  "stateful-vad": { activations: ["silu", "softplus", "relu", "sigmoid"] },
+  "text-recognizer": { activations: ["gelu", "gelu-tanh"], quick: true },
+  "mixed-cnn": {
+    activations: ["elu", "selu", "celu", "softsign", "tanh", "hardsigmoid", "relu6"],
+  },
+  "efficient-cnn": { activations: ["silu", "sigmoid"] },
+  "mobile-cnn": { activations: ["hardswish", "hardsigmoid", "relu"] },
+  // Batch 64: there its SiLUs are a noticeable share of onnxruntime's CPU time.
+  "digits-silu": {
+    activations: ["silu"],
+    shape: "b64",
+    note: "; the zoo feeds random [64, 1, 8, 8] inputs (real digits: tooling/models/torch/digits-silu/{calibration,held-out}/inputs/input.npy)",
+  },
 };
 
-/** The PyTorch exports with dynamic axes (tooling/models/torch), fed at their first test shape. */
+/** The PyTorch exports with dynamic axes (tooling/models/torch), fed at their first test shape (or the one `torchZoo` names). */
 export function torchModels(folder = torchFolder): ZooModel[] {
   const manifestPath = join(folder, "manifest.json");
   if (!existsSync(manifestPath)) return [];
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as TorchManifest;
   return manifest.models.map((entry) => {
-    const shape = entry.test_shapes[0];
+    const zoo = torchZoo[entry.name];
+    const shape =
+      entry.test_shapes.find((testShape) => testShape.id === zoo?.shape) ?? entry.test_shapes[0];
     const inputShapes: Record<string, number[]> = {};
     const fixed: Record<string, { type: "int64"; dims: number[]; data: BigInt64Array }> = {};
     for (const [name, input] of Object.entries(shape?.inputs ?? {})) {
@@ -151,9 +177,9 @@ export function torchModels(folder = torchFolder): ZooModel[] {
     return {
       id: `torch/${entry.name}`,
       source: "torch",
-      description: entry.description,
-      activations: torchActivations[entry.name] ?? [],
-      ...(entry.name === "detector" || entry.name === "text-recognizer" ? { quick: true } : {}),
+      description: entry.description + (zoo?.note ?? ""),
+      activations: zoo?.activations ?? [],
+      ...(zoo?.quick ? { quick: true } : {}),
       inputShapes,
       ...(Object.keys(fixed).length ? { fixedFeeds: fixed } : {}),
       load: fileLoader(join(folder, entry.file)),
