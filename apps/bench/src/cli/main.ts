@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import { builtinTargets } from "@rectify/rewrite";
 import { providerNamed } from "@rectify/runtime";
 import { Command, InvalidArgumentError } from "commander";
+import { studiedTargets } from "../measure/plan-study.js";
 import { defaultSweepBudgets } from "../measure/sweep.js";
 import { reportSchema } from "../report/schema.js";
 import { terminalSummary } from "../report/terminal.js";
@@ -94,6 +95,11 @@ async function main(argv: string[]): Promise<number> {
     .option("--sweep-target <name>", "target of the sweep", "algebraic")
     .option("--no-kernels", "skip the kernels' throughput")
     .option(
+      "--no-study",
+      "skip the planning study (ort-cpu and ort-wasm on their own Node providers: predicted against measured speedup, static plan against measured planning)",
+    )
+    .option("--study-only", "only the planning study: no before/after runs per target and provider")
+    .option(
       "--dim <name=size>",
       "size of a symbolic dim of your own models (repeatable)",
       dimension,
@@ -120,6 +126,8 @@ async function main(argv: string[]): Promise<number> {
     sweep?: string[];
     sweepTarget: string;
     kernels: boolean;
+    study: boolean;
+    studyOnly?: boolean;
     dim?: Record<string, number>;
     json?: string;
     html?: string;
@@ -181,6 +189,14 @@ async function main(argv: string[]): Promise<number> {
     }
   }
   const sweepModels = options.sweep ?? (quick ? quickDefaults.sweep : fullDefaults.sweep);
+  // The study needs the target's own engine: ort-cpu on Node's cpu provider, ort-wasm on its wasm.
+  const studyTargets = options.study
+    ? targets.filter((target) => nodeProviders.includes(studiedTargets[target] ?? ""))
+    : [];
+  if (options.studyOnly && studyTargets.length === 0)
+    throw new InvalidArgumentError(
+      "--study-only needs ort-cpu or ort-wasm among --targets, with its provider (cpu, wasm) among --providers",
+    );
   const jsonPath = options.json ?? "bench-report/rectify-bench.json";
   const bar = progressBar();
   let report: Awaited<ReturnType<typeof runBench>>;
@@ -197,6 +213,8 @@ async function main(argv: string[]): Promise<number> {
         sweepTarget: options.sweepTarget,
         sweepBudgets: options.budgets ?? (quick ? quickDefaults.budgets : defaultSweepBudgets),
         kernels: options.kernels,
+        studyTargets,
+        ...(options.studyOnly ? { studyOnly: true } : {}),
         // The JSON is rewritten after each model, so a stopped run keeps what it measured.
         onCheckpoint: async (partial) => {
           await writeReports(partial, { json: jsonPath });

@@ -10,12 +10,14 @@ import { feedDims, feedSpecOf, feedsFromSpec } from "../measure/feeds.js";
 import { latencyFor } from "../measure/latency-presets.js";
 import { measurePair } from "../measure/measure-pair.js";
 import { optimizeFor } from "../measure/optimize-for.js";
+import { studiedTargets, studyPlanning } from "../measure/plan-study.js";
 import { sweepBudgets } from "../measure/sweep.js";
 import {
   type BenchReport,
   type KernelsEntry,
   type ModelEntry,
   type OptimizationEntry,
+  type PlanStudyEntry,
   type RunEntry,
   reportSchemaId,
   type SweepEntry,
@@ -40,6 +42,10 @@ export interface BenchPlan {
   readonly sweepTarget: string;
   readonly sweepBudgets: readonly number[];
   readonly kernels: boolean;
+  /** The planning study's targets (onnxruntime targets whose own provider is among nodeProviders). */
+  readonly studyTargets: readonly string[];
+  /** Only the planning study: no before/after runs per target and provider. */
+  readonly studyOnly?: boolean;
   /** Called with the report so far after each model (a long run keeps what it measured if stopped). */
   readonly onCheckpoint?: (report: BenchReport) => Promise<void>;
 }
@@ -52,8 +58,9 @@ export async function runBench(plan: BenchPlan, progress: BenchProgress): Promis
   const browserProviders = plan.browser?.providers ?? [];
   const providers = [...plan.nodeProviders, ...browserProviders];
   const sweeps = plan.models.filter((model) => plan.sweepModels.includes(model.id));
+  const runTargets = plan.studyOnly ? [] : plan.targets;
   const total =
-    plan.models.length * plan.targets.length * (1 + providers.length) +
+    plan.models.length * (runTargets.length * (1 + providers.length) + plan.studyTargets.length) +
     sweeps.length +
     (plan.kernels ? 1 + (plan.browser ? 1 : 0) : 0);
   let done = 0;
@@ -63,9 +70,10 @@ export async function runBench(plan: BenchPlan, progress: BenchProgress): Promis
   const runs: RunEntry[] = [];
   const sweepEntries: SweepEntry[] = [];
   const kernels: KernelsEntry[] = [];
+  const study: PlanStudyEntry[] = [];
 
   for (const zoo of plan.models) {
-    const perModel = plan.targets.length * (1 + providers.length);
+    const perModel = runTargets.length * (1 + providers.length) + plan.studyTargets.length;
     let bytes: Uint8Array;
     let feeds: ReturnType<typeof feedsFromSpec>;
     const spec = feedSpecOf(zoo);
@@ -101,7 +109,7 @@ export async function runBench(plan: BenchPlan, progress: BenchProgress): Promis
       for (let i = 0; i < perModel; i++) step(`${zoo.id}: not loaded`);
       continue;
     }
-    for (const target of plan.targets) {
+    for (const target of runTargets) {
       const optimized = await optimizeFor(zoo.id, bytes, target, { budget: plan.budget });
       optimizations.push(optimized.entry);
       step(`${zoo.id} → ${target}`);
@@ -155,6 +163,20 @@ export async function runBench(plan: BenchPlan, progress: BenchProgress): Promis
             )),
           );
       }
+    }
+    for (const target of plan.studyTargets) {
+      const provider = studiedTargets[target]!;
+      study.push(
+        await studyPlanning({
+          model: zoo.id,
+          target,
+          bytes,
+          feeds,
+          evaluator: createEvaluator({ provider }),
+          latency: latencyFor(provider, plan.quick),
+        }),
+      );
+      step(`${zoo.id}: planning study for ${target}`);
     }
     if (sweeps.includes(zoo)) {
       const provider = plan.nodeProviders[0] ?? "cpu";
@@ -214,6 +236,7 @@ export async function runBench(plan: BenchPlan, progress: BenchProgress): Promis
       runs,
       sweeps: sweepEntries,
       kernels,
+      ...(plan.studyTargets.length > 0 ? { planStudy: study } : {}),
       elapsedSeconds: Math.round((performance.now() - started) / 100) / 10,
       ...(partial ? { partial: true } : {}),
     };

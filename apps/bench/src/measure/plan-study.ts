@@ -53,8 +53,7 @@ export async function studyPlanning(input: PlanStudyInput): Promise<PlanStudyEnt
       ...common,
       measure: { latency: input.latency },
     });
-    const share =
-      measured.report.measurement?.activationShare ?? (await activationShare(input));
+    const share = measured.report.measurement?.activationShare ?? (await activationShare(input));
     const facts = {
       sites: planned.report.summary.sites,
       plannedSubstituted: planned.report.summary.substituted,

@@ -193,7 +193,9 @@ export const speedupSchema = z.object({
   identity: z
     .boolean()
     .optional()
-    .describe("True when the model is the original itself (nothing written differs): 1 by definition"),
+    .describe(
+      "True when the model is the original itself (nothing written differs): 1 by definition",
+    ),
 });
 
 export const planStudySchema = z
@@ -214,7 +216,9 @@ export const planStudySchema = z
     activationShare: z
       .number()
       .nullable()
-      .describe("Share of the original's kernel time in its activation sites (onnxruntime's profiler)"),
+      .describe(
+        "Share of the original's kernel time in its activation sites (onnxruntime's profiler)",
+      ),
     decision: z
       .enum(["rewrite", "original", "unchanged"])
       .describe("What measured planning wrote: the rewrite, the original, or nothing to change"),
@@ -224,16 +228,22 @@ export const planStudySchema = z
     predictedSpeedup: z
       .number()
       .nullable()
-      .describe("The static plan's speedup predicted from the target's costs: T / (T − predicted saving)"),
+      .describe(
+        "The static plan's speedup predicted from the target's costs: T / (T − predicted saving)",
+      ),
     planned: speedupSchema.optional().describe("The static plan, measured"),
-    measured: speedupSchema.optional().describe("The default optimize result (measured planning), measured"),
+    measured: speedupSchema
+      .optional()
+      .describe("The default optimize result (measured planning), measured"),
     control: speedupSchema.optional().describe("The original against a second session of itself"),
     noisy: z.boolean().optional(),
     noise: z.array(z.string()).optional(),
     rounds: z.number().int().optional(),
     error: z.string().optional(),
   })
-  .describe("Predicted against measured: the static plan and the default (measured) plan on the target's own provider");
+  .describe(
+    "Predicted against measured: the static plan and the default (measured) plan on the target's own provider",
+  );
 
 export const reportSchema = z.object({
   schema: z.literal(reportSchemaId),

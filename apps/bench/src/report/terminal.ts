@@ -3,29 +3,19 @@
 import { formatError, formatRate, formatSpeedup } from "../viewer/format.js";
 import { pivotRuns } from "../viewer/pivot.js";
 import type { BenchReport } from "./schema.js";
+import { studySummary } from "./study-summary.js";
+import { textTable } from "./text-table.js";
 
-/** Columns padded to their widest cell. */
-export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
-  );
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column]!))
-      .join("  ")
-      .trimEnd();
-  return [line(header), line(widths.map((width) => "─".repeat(width))), ...rows.map(line)].join(
-    "\n",
-  );
-}
+export { textTable };
 
 /** The terminal summary: the pivoted runs (unchanged pairs counted, failures listed), sweeps, kernels. */
 export function terminalSummary(report: BenchReport): string {
   const parts: string[] = [];
   const pivot = pivotRuns(report);
-  parts.push(
-    `Speedup of the rewritten model over the original (median ratio [95% interval]; > 1 is faster; ~ noisy), worst output error over the providers:\n${textTable(pivot.header, pivot.rows)}`,
-  );
+  if (report.runs.length > 0)
+    parts.push(
+      `Speedup of the rewritten model over the original (median ratio [95% interval]; > 1 is faster; ~ noisy), worst output error over the providers:\n${textTable(pivot.header, pivot.rows)}`,
+    );
   if (pivot.unchanged > 0)
     parts.push(
       `${pivot.unchanged} model × target pair${pivot.unchanged === 1 ? "" : "s"} not timed: the rewrite changed nothing for that target.`,
@@ -90,6 +80,8 @@ export function terminalSummary(report: BenchReport): string {
       )}`,
     );
   }
+  const study = studySummary(report);
+  if (study) parts.push(study);
   for (const model of report.models)
     if (model.error) parts.push(`${model.id} could not be loaded or fed: ${model.error}`);
   if (pivot.noisy > 0)

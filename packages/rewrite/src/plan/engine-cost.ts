@@ -17,18 +17,23 @@ export interface EngineCost {
   readonly note?: string;
 }
 
+/** True when only the site's own nodes read its input. */
+function readBySiteOnly(site: Site): boolean {
+  return site.input.uses.every((use) => site.nodes.includes(use.node)) && !site.input.isGraphOutput;
+}
+
 /** The node writing the site's input when it is a bias Add the engine can take in: Add of a 1-D constant, read by the site only. */
 function biasAdd(site: Site): boolean {
   const producer = site.input.producer;
   if (!producer || producer.opType !== "Add" || producer.domain !== "") return false;
-  if (site.input.uses.length !== 1) return false;
+  if (!readBySiteOnly(site)) return false;
   return producer.inputs.some((input) => input?.initializer?.dims.length === 1);
 }
 
 /** True when the site's input comes from one of `into`, read by nothing else. */
 function foldable(site: Site, into: readonly string[]): boolean {
   const producer = site.input.producer;
-  if (!producer || site.input.uses.length !== 1) return false;
+  if (!producer || !readBySiteOnly(site)) return false;
   return into.includes(opKey(producer.opType, producer.domain));
 }
 
