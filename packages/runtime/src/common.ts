@@ -1,12 +1,18 @@
 /** What both entry points export (each adds the functions bound to its platform's providers). */
 
-export type {
-  LatencyCase,
-  LatencyComparison,
-  LatencyNoise,
-  LatencyOptions,
-  LatencyRatio,
-  TimingEvaluator,
+export {
+  canProfile,
+  canTime,
+  type EngineNode,
+  type EngineProfile,
+  type LatencyCase,
+  type LatencyComparison,
+  type LatencyNoise,
+  type LatencyOptions,
+  type LatencyRatio,
+  type ProfileOptions,
+  type ProfilingEvaluator,
+  type TimingEvaluator,
 } from "@rectify/rewrite/light";
 export { isRuntimeError, RuntimeError, type RuntimeErrorCode } from "./errors.js";
 export type { EvaluatorOptions } from "./evaluator.js";

@@ -1,5 +1,10 @@
 import { decodeModel, encodeModelInline, loadExternalData, modelTensors } from "@rectify/onnx";
-import type { TimingEvaluator } from "@rectify/rewrite/light";
+import type {
+  Feeds,
+  ProfileOptions,
+  ProfilingEvaluator,
+  TimingEvaluator,
+} from "@rectify/rewrite/light";
 import { compareLatency } from "./latency/compare-latency.js";
 import type { BackendSession } from "./providers/provider.js";
 import type { ProviderRegistry } from "./providers/registry.js";
@@ -18,12 +23,17 @@ export interface EvaluatorOptions {
   readonly modelFolder?: string;
 }
 
-/** @internal createEvaluator over a platform's providers (the package entry points bind them). */
+/**
+ * @internal createEvaluator over a platform's providers (the package entry
+ * points bind them): a ProfilingEvaluator where the provider can profile
+ * (Node's cpu and wasm), else a TimingEvaluator; `canProfile` tells which.
+ */
 export function evaluatorWith(
   registry: ProviderRegistry,
   options: EvaluatorOptions = {},
-): TimingEvaluator {
+): TimingEvaluator | ProfilingEvaluator {
   const provider = registry.named(options.provider ?? "cpu");
+  const profile = provider.profile?.bind(provider);
   const bytesOf = (model: Uint8Array) =>
     options.modelFolder === undefined ? model : inlineExternal(model, options.modelFolder);
   const backendOptions = options.threads !== undefined ? { threads: options.threads } : {};
@@ -65,6 +75,13 @@ export function evaluatorWith(
         for (const session of sessions) await session.release();
       }
     },
+    // Absent, not throwing, where the provider cannot profile: canProfile() then says false.
+    ...(profile
+      ? {
+          profile: async (model: Uint8Array, feeds: Feeds, profileOptions?: ProfileOptions) =>
+            profile(await bytesOf(model), feeds, backendOptions, profileOptions),
+        }
+      : {}),
   };
 }
 

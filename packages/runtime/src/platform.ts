@@ -1,4 +1,4 @@
-import type { TimingEvaluator } from "@rectify/rewrite/light";
+import type { ProfilingEvaluator, TimingEvaluator } from "@rectify/rewrite/light";
 import { type EvaluatorOptions, evaluatorWith } from "./evaluator.js";
 import type { ExecutionProvider } from "./providers/provider.js";
 import { ProviderRegistry } from "./providers/registry.js";
@@ -14,8 +14,8 @@ import {
 export interface PlatformRuntime {
   /** Creates a session: picks the first available provider (or the first of `options.providers` that is), optionally rewrites the model for it, validates feeds on each run. */
   createSession(source: ModelSource, options?: SessionOptions): Promise<Session>;
-  /** @rectify/rewrite's Evaluator on one provider (default cpu): a session per run, released after it; its compareLatency times models side by side with the latency engine. */
-  createEvaluator(options?: EvaluatorOptions): TimingEvaluator;
+  /** @rectify/rewrite's Evaluator on one provider (default cpu): a session per run, released after it; its compareLatency times models side by side with the latency engine; on Node's cpu and wasm providers it also profiles (check with canProfile). */
+  createEvaluator(options?: EvaluatorOptions): TimingEvaluator | ProfilingEvaluator;
   /** Adds (or replaces, by name) an execution provider, as onnxruntime's registerBackend does. */
   registerProvider(provider: ExecutionProvider): void;
   /** Every provider (built-in and registered), highest priority first. */

@@ -1,4 +1,5 @@
 import { loadOrtNode } from "./ort-node.js";
+import { profileOrtNode } from "./ort-profiling.js";
 import { ortProvider } from "./ort-provider.js";
 import type { ExecutionProvider } from "./provider.js";
 
@@ -11,4 +12,5 @@ export const cpuProvider: ExecutionProvider = ortProvider({
   load: loadOrtNode,
   sessionOptions: (options) =>
     options.threads !== undefined ? { intraOpNumThreads: options.threads } : {},
+  profiler: profileOrtNode,
 });

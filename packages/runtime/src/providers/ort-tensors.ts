@@ -25,6 +25,8 @@ export interface OrtSessionLike {
     options?: Record<string, unknown>,
   ): Promise<Record<string, OrtTensorLike>>;
   release(): Promise<void>;
+  /** Ends the profile a session created with enableProfiling records (onnxruntime-node writes its file; onnxruntime-web prints it). */
+  endProfiling(): unknown;
 }
 
 /** onnxruntime tensors made for feed objects (CPU tensors only refer to the feed's data). */

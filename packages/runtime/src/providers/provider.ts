@@ -1,4 +1,4 @@
-import type { Feeds, FeedTensor } from "@rectify/rewrite/light";
+import type { EngineProfile, Feeds, FeedTensor, ProfileOptions } from "@rectify/rewrite/light";
 import type { Placement } from "../report/placement.js";
 import type { WasmPaths } from "../settings.js";
 
@@ -53,4 +53,16 @@ export interface ExecutionProvider {
   readonly target: string;
   availability(): Promise<Availability>;
   createSession(model: Uint8Array, options: BackendOptions): Promise<BackendSession>;
+  /**
+   * Runs `model` on `feeds` with the engine's profiler on and returns each
+   * node's kernel time. Optional: a provider that cannot profile (onnxruntime's
+   * GPU providers, and the built-in providers in browsers) has none, and an
+   * Evaluator on it is no ProfilingEvaluator.
+   */
+  profile?(
+    model: Uint8Array,
+    feeds: Feeds,
+    options: BackendOptions,
+    profileOptions?: ProfileOptions,
+  ): Promise<EngineProfile>;
 }

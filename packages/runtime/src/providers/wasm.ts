@@ -1,9 +1,9 @@
-import { ortProvider } from "./ort-provider.js";
+import { type OrtProviderSpec, ortProvider } from "./ort-provider.js";
 import { ortWebMain } from "./ort-web-builds.js";
 import type { ExecutionProvider } from "./provider.js";
 
-/** onnxruntime-web's WASM provider (Node and browsers): threads when the page is cross-origin isolated. */
-export const wasmProvider: ExecutionProvider = ortProvider({
+/** What onnxruntime-web's WASM provider is, in Node and browsers (Node adds a profiler: wasm-node.ts). */
+export const wasmProviderSpec: OrtProviderSpec = {
   name: "wasm",
   priority: 50,
   target: "ort-wasm",
@@ -15,7 +15,10 @@ export const wasmProvider: ExecutionProvider = ortProvider({
       env.wasm.numThreads = wasmThreads(options.threads);
     return {};
   },
-});
+};
+
+/** onnxruntime-web's WASM provider (browsers): threads when the page is cross-origin isolated. */
+export const wasmProvider: ExecutionProvider = ortProvider(wasmProviderSpec);
 
 /**
  * WASM threads need SharedArrayBuffer, which a browser grants only to
