@@ -95,6 +95,37 @@ describe("site times in the engine's graph", () => {
     expect(times.get("relu")).toEqual({ milliseconds: 0, nodes: [], fusedInto: "FusedConv" });
   });
 
+  it("goes by name where the engine's layout pass renamed the tensors (NCHWc)", () => {
+    const graph = model().graph;
+    const renamed: EngineProfile = {
+      ...fused,
+      nodes: [
+        node(
+          "conv_nchwc",
+          "Conv",
+          ["image", "kernel"],
+          ["reorder_token_0"],
+          0.3,
+          "com.microsoft.nchwc",
+        ),
+        node(
+          "half_mul/GeluFusion/",
+          "Gelu",
+          ["reorder_token_0"],
+          ["reorder_token_1"],
+          0.25,
+          "com.microsoft",
+        ),
+        node("half_mul_extra", "Gelu", ["x"], ["other"], 9, "com.microsoft"),
+      ],
+    };
+    const time = siteTimes(graph, renamed, [gelu]).get("gelu")!;
+    expect(time).toEqual({
+      milliseconds: 0.25,
+      nodes: ["half_mul/GeluFusion/ (com.microsoft.Gelu)"],
+    });
+  });
+
   it("counts the bias Add on the side where it stayed, so both sides time the same work", () => {
     const graph = model().graph;
     const unfused: EngineProfile = {

@@ -53,20 +53,41 @@ const maxRegionNodes = 64;
  * walked through). Empty when the output is not produced in the graph.
  */
 export function siteRegion(graph: Graph, site: TimedSite): Set<string> {
-  const region = new Set<string>();
+  return regionOf(graph, site).tensors;
+}
+
+/** The site's tensors and the names of the nodes computing them. */
+function regionOf(graph: Graph, site: TimedSite): { tensors: Set<string>; nodes: Set<string> } {
+  const tensors = new Set<string>();
+  const nodes = new Set<string>();
   const output = graph.localValue(site.output);
   const stack: Value[] = output ? [output] : [];
   let visited = 0;
   while (stack.length > 0 && visited < maxRegionNodes) {
     const value = stack.pop()!;
     const node = value.producer;
-    if (!node || value.name === site.input || region.has(value.name)) continue;
+    if (!node || value.name === site.input || tensors.has(value.name)) continue;
     if (producers.has(node.opType)) continue;
     visited++;
-    for (const out of node.outputs) if (out) region.add(out.name);
+    if (node.name) nodes.add(node.name);
+    for (const out of node.outputs) if (out) tensors.add(out.name);
     for (const input of node.inputs) if (input && input.name !== site.input) stack.push(input);
   }
-  return region;
+  return { tensors, nodes };
+}
+
+/**
+ * True when an engine node's name says it was made from one of the site's
+ * nodes: onnxruntime names a fused node after the node it replaced
+ * (`/silu/Mul/QuickGeluFusion/`), and its layout passes rename the tensors
+ * (`reorder_token_1`), so names are what is left to go by.
+ */
+function madeFrom(name: string, siteNodes: ReadonlySet<string>): boolean {
+  if (siteNodes.has(name)) return true;
+  const cut = name.indexOf("/", 1);
+  for (let at = cut; at > 0; at = name.indexOf("/", at + 1))
+    if (siteNodes.has(name.slice(0, at))) return true;
+  return false;
 }
 
 /** The elementwise node right before the site (its input's producer), if it is one an engine folds into an activation. */
@@ -99,8 +120,12 @@ export function siteTimes(
   }
   const times = new Map<string, SiteTime>();
   for (const site of sites) {
-    const region = siteRegion(graph, site);
-    if (absorbed.has(site.input)) region.add(site.input);
+    const { tensors: region, nodes: siteNodes } = regionOf(graph, site);
+    if (absorbed.has(site.input)) {
+      region.add(site.input);
+      const adder = graph.localValue(site.input)?.producer;
+      if (adder?.name) siteNodes.add(adder.name);
+    }
     const counted = new Set<EngineNode>();
     let fusedInto: string | undefined;
     for (const tensor of region) {
@@ -109,6 +134,8 @@ export function siteTimes(
         else counted.add(node);
       }
     }
+    for (const node of profile.nodes)
+      if (!producers.has(node.opType) && madeFrom(node.name, siteNodes)) counted.add(node);
     const nodes = [...counted];
     times.set(site.id, {
       milliseconds: nodes.reduce((sum, node) => sum + node.milliseconds, 0),
