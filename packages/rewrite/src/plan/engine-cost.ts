@@ -77,8 +77,10 @@ export function engineCost(
     } else {
       const fold = single ? engine.folds?.find((entry) => entry.ops.includes(single)) : undefined;
       if (fold && foldable(site, fold.into)) {
+        // Computed in the producer's output loop: no node and no memory pass of its own.
+        const own = (target.cost(...splitOpKey(single!)) ?? 0) - (target.cost("Add") ?? 0);
         return {
-          cost: 0,
+          cost: Math.max(0, own),
           ops: {},
           note: `the engine folds it into the ${site.input.producer!.opType} before it`,
         };
