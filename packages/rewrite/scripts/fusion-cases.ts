@@ -14,6 +14,7 @@ import {
   SeededRandom,
   type Value,
 } from "@rectify/onnx";
+import { captureFd1, profileEvents } from "./ort-profile.js";
 
 const F = DataType.FLOAT;
 const MS = "com.microsoft";
@@ -409,13 +410,6 @@ export async function optimizeOnCpu(ort: FusionOrt, fusion: FusionCase): Promise
   }
 }
 
-/** Reads the events of a Chrome-trace profile printed or written by onnxruntime. */
-export function profileEvents(
-  text: string,
-): { cat: string; name: string; dur: number; args?: Record<string, unknown> }[] {
-  return JSON.parse(text.slice(text.indexOf("["), text.lastIndexOf("]") + 1) || "[]");
-}
-
 /** Counts of the op types of one run's node kernels in a profile (`cat: "Node"` events). */
 export function kernelHistogram(text: string): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -427,23 +421,6 @@ export function kernelHistogram(text: string): Record<string, number> {
   return sortKeys(counts);
 }
 
-/** Runs `action` and returns what it wrote to fd 1 through fs.writeSync (where onnxruntime-web's WASM build prints profiles). */
-export async function captureFd1(
-  fs: { writeSync: (fd: number, ...rest: unknown[]) => number },
-  action: () => Promise<void>,
-): Promise<string> {
-  const original = fs.writeSync;
-  const chunks: string[] = [];
-  fs.writeSync = (fd, ...rest) =>
-    fd === 1 && typeof rest[0] === "string" ? chunks.push(rest[0]) : original(fd, ...rest);
-  try {
-    await action();
-  } finally {
-    fs.writeSync = original;
-  }
-  return chunks.join("");
-}
-
 /**
  * Runs the case once on onnxruntime-web's WASM provider in Node (level "all",
  * one thread) with the profiler on, and counts the kernels that ran: the WASM
@@ -451,7 +428,6 @@ export async function captureFd1(
  */
 export async function kernelsOnWasm(
   ort: FusionOrt,
-  fs: { writeSync: (fd: number, ...rest: unknown[]) => number },
   fusion: FusionCase,
 ): Promise<Record<string, number>> {
   const session = await ort.InferenceSession.create(fusion.model, {
@@ -461,7 +437,7 @@ export async function kernelsOnWasm(
     enableProfiling: true,
   });
   await session.run(feeds(ort, fusion));
-  const printed = await captureFd1(fs, async () => session.endProfiling());
+  const printed = await captureFd1(async () => session.endProfiling());
   await session.release();
   return kernelHistogram(printed);
 }

@@ -109,8 +109,7 @@ async function main(): Promise<void> {
         cpu = { error: firstLine(error) };
       }
       try {
-        const target = fs as unknown as Parameters<typeof kernelsOnWasm>[1];
-        const kernels = await kernelsOnWasm(ortWeb as unknown as FusionOrt, target, fusion);
+        const kernels = await kernelsOnWasm(ortWeb as unknown as FusionOrt, fusion);
         wasm = { kernels, change: change(fusion.built, kernels, true) };
       } catch (error) {
         wasm = { error: firstLine(error) };

@@ -4,7 +4,7 @@
 // profiler shows), and must come out as the file says. An onnxruntime upgrade
 // that changes which activations it fuses fails here: re-run the script, then
 // re-check what the planner assumes about fused activations.
-import fs, { readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as ortNode from "onnxruntime-node";
 import * as ortWeb from "onnxruntime-web";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -131,11 +131,7 @@ describe("onnxruntime's activation fusions (probed/fusions.json)", () => {
     it(`${expected.form} after ${expected.producer}: ${expected.why}`, async () => {
       const probe = fusionCase(expected.form, expected.producer);
       const cpu = await optimizeOnCpu(ortNode as unknown as FusionOrt, probe);
-      const wasm = await kernelsOnWasm(
-        ortWeb as unknown as FusionOrt,
-        fs as unknown as Parameters<typeof kernelsOnWasm>[1],
-        probe,
-      );
+      const wasm = await kernelsOnWasm(ortWeb as unknown as FusionOrt, probe);
       const record = recorded(expected.form, expected.producer);
       // The file says it, and the engine does it now.
       expect(record.cpu).toMatchObject(expected.cpu);
