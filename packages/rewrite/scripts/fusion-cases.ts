@@ -69,6 +69,19 @@ export const activationForms: readonly ActivationForm[] = [
       return b.op("Mul", [k(b, 0.5, "half"), b.op("Mul", [x, gate])]);
     },
   },
+  {
+    // onnxruntime's FastGeluFusion wants 0.5·x first, as Python evaluates HuggingFace's
+    // NewGELU / GPT-2 gelu_new (0.5 * x * (1 + tanh(…))); torch's exporter multiplies by 0.5 last.
+    id: "tanh-gelu-half-first",
+    description:
+      "tanh-GELU as Mul(Mul(0.5, x), 1 + Tanh(√(2/π)·(x + 0.044715·Pow(x, 3)))) (HuggingFace NewGELU, GPT-2)",
+    build: (b, { x }) => {
+      const cubic = b.op("Mul", [k(b, 0.044715, "kappa"), b.op("Pow", [x, k(b, 3, "three")])]);
+      const scaled = b.op("Mul", [k(b, 0.7978845608028654, "beta"), b.op("Add", [x, cubic])]);
+      const gate = b.op("Add", [k(b, 1, "one"), b.op("Tanh", [scaled])]);
+      return b.op("Mul", [b.op("Mul", [k(b, 0.5, "half"), x]), gate]);
+    },
+  },
   { id: "gelu-20", description: "Gelu-20 op", build: single("Gelu"), opset: 20 },
   {
     id: "gelu-20-tanh",
@@ -166,14 +179,18 @@ export interface Producer {
   readonly declared?: readonly Dimension[];
   /** Adds the producer on the graph input x; returns the site the activation applies to. */
   readonly build: (b: ModelBuilder, x: Value) => Site & { shape: readonly Dimension[] };
-  /** A node that reads the activation's output (same shape), when the activation is not the graph output. */
-  readonly consumer?: (b: ModelBuilder, y: Value) => Value;
+  /** The next layer, reading the activation's output (for the "next" consumer). */
+  readonly next: (b: ModelBuilder, y: Value) => Value;
 }
 
 const hidden = 256;
 const tokens = 64;
 const channels = 16;
 const side = 32;
+
+/** The next layer of a transformer or MLP: a MatMul by a [256, 256] weight. */
+const nextMatMul = (b: ModelBuilder, y: Value) =>
+  b.op("MatMul", [y, b.randomInitializer("next_weight", [hidden, hidden])]);
 
 export const producers: readonly Producer[] = [
   {
@@ -186,6 +203,11 @@ export const producers: readonly Producer[] = [
       const y = b.op("Conv", [x, weight, bias], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
       return { x: y, shape: [1, channels, side, side], channelShape: [channels, 1, 1], last: side };
     },
+    next: (b, y) => {
+      const weight = b.randomInitializer("next_weight", [channels, channels, 3, 3]);
+      const bias = b.randomInitializer("next_bias", [channels], { uniform: [-0.1, 0.1] });
+      return b.op("Conv", [y, weight, bias], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
+    },
   },
   {
     id: "matmul-bias",
@@ -197,24 +219,7 @@ export const producers: readonly Producer[] = [
       const y = b.op("Add", [product, bias]);
       return { x: y, shape: [1, tokens, hidden], channelShape: [hidden], last: hidden };
     },
-  },
-  {
-    // onnxruntime fuses some activations (HardSwish) into an NCHWc Conv only when the
-    // activation's output stays in the NCHWc layout, as between two convolutions.
-    id: "conv-chain",
-    description: `as conv, and the activation feeds a second such Conv (a CNN's interior)`,
-    input: [1, channels, side, side],
-    build: (b, x) => {
-      const weight = b.randomInitializer("weight", [channels, channels, 3, 3]);
-      const bias = b.randomInitializer("bias", [channels], { uniform: [-0.1, 0.1] });
-      const y = b.op("Conv", [x, weight, bias], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
-      return { x: y, shape: [1, channels, side, side], channelShape: [channels, 1, 1], last: side };
-    },
-    consumer: (b, y) => {
-      const weight = b.randomInitializer("weight2", [channels, channels, 3, 3]);
-      const bias = b.randomInitializer("bias2", [channels], { uniform: [-0.1, 0.1] });
-      return b.op("Conv", [y, weight, bias], { kernel_shape: [3, 3], pads: [1, 1, 1, 1] });
-    },
+    next: nextMatMul,
   },
   {
     // onnxruntime turns a MatMul + Add with static 3-D shapes into Reshape, Gemm, Reshape
@@ -229,6 +234,7 @@ export const producers: readonly Producer[] = [
       const y = b.op("Add", [product, bias]);
       return { x: y, shape: ["batch", "sequence", hidden], channelShape: [hidden], last: hidden };
     },
+    next: nextMatMul,
   },
   {
     id: "matmul",
@@ -238,6 +244,7 @@ export const producers: readonly Producer[] = [
       const y = b.op("MatMul", [x, b.randomInitializer("weight", [hidden, hidden])]);
       return { x: y, shape: [1, tokens, hidden], channelShape: [hidden], last: hidden };
     },
+    next: nextMatMul,
   },
   {
     id: "gemm",
@@ -249,6 +256,7 @@ export const producers: readonly Producer[] = [
       const y = b.op("Gemm", [x, weight, bias], { transB: 1 });
       return { x: y, shape: [tokens, hidden], channelShape: [hidden], last: hidden };
     },
+    next: nextMatMul,
   },
   {
     id: "bias",
@@ -258,19 +266,30 @@ export const producers: readonly Producer[] = [
       const y = b.op("Add", [x, b.randomInitializer("bias", [hidden], { uniform: [-0.1, 0.1] })]);
       return { x: y, shape: [1, tokens, hidden], channelShape: [hidden], last: hidden };
     },
+    next: nextMatMul,
   },
   {
     id: "input",
     description: `none: the activation reads the graph input [1, ${tokens}, ${hidden}]`,
     input: [1, tokens, hidden],
     build: (_, x) => ({ x, shape: [1, tokens, hidden], channelShape: [hidden], last: hidden }),
+    next: nextMatMul,
   },
 ];
+
+/**
+ * What reads the activation: nothing (its output is the graph's output) or the next layer.
+ * It matters: onnxruntime fuses no node whose output is a graph output into FastGelu, and
+ * folds a trailing constant Mul or Div into a next MatMul (FusedMatMul's alpha).
+ */
+export const consumers = ["output", "next"] as const;
+export type Consumer = (typeof consumers)[number];
 
 /** One built case: the model, its input shape, and the op histogram of the model as built. */
 export interface FusionCase {
   readonly form: string;
   readonly producer: string;
+  readonly consumer: Consumer;
   readonly model: Uint8Array;
   readonly input: readonly number[];
   readonly built: Record<string, number>;
@@ -296,19 +315,24 @@ export function sortKeys<T>(record: Record<string, T>): Record<string, T> {
   );
 }
 
-/** Builds the model of `form` applied to `producer`'s output (seeded weights). */
-export function buildFusionCase(form: ActivationForm, producer: Producer): FusionCase {
+/** Builds the model of `form` applied to `producer`'s output, read by `consumer` (seeded weights). */
+export function buildFusionCase(
+  form: ActivationForm,
+  producer: Producer,
+  consumer: Consumer,
+): FusionCase {
   const b = new ModelBuilder({ opset: form.opset ?? 17, opsets: { [MS]: 1 }, seed: 1 });
   const x = b.input("x", F, producer.declared ?? producer.input);
   const site = producer.build(b, x);
   const activation = form.build(b, site);
-  const y = producer.consumer ? producer.consumer(b, activation) : activation;
+  const y = consumer === "next" ? producer.next(b, activation) : activation;
   b.output(y, F, site.shape, "y");
   const model = b.build();
   const built = opHistogram(model);
   return {
     form: form.id,
     producer: producer.id,
+    consumer,
     model: encodeModel(model),
     input: producer.input,
     built,
@@ -316,11 +340,11 @@ export function buildFusionCase(form: ActivationForm, producer: Producer): Fusio
 }
 
 /** The case of the form and producer with these ids. */
-export function fusionCase(formId: string, producerId: string): FusionCase {
+export function fusionCase(formId: string, producerId: string, consumer: Consumer): FusionCase {
   const form = activationForms.find((entry) => entry.id === formId);
   const producer = producers.find((entry) => entry.id === producerId);
   if (!form || !producer) throw new Error(`no fusion case ${formId} after ${producerId}`);
-  return buildFusionCase(form, producer);
+  return buildFusionCase(form, producer, consumer);
 }
 
 /** A node of the optimized graph that carries a fused activation (FusedConv, NCHWc Conv, FusedGemm …). */
