@@ -7,7 +7,7 @@
 // Usage: tsx scripts/measure-node-overhead.ts [--runs N] [--json [--out <path>]]
 // (--json writes src/targets/probed/node-overhead.json, or <path>.)
 import fs from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -401,6 +401,7 @@ async function main(): Promise<void> {
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs needs a positive integer");
   const started = performance.now();
+  const loadBefore = loadavg()[0]!;
   const groups = await measure(runs, (line) => process.stderr.write(`${line}\n`));
   const summary = summarize(groups);
   console.log(table(summary));
@@ -423,6 +424,15 @@ async function main(): Promise<void> {
       "ops: chains of the op; kernelVsAdd = its kernel time per node / Add's at the same n; marginalWallVsAdd = (its chain's run − the 1-node Add run) / (Add chain's run − the same). " +
       "Differences and ratios are taken per round, then the median. *Quiet: the same from each run's lower quartile (the machine was shared: other processes add time, never remove it).",
     runs,
+    machine: {
+      cpu: cpus()[0]?.model,
+      cores: cpus().length,
+      // Other processes shared the machine: its 1-minute load average before and after.
+      loadAverage: [loadBefore, loadavg()[0]!].map((load) => Number(load.toFixed(2))),
+    },
+    notes: [
+      "The profiler's kernel time includes its own per-kernel bookkeeping: at small n it exceeds the node's whole marginal wall time (and a profiled run costs profilerUs more per node), so the kernel-time overhead overstates a node's fixed cost; the marginal wall time is the node's own cost in a real run.",
+    ],
     ...summary,
   };
   fs.writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`);
