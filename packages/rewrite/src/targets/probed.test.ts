@@ -29,8 +29,9 @@ interface ProbeFile {
 
 const folder = fileURLToPath(new URL("./probed/", import.meta.url));
 const providerOrder = ["cpu", "wasm", "webgpu", "webgpu-jsep"];
+// The folder also holds other probe data (fusions.json, node-overhead.json): only provider files here.
 const files: ProbeFile[] = readdirSync(folder)
-  .filter((name) => name.endsWith(".json"))
+  .filter((name) => providerOrder.includes(name.replace(/\.json$/, "")))
   .map((name) => JSON.parse(readFileSync(join(folder, name), "utf8")) as ProbeFile)
   .sort((a, b) => providerOrder.indexOf(a.provider) - providerOrder.indexOf(b.provider));
 
