@@ -27,7 +27,10 @@ function biasAdd(site: Site): boolean {
   const producer = site.input.producer;
   if (!producer || producer.opType !== "Add" || producer.domain !== "") return false;
   if (!readBySiteOnly(site)) return false;
-  return producer.inputs.some((input) => input?.initializer?.dims.length === 1);
+  if (!producer.inputs.some((input) => input?.initializer?.dims.length === 1)) return false;
+  // With static shapes onnxruntime first turns MatMul + Add into a Gemm: the bias is gone before a BiasGelu could take it.
+  const matmul = producer.inputs.some((input) => input?.producer?.opType === "MatMul");
+  return !(matmul && site.inferred?.elements !== undefined);
 }
 
 /** True when the site's input comes from one of `into`, read by nothing else. */
