@@ -18,6 +18,7 @@ export {
   type MeasurementReport,
   type MeasureOptions,
   type SiteMeasurement,
+  type SubstitutionGroup,
 } from "./measure/measured-plan.js";
 export {
   absorbedInputs,

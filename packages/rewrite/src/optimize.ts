@@ -9,8 +9,8 @@ import {
   type MeasurementReport,
   type MeasureOptions,
   measureAndRollBack,
+  originalSiteTimes,
 } from "./measure/measured-plan.js";
-import { siteTimes, type TimedSite } from "./measure/site-time.js";
 import { type SiteSample, siteSample } from "./plan/fit-candidates.js";
 import { type ModelPlan, planModel } from "./plan/plan-model.js";
 import type { SitePlan } from "./plan/planner.js";
@@ -24,7 +24,7 @@ import {
 } from "./report/report.js";
 import { applyPlan, applyPlanToCopy } from "./rewrite/apply-plan.js";
 import { type SearchReport, type SearchStep, searchPastBudget } from "./search/accuracy-search.js";
-import { pastBudgetMoves, searchBudget } from "./search/past-budget-moves.js";
+import { pastBudgetMoves } from "./search/past-budget-moves.js";
 import { findSites } from "./sites/find-sites.js";
 import type { TargetProfile } from "./targets/profile.js";
 import { type ComparisonSummary, compareOutputs } from "./verify/compare.js";
@@ -346,22 +346,19 @@ async function runAndMeasure(
   let searchReport: SearchReport | undefined;
   const timing = options.measure ? measureEvaluator(options) : undefined;
   if (search && meetsLimits(comparison, limits)) {
-    const wide = planModel(await load(), options.target, {
-      budget: searchBudget,
-      ...(samples ? { samples } : {}),
-    });
-    const moves = pastBudgetMoves(applied, wide.plans, plan.budget);
+    const moves = pastBudgetMoves(applied, options.target, plan.budget, samples);
     if (moves.length > 0) {
       progress("search", 0, 1);
-      const steps = timing
-        ? await measuredSteps(moves, applied, rebuild, timing, feeds.search)
-        : moves.map((move) => ({ ...move, saving: move.predictedSaving }));
+      const measured = timing
+        ? await measuredSteps(moves, applied, load, timing, feeds.search)
+        : undefined;
+      const steps = measured ?? moves.map((move) => ({ ...move, saving: move.predictedSaving }));
       const found = await searchPastBudget({
         applied,
         steps,
         limits,
         inputs: feeds.searchSource,
-        savingUnit: timing ? "measured ms" : "predicted cost",
+        savingUnit: measured ? "measured ms" : "predicted cost",
         comparison,
         check,
         onStep: (done) => progress("search", done, done + 1),
@@ -444,41 +441,44 @@ async function runAndMeasure(
 }
 
 /**
- * Each move's saving measured by the engine's profiler: the site's time in
- * the model as planned so far against its time with every move made.
+ * Each move's saving: the site's measured time in the original (onnxruntime's
+ * profiler; the original's few nodes profile truly) times the share of it the
+ * step is predicted to save (its cost saved / the site's original cost). A site the
+ * profiler cannot find keeps its predicted saving in cost units, scaled to ms
+ * by the median ms per cost unit of the sites it found.
  */
 async function measuredSteps(
   moves: ReturnType<typeof pastBudgetMoves>,
   applied: readonly SitePlan[],
-  rebuild: (plans: readonly SitePlan[]) => Promise<{ model: Model }>,
+  load: Load,
   evaluator: ProfilingEvaluator,
   feeds: Feeds,
-): Promise<SearchStep[]> {
-  const moved = new Map(moves.map((move) => [move.id, move.to]));
-  const now = (await rebuild(applied)).model;
-  const all = (await rebuild(applied.map((plan) => moved.get(plan.site.id) ?? plan))).model;
-  const [nowProfile, allProfile] = [
-    await evaluator.profile(encodeModel(now), feeds),
-    await evaluator.profile(encodeModel(all), feeds),
-  ];
-  if (!nowProfile.graph || !allProfile.graph)
-    return moves.map((move) => ({ ...move, saving: move.predictedSaving }));
-  const byId = new Map(applied.map((plan) => [plan.site.id, plan.site]));
-  const timed: TimedSite[] = moves.flatMap((move) => {
-    const site = byId.get(move.id);
-    return site && site.location === "main"
-      ? [{ id: move.id, input: site.input.name, output: site.output.name }]
-      : [];
-  });
-  const timesNow = siteTimes(now.graph, nowProfile, timed);
-  const timesAll = siteTimes(all.graph, allProfile, timed);
-  return moves.map((move) => {
-    const was = timesNow.get(move.id);
-    const then = timesAll.get(move.id);
-    return was && then
-      ? { ...move, saving: was.milliseconds - then.milliseconds }
-      : { ...move, saving: move.predictedSaving };
-  });
+): Promise<SearchStep[] | undefined> {
+  const original = await load();
+  const profiled = await originalSiteTimes(
+    original,
+    encodeModel(original),
+    applied,
+    evaluator,
+    feeds,
+  );
+  if (!profiled) return undefined;
+  const byId = new Map(applied.map((plan) => [plan.site.id, plan]));
+  const saving = (move: (typeof moves)[number]) => {
+    const time = profiled.times.get(move.id)?.milliseconds;
+    const before = byId.get(move.id)?.originalCost;
+    if (time === undefined || !before) return undefined;
+    return (time * move.predictedSaving) / before;
+  };
+  const perUnit = moves
+    .map((move) => {
+      const ms = saving(move);
+      return ms !== undefined && move.predictedSaving > 0 ? ms / move.predictedSaving : undefined;
+    })
+    .filter((value): value is number => value !== undefined)
+    .sort((a, b) => a - b);
+  const scale = perUnit[perUnit.length >> 1] ?? 0;
+  return moves.map((move) => ({ ...move, saving: saving(move) ?? move.predictedSaving * scale }));
 }
 
 /** Runs serialized model bytes on an evaluator; any failure becomes EVALUATOR_FAILED naming `what` ran. */

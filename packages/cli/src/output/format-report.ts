@@ -38,7 +38,7 @@ export function formatReport(report: RewriteReport): string {
           "action",
           "now",
           "cost",
-          ...(timed ? ["engine time"] : []),
+          ...(timed ? ["time (original)"] : []),
           "max |error|",
         ],
         report.sites.map((site) => [
@@ -63,7 +63,7 @@ export function formatReport(report: RewriteReport): string {
     lines.push(costUnits);
     if (timed)
       lines.push(
-        "engine time: the site's median kernel time per run in onnxruntime's own optimized graph, original → substitute (fused: the engine folds the original into the op before it)",
+        "time (original): the original site's median kernel time per run in onnxruntime's own optimized graph (its profiler; fused: the engine folds it into the op before it, at no cost of its own)",
       );
     const explained = report.sites.filter((site) => site.action !== "keep" || site.rolledBack);
     if (explained.length > 0) {
@@ -109,14 +109,14 @@ function comparisonText(c: ComparisonSummary): string {
   return `max |error| ${formatNumber(c.maxAbsError)}, max rel error ${formatNumber(c.maxRelativeError)}, cosine ${c.minCosineSimilarity === null ? "—" : c.minCosineSimilarity.toFixed(6)}${c.unreliableCosineOutputs.length > 0 ? ` (not meaningful for ${c.unreliableCosineOutputs.join(", ")}: near zero everywhere)` : ""}${c.nonFiniteMismatches ? `, ${c.nonFiniteMismatches} NaN/Inf mismatches` : ""}${c.minTop1Agreement === null ? "" : `, top-1 agreement ${(c.minTop1Agreement * 100).toFixed(1)}%`}`;
 }
 
-/** `0.21 → 0.08 ms`, `fused (Conv) → 0.08 ms` */
+/** `0.21 ms`, `fused (Conv)`; `(put back)` when its kind of substitution was rolled back for speed. */
 function engineTime(measured: SiteReport["measured"]): string {
   if (!measured) return "";
-  const ms = (value: number) => (value >= 0.1 ? value.toFixed(2) : value.toFixed(3));
-  const before = measured.fusedBefore
+  const ms = measured.beforeMilliseconds;
+  const time = measured.fusedBefore
     ? `fused (${measured.fusedBefore})`
-    : ms(measured.beforeMilliseconds);
-  return `${before} → ${ms(measured.afterMilliseconds)} ms${measured.rolledBack ? " (slower: put back)" : ""}`;
+    : `${ms >= 0.1 ? ms.toFixed(2) : ms.toFixed(3)} ms`;
+  return `${time}${measured.rolledBack ? " (put back)" : ""}`;
 }
 
 /** The search past the budget: what it took and what the check measured. */
@@ -148,9 +148,9 @@ function measurementLines(measurement: MeasurementReport): string[] {
     );
     if (measurement.noise?.noisy) lines.push(`  noisy: ${measurement.noise.reasons.join("; ")}`);
   }
-  if (measurement.rolledBackSlower.length > 0)
+  for (const group of measurement.groups)
     lines.push(
-      `  put back (the engine ran the substitute slower): ${measurement.rolledBackSlower.join(", ")}`,
+      `  ${group.substitute} on ${group.sites.length} site${group.sites.length === 1 ? "" : "s"}: the rewrite without it takes ${group.keepRatio.toFixed(2)}× the time${group.rolledBack ? " — faster without it: PUT BACK" : ""}`,
     );
   lines.push(
     `  ${measurement.decision === "rewrite" ? "kept the rewrite" : measurement.decision === "original" ? "kept the ORIGINAL" : "nothing to time"}: ${measurement.reason}`,

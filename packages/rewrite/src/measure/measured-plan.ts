@@ -1,8 +1,17 @@
 // Measured planning: the planner's costs are predictions; the engine has the
-// last word. Profile the original and the rewrite on the target's own
-// provider, put back every site the engine runs slower than the original did,
-// then time both whole models side by side and keep the rewrite only when it
-// is measurably faster.
+// last word. The original is profiled (where its time goes, site by site),
+// then whole models are timed side by side on the target's own provider: the
+// rewrite, and the rewrite without each kind of substitution. A kind whose
+// removal makes the model faster is put back; the rewrite stands only when it
+// is measurably faster than the original.
+//
+// Why whole models and not the profiler for the rewrite: onnxruntime's
+// profiler slows each node it times, most on large tensors (measured
+// 2026-12-02 on a 4-site Mish CNN rewritten to 108 nodes: WASM 4.1 → 20.2 ms
+// per run with profiling on, onnxruntime-node 1.1 → 3.4 ms, the original's
+// 12 nodes hardly at all), so a substitute of many nodes looks slower in a
+// profile than it runs. The original keeps its few nodes, so its profile says
+// truly where its time goes.
 import { encodeModel, type Model } from "@rectify/onnx";
 import { rolledBack, type SitePlan } from "../plan/planner.js";
 import type {
@@ -13,7 +22,7 @@ import type {
   LatencyOptions,
   ProfilingEvaluator,
 } from "../verify/evaluator.js";
-import { absorbedInputs, type SiteTime, siteTimes, type TimedSite } from "./site-time.js";
+import { type SiteTime, siteTimes, type TimedSite } from "./site-time.js";
 
 /** How measured planning runs. */
 export interface MeasureOptions {
@@ -21,23 +30,20 @@ export interface MeasureOptions {
   readonly evaluator: ProfilingEvaluator;
   /** The whole-model timing (default: the latency engine's, with a same-model control). */
   readonly latency?: LatencyOptions;
-  /** Profiled runs per model (default 10). */
+  /** Profiled runs of the original (default 10). */
   readonly profileRuns?: number;
 }
 
-/** One site as the engine ran it, before and after. */
+/** One site of the original as the engine ran it. */
 export interface SiteMeasurement {
   readonly id: string;
   /** Median kernel ms per run of the engine nodes computing the site in the original. */
   readonly beforeMilliseconds: number;
-  /** …and with its substitute (as finally written, or as tried when it was rolled back). */
-  readonly afterMilliseconds: number;
-  /** The engine nodes counted, before and after (`name (op)`). */
+  /** The engine nodes counted (`name (op)`). */
   readonly engineBefore: readonly string[];
-  readonly engineAfter: readonly string[];
-  /** When the engine folded the original activation into the op before it (Conv, MatMul): it cost nothing. */
+  /** When the engine folded the original activation into the op before it (Conv, Gemm): it cost nothing of its own. */
   readonly fusedBefore?: string;
-  /** True when the substitute ran slower and the site was put back. */
+  /** True when the site's kind of substitution was put back because the model ran faster without it. */
   readonly rolledBack: boolean;
 }
 
@@ -51,17 +57,30 @@ export interface MeasuredSpeedup {
   readonly rewrittenMilliseconds: number;
 }
 
+/** One kind of substitution (all sites given the same stand-in), timed by leaving it out. */
+export interface SubstitutionGroup {
+  readonly substitute: string;
+  readonly sites: readonly string[];
+  /** Time of the rewrite without this group over time of the whole rewrite: above 1, the group pays for itself. */
+  readonly keepRatio: number;
+  readonly low: number;
+  readonly high: number;
+  readonly rolledBack: boolean;
+}
+
 /** What measured planning found and decided. */
 export interface MeasurementReport {
   readonly evaluator: string;
   /** Where the inputs came from. */
   readonly inputs: string;
-  /** False when the engine's graph was not available, so sites could not be timed one by one (only whole models). */
+  /** True when the engine's graph let the original's time be split by site. */
   readonly perSite: boolean;
   /** Share of the original's kernel time spent in its activation sites (null without per-site times). */
   readonly activationShare: number | null;
   readonly sites: readonly SiteMeasurement[];
-  /** Sites put back because the engine ran their substitute slower. */
+  /** The kinds of substitution, each timed by leaving it out (only when there are two or more). */
+  readonly groups: readonly SubstitutionGroup[];
+  /** Sites put back because the model ran faster without their kind of substitution. */
   readonly rolledBackSlower: readonly string[];
   /** Original time / rewritten time predicted from the target's per-op costs (null when they cannot say). */
   readonly predictedSpeedup: number | null;
@@ -95,16 +114,37 @@ export interface MeasuredPlan {
 }
 
 /** Whether a site may be put back to the original for speed (a site the target cannot run as it was must keep its substitute). */
-function optional(plan: SitePlan): boolean {
+export function optionalSubstitute(plan: SitePlan): boolean {
   return plan.action === "substitute" && plan.rollback.action === "keep";
 }
 
+/** Each main-graph site's time in the original, by onnxruntime's profiler (undefined without the engine's graph). */
+export async function originalSiteTimes(
+  original: Model,
+  originalBytes: Uint8Array,
+  plans: readonly SitePlan[],
+  evaluator: ProfilingEvaluator,
+  feeds: Feeds,
+  runs = 10,
+): Promise<{ times: Map<string, SiteTime>; profile: EngineProfile } | undefined> {
+  const profile = await evaluator.profile(originalBytes, feeds, { runs });
+  if (!profile.graph) return undefined;
+  const sites: TimedSite[] = plans
+    .filter((plan) => plan.site.location === "main")
+    .map((plan) => ({
+      id: plan.site.id,
+      input: plan.site.input.name,
+      output: plan.site.output.name,
+    }));
+  return { times: siteTimes(original.graph, profile, sites), profile };
+}
+
 /**
- * Profiles the original and the rewrite, rolls back each main-graph site the
- * engine runs slower than the original's (sites in subgraphs cannot be timed
- * apart and are judged with the whole model), then times both models side by
- * side: the rewrite stands only when its speedup's 95% interval lies above 1;
- * otherwise every optional substitution is put back.
+ * Profiles the original (where its time goes), then times side by side the
+ * original, the rewrite and, with two or more kinds of substitution, the
+ * rewrite without each kind: a kind whose removal makes the model faster is
+ * put back. The result stands only when its speedup's 95% interval lies
+ * above 1; otherwise every optional substitution is put back.
  */
 export async function measureAndRollBack(
   inputs: MeasureInputs,
@@ -112,16 +152,12 @@ export async function measureAndRollBack(
 ): Promise<MeasuredPlan> {
   const { evaluator } = options;
   const step = inputs.onStep ?? (() => {});
-  const total = 5;
-  const base = {
-    evaluator: evaluator.name,
-    inputs: inputs.feedsSource,
-  };
+  const base = { evaluator: evaluator.name, inputs: inputs.feedsSource, groups: [] };
   const original = await inputs.load();
   const originalBytes = encodeModel(original);
   let applied = inputs.applied;
-  let current = await inputs.rebuild(applied);
-  if (current.substituted === 0 || !applied.some(optional)) {
+  const first = await inputs.rebuild(applied);
+  if (first.substituted === 0 || !applied.some(optionalSubstitute)) {
     return {
       applied,
       report: {
@@ -135,133 +171,130 @@ export async function measureAndRollBack(
         noise: null,
         decision: "unchanged",
         reason:
-          current.substituted === 0
+          first.substituted === 0
             ? "nothing was substituted"
             : "every substitution is required by the target",
       },
     };
   }
-  const profile = (bytes: Uint8Array) =>
-    evaluator.profile(bytes, inputs.feeds, { runs: options.profileRuns ?? 10 });
-  const before = await profile(originalBytes);
-  step(1, total);
-  const tried = await profile(encodeModel(current.model));
-  step(2, total);
-  const timed = timedSites(applied);
-  const perSite = before.graph && tried.graph;
-  const absorbed = new Set([
-    ...absorbedInputs(original.graph, before, timed),
-    ...absorbedInputs(current.model.graph, tried, timed),
-  ]);
-  const timesBefore = siteTimes(original.graph, before, timed, absorbed);
-  let timesAfter = siteTimes(current.model.graph, tried, timed, absorbed);
-  const slower = perSite
-    ? timed
-        .filter(
-          (site) => timesAfter.get(site.id)!.milliseconds > timesBefore.get(site.id)!.milliseconds,
-        )
-        .map((site) => site.id)
-    : [];
-  const triedTimes = timesAfter;
-  if (slower.length > 0) {
-    const back = new Set(slower);
-    applied = applied.map((plan) => {
-      if (!back.has(plan.site.id)) return plan;
-      const [was, now] = [timesBefore.get(plan.site.id)!, timesAfter.get(plan.site.id)!];
+  step(0, 3);
+  const profiled = await originalSiteTimes(
+    original,
+    originalBytes,
+    applied,
+    evaluator,
+    inputs.feeds,
+    options.profileRuns,
+  );
+  step(1, 3);
+  const latency = { control: true, ...options.latency };
+  const groups = groupsOf(applied);
+  let groupReports: SubstitutionGroup[] = [];
+  let comparison: LatencyComparison | undefined;
+  const back = new Set<string>();
+  if (groups.length > 1) {
+    const cases = [
+      { name: "original", bytes: originalBytes },
+      { name: "rewritten", bytes: encodeModel(first.model) },
+    ];
+    for (const [index, group] of groups.entries()) {
+      const without = await inputs.rebuild(withBack(applied, new Set(group.sites), ""));
+      cases.push({ name: `without ${index}`, bytes: encodeModel(without.model) });
+    }
+    const timed = await evaluator.compareLatency(cases, inputs.feeds, latency);
+    const rewritten = timed.cases[1]!.median;
+    groupReports = groups.map((group, index) => {
+      const ratio = timed.ratios.find((entry) => entry.name === `without ${index}`)!;
+      const withoutTime = timed.cases[index + 2]!.median;
+      // Relative to the whole rewrite: the ratios above are relative to the original.
+      const keepRatio = withoutTime / rewritten;
+      const scale = ratio.ratio > 0 ? keepRatio / ratio.ratio : 1;
+      const rolled = keepRatio < 1;
+      if (rolled) for (const id of group.sites) back.add(id);
       return {
-        ...rolledBack(plan),
-        reason: `put back: the engine ran ${plan.chosen!.label} slower than the original (${milliseconds(now.milliseconds)} vs ${milliseconds(was.milliseconds)} per run)`,
+        substitute: group.substitute,
+        sites: group.sites,
+        keepRatio,
+        low: ratio.low * scale,
+        high: ratio.high * scale,
+        rolledBack: rolled,
       };
     });
-    current = await inputs.rebuild(applied);
-    if (current.substituted > 0 && applied.some(optional)) {
-      timesAfter = siteTimes(
-        current.model.graph,
-        await profile(encodeModel(current.model)),
-        timed,
-        absorbed,
-      );
-    }
+    comparison = timed;
   }
-  step(3, total);
-  const sites = timed.map((site): SiteMeasurement => {
-    const was = timesBefore.get(site.id)!;
-    const rolled = slower.includes(site.id);
-    const now: SiteTime = (rolled ? triedTimes : timesAfter).get(site.id)!;
-    return {
-      id: site.id,
-      beforeMilliseconds: was.milliseconds,
-      afterMilliseconds: now.milliseconds,
-      engineBefore: was.nodes,
-      engineAfter: now.nodes,
-      ...(was.fusedInto ? { fusedBefore: was.fusedInto } : {}),
-      rolledBack: rolled,
-    };
-  });
-  const activationShare = perSite
-    ? shareOf(siteTimes(original.graph, before, mainSites(applied), absorbed), before)
-    : null;
-  if (current.substituted === 0 || !applied.some(optional)) {
+  if (back.size > 0)
+    applied = withBack(
+      applied,
+      back,
+      "put back: the model ran faster without this kind of substitution",
+    );
+  const final = back.size > 0 || groups.length <= 1 ? await inputs.rebuild(applied) : first;
+  const stillChanged = final.substituted > 0 && applied.some(optionalSubstitute);
+  if (stillChanged && (back.size > 0 || groups.length <= 1)) {
+    comparison = await evaluator.compareLatency(
+      [
+        { name: "original", bytes: originalBytes },
+        { name: "rewritten", bytes: encodeModel(final.model) },
+      ],
+      inputs.feeds,
+      latency,
+    );
+  }
+  step(3, 3);
+  const sites = [...(profiled?.times ?? [])].map(
+    ([id, time]): SiteMeasurement => ({
+      id,
+      beforeMilliseconds: time.milliseconds,
+      engineBefore: time.nodes,
+      ...(time.fusedInto ? { fusedBefore: time.fusedInto } : {}),
+      rolledBack: back.has(id),
+    }),
+  );
+  const activationShare = profiled ? shareOf(profiled.times, profiled.profile) : null;
+  const measured = {
+    ...base,
+    groups: groupReports,
+    perSite: profiled !== undefined,
+    activationShare,
+    sites,
+    rolledBackSlower: [...back],
+  };
+  if (!stillChanged || !comparison) {
     return {
       applied,
       report: {
-        ...base,
-        perSite,
-        activationShare,
-        sites,
-        rolledBackSlower: slower,
+        ...measured,
         predictedSpeedup: null,
         speedup: null,
-        noise: null,
+        noise: comparison?.noise ?? null,
         decision: "original",
-        reason: "the engine ran every substitute slower than the original it replaced",
+        reason: "the model ran faster without each kind of substitution",
       },
     };
   }
-  const latency = await evaluator.compareLatency(
-    [
-      { name: "original", bytes: originalBytes },
-      { name: "rewritten", bytes: encodeModel(current.model) },
-    ],
-    inputs.feeds,
-    { control: true, ...options.latency },
-  );
-  step(5, total);
-  const speedup = speedupOf(latency);
+  const speedup = speedupOf(comparison);
   const saving = inputs.predictSaving(applied);
   const predictedSpeedup =
     saving === undefined || !(speedup.originalMilliseconds > saving)
       ? null
       : speedup.originalMilliseconds / (speedup.originalMilliseconds - saving);
   const faster = speedup.low > 1;
-  const report: MeasurementReport = {
-    ...base,
-    perSite,
-    activationShare,
-    sites,
-    rolledBackSlower: slower,
-    predictedSpeedup,
-    speedup,
-    noise: latency.noise,
-    decision: faster ? "rewrite" : "original",
-    reason: faster
-      ? `measured ${formatSpeedup(speedup)} faster`
-      : `measured ${formatSpeedup(speedup)}: not measurably faster, so the original is kept (--no-measure writes the rewrite anyway)`,
-  };
+  const reason = faster
+    ? `measured ${formatSpeedup(speedup)} faster`
+    : `measured ${formatSpeedup(speedup)}: not measurably faster, so the original is kept (--no-measure writes the rewrite anyway)`;
   return {
     applied: faster
       ? applied
-      : applied.map((plan) =>
-          optional(plan)
-            ? { ...rolledBack(plan), reason: `put back with the whole rewrite: ${report.reason}` }
-            : plan,
-        ),
-    report,
+      : withBack(applied, allOptional(applied), `put back with the whole rewrite: ${reason}`),
+    report: {
+      ...measured,
+      predictedSpeedup,
+      speedup,
+      noise: comparison.noise,
+      decision: faster ? "rewrite" : "original",
+      reason,
+    },
   };
-}
-
-function milliseconds(value: number): string {
-  return value >= 1 ? `${value.toFixed(2)} ms` : `${(value * 1000).toFixed(1)} µs`;
 }
 
 /** `1.23× [1.18, 1.29]` */
@@ -269,26 +302,34 @@ export function formatSpeedup(speedup: Pick<MeasuredSpeedup, "median" | "low" | 
   return `${speedup.median.toFixed(2)}× [${speedup.low.toFixed(2)}, ${speedup.high.toFixed(2)}]`;
 }
 
-/** The main-graph sites substituted: the ones timing can tell apart. */
-function timedSites(plans: readonly SitePlan[]): TimedSite[] {
-  return plans
-    .filter((plan) => optional(plan) && plan.site.location === "main")
-    .map((plan) => ({
-      id: plan.site.id,
-      input: plan.site.input.name,
-      output: plan.site.output.name,
-    }));
+/** The optional substitutions by stand-in, in plan order. */
+function groupsOf(plans: readonly SitePlan[]): { substitute: string; sites: string[] }[] {
+  const groups = new Map<string, string[]>();
+  for (const plan of plans) {
+    if (!optionalSubstitute(plan)) continue;
+    const label = plan.chosen!.label;
+    const sites = groups.get(label) ?? [];
+    sites.push(plan.site.id);
+    groups.set(label, sites);
+  }
+  return [...groups].map(([substitute, sites]) => ({ substitute, sites }));
 }
 
-/** Every main-graph site, substituted or not. */
-function mainSites(plans: readonly SitePlan[]): TimedSite[] {
-  return plans
-    .filter((plan) => plan.site.location === "main")
-    .map((plan) => ({
-      id: plan.site.id,
-      input: plan.site.input.name,
-      output: plan.site.output.name,
-    }));
+function allOptional(plans: readonly SitePlan[]): Set<string> {
+  return new Set(plans.filter(optionalSubstitute).map((plan) => plan.site.id));
+}
+
+/** Plans with the sites in `ids` put back to the original, with `reason` (kept as planned when empty). */
+function withBack(
+  plans: readonly SitePlan[],
+  ids: ReadonlySet<string>,
+  reason: string,
+): SitePlan[] {
+  return plans.map((plan) =>
+    ids.has(plan.site.id) && optionalSubstitute(plan)
+      ? { ...rolledBack(plan), ...(reason ? { reason } : {}) }
+      : plan,
+  );
 }
 
 /** Time in the sites over all kernel time. */

@@ -69,6 +69,14 @@ export function siteCandidates(
     const { predictedError } = offer;
     if (cost === undefined) {
       rejected.push({ label: offer.label, reason: "uses ops the target does not run" });
+    } else if (keepCost && sameCounts(costed!.ops, keepCost.ops)) {
+      // The engine would run the very kernels it runs for the original (x·σ(x) is already one QuickGelu).
+      rejected.push({
+        label: offer.label,
+        reason: `the engine runs the same kernels for the original (${Object.keys(keepCost.ops).join(", ")})`,
+        cost,
+        predictedError,
+      });
     } else if (!(predictedError <= budget)) {
       rejected.push({
         label: offer.label,
@@ -90,6 +98,15 @@ export function siteCandidates(
     }
   }
   return { ...(keep ? { keep } : {}), admissible, rejected };
+}
+
+/** True when two op histograms hold the same ops the same number of times. */
+function sameCounts(
+  a: Readonly<Record<string, number>>,
+  b: Readonly<Record<string, number>>,
+): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }
 
 /** Why no substitute can be offered for a site at all (undefined: offers may follow). */
@@ -149,7 +166,11 @@ function offers(
           : nativeProgram(option.native!, site);
       return typeof program !== "string" && sameOpsAs(program, keepOps) ? [] : [offer(program)];
     }
-    const lowered = offer(loweredProgram(option, site, (op) => target.allowsInSubstitute(op)));
+    const program = loweredProgram(option, site, (op) => target.allowsInSubstitute(op));
+    // The exact form re-emitted with the site's own ops is the site itself (the engine fuses it the same way).
+    const same =
+      option.kind === "exact" && typeof program !== "string" && sameOpsAs(program, keepOps);
+    const lowered = same ? [] : [offer(program)];
     // The engine's own fused kernel for the form (onnxruntime's Gelu, FastGelu, QuickGelu), where the target has it.
     const fused = option.activation ? engineForm(option.activation) : undefined;
     const engineOffers =
@@ -166,7 +187,7 @@ function offers(
     // A stand-in that is itself an ONNX op (HardSwish for SiLU, HardSigmoid for sigmoid) can be that one node.
     const onnx = option.kind === "approximation" ? option.activation?.definition.onnx : undefined;
     if (!onnx || onnx.opType === "Clip" || !target.allowsInSubstitute(onnx.opType))
-      return [...engineOffers, lowered];
+      return [...engineOffers, ...lowered];
     const single = nativeProgram(
       {
         opType: onnx.opType,
@@ -176,8 +197,8 @@ function offers(
       site,
     );
     return typeof single === "string"
-      ? [...engineOffers, lowered]
-      : [...engineOffers, offer(single, `${option.label} as ${onnx.opType}`), lowered];
+      ? [...engineOffers, ...lowered]
+      : [...engineOffers, offer(single, `${option.label} as ${onnx.opType}`), ...lowered];
   });
 }
 

@@ -8,13 +8,17 @@ import type { SitePlan } from "../plan/planner.js";
 import type { ComparisonSummary } from "../verify/compare.js";
 import { limitMisses, type OutputLimits } from "../verify/output-limits.js";
 
-/** One site's move past the budget: from its current plan to a cheaper, less accurate one. */
+/** One step of a site past the budget (see PastBudgetMove), with what it saves. */
 export interface SearchStep {
   readonly id: string;
+  /** Position in the site's chain: step i + 1 builds on step i. */
+  readonly index: number;
   readonly to: SitePlan;
-  /** What the move saves per run: measured ms (profiler) or predicted cost units. */
+  /** What the step saves per run over the step before it: measured ms (profiler) or predicted cost units. */
   readonly saving: number;
+  /** Predicted max |error| of the stand-in stepped to, and the error added over the step before it. */
   readonly predictedError: number;
+  readonly addedError: number;
 }
 
 /** A site the search took past the per-activation budget. */
@@ -31,9 +35,9 @@ export interface SearchReport {
   readonly limits: OutputLimits;
   /** The inputs the search measured on. */
   readonly inputs: string;
-  /** How savings were known: measured per site by the engine's profiler, or predicted from the target's costs. */
+  /** How savings were known: each site's time in the original by the engine's profiler × its predicted reduction, or predicted from the target's costs alone. */
   readonly savingUnit: "measured ms" | "predicted cost";
-  /** Sites that had a cheaper stand-in past the budget. */
+  /** Steps past the budget the search could take (a site may have several, each cheaper and less accurate). */
   readonly candidates: number;
   readonly pastBudget: readonly PastBudgetSite[];
   /** Models run by the search. */
@@ -59,12 +63,46 @@ export interface SearchInputs {
   readonly onStep?: (done: number) => void;
 }
 
-/** Orders steps by saving per unit of predicted error, largest first (ties: the larger saving). */
+/**
+ * Orders steps by saving per unit of added error, largest first, keeping each
+ * site's steps in chain order (a step waits for the one it builds on).
+ */
 export function orderSteps(steps: readonly SearchStep[]): SearchStep[] {
-  const worth = (step: SearchStep) => step.saving / Math.max(step.predictedError, Number.MIN_VALUE);
-  return steps
+  const worth = (step: SearchStep) => step.saving / Math.max(step.addedError, Number.MIN_VALUE);
+  const sorted = steps
     .filter((step) => step.saving > 0)
-    .sort((a, b) => worth(b) - worth(a) || b.saving - a.saving);
+    .sort((a, b) => worth(b) - worth(a) || b.saving - a.saving || a.index - b.index);
+  const next = new Map<string, number>();
+  const held = new Map<string, SearchStep[]>();
+  const ordered: SearchStep[] = [];
+  const emit = (step: SearchStep) => {
+    ordered.push(step);
+    next.set(step.id, step.index + 1);
+    const waiting = held.get(step.id)?.sort((a, b) => a.index - b.index) ?? [];
+    const follower = waiting.find((entry) => entry.index === step.index + 1);
+    if (follower) {
+      held.set(
+        step.id,
+        waiting.filter((entry) => entry !== follower),
+      );
+      emit(follower);
+    }
+  };
+  for (const step of sorted) {
+    if (step.index === (next.get(step.id) ?? 0)) emit(step);
+    else held.set(step.id, [...(held.get(step.id) ?? []), step]);
+  }
+  return ordered;
+}
+
+/** The plans with each site at the last of its steps taken. */
+function withSteps(applied: readonly SitePlan[], steps: readonly SearchStep[]): SitePlan[] {
+  const last = new Map<string, SearchStep>();
+  for (const step of steps) {
+    const before = last.get(step.id);
+    if (!before || step.index > before.index) last.set(step.id, step);
+  }
+  return applied.map((plan) => last.get(plan.site.id)?.to ?? plan);
 }
 
 /** Runs the greedy search; returns the plans chosen and the report. */
@@ -76,15 +114,11 @@ export async function searchPastBudget(
   let comparison = inputs.comparison;
   let evaluations = 0;
   const cache = new Map<string, ComparisonSummary>();
-  const withSteps = (steps: readonly SearchStep[]) => {
-    const moved = new Map(steps.map((step) => [step.id, step.to]));
-    return inputs.applied.map((plan) => moved.get(plan.site.id) ?? plan);
-  };
   const passes = async (steps: readonly SearchStep[]) => {
     const key = steps.map((step) => step.id).join("\u0000");
     let result = cache.get(key);
     if (!result) {
-      result = await inputs.check(withSteps(steps));
+      result = await inputs.check(withSteps(inputs.applied, steps));
       evaluations++;
       inputs.onStep?.(evaluations);
       cache.set(key, result);
@@ -112,20 +146,32 @@ export async function searchPastBudget(
     }
     if (lo === remaining.length || skips === 0) break;
     skips--;
-    remaining = remaining.slice(lo + 1);
+    // The step that broke the limits is skipped, and the steps of its site that build on it.
+    const broken = remaining[lo]!;
+    remaining = remaining
+      .slice(lo + 1)
+      .filter((step) => step.id !== broken.id || step.index < broken.index);
+  }
+  const final = new Map<string, { step: SearchStep; saving: number }>();
+  for (const step of taken) {
+    const before = final.get(step.id);
+    final.set(step.id, {
+      step: !before || step.index > before.step.index ? step : before.step,
+      saving: (before?.saving ?? 0) + step.saving,
+    });
   }
   return {
-    applied: withSteps(taken),
+    applied: withSteps(inputs.applied, taken),
     report: {
       limits: inputs.limits,
       inputs: inputs.inputs,
       savingUnit: inputs.savingUnit,
       candidates: order.length,
-      pastBudget: taken.map((step) => ({
+      pastBudget: [...final.values()].map(({ step, saving }) => ({
         id: step.id,
         substitute: step.to.chosen!.label,
         predictedError: step.predictedError,
-        saving: step.saving,
+        saving,
       })),
       evaluations,
       comparison,

@@ -1,12 +1,21 @@
 import { formatError } from "../format-error.js";
+import type { Candidate } from "../plan/candidate.js";
+import type { SiteSample } from "../plan/fit-candidates.js";
 import type { SitePlan } from "../plan/planner.js";
+import { siteCandidates } from "../plan/site-candidates.js";
+import type { TargetProfile } from "../targets/profile.js";
 
-/** A site's cheapest stand-in past the per-activation budget, before its saving is known. */
+/** One step of a site past the per-activation budget: to a cheaper, less accurate stand-in than the step before it. */
 export interface PastBudgetMove {
   readonly id: string;
+  /** Position in the site's chain of steps (0 = the first move away from its current plan). */
+  readonly index: number;
   readonly to: SitePlan;
+  /** Predicted max |error| of the stand-in moved to. */
   readonly predictedError: number;
-  /** Predicted cost saved (the site's current cost minus the move's). */
+  /** Error added by this step over the step before it. */
+  readonly addedError: number;
+  /** Predicted cost saved by this step over the step before it. */
   readonly predictedSaving: number;
 }
 
@@ -14,37 +23,90 @@ export interface PastBudgetMove {
 export const searchBudget = 1e6;
 
 /**
- * For each site, the move from its current plan to the plan made at the
- * search's wide budget, when that is cheaper and goes past `budget` (within
- * the budget the planner already chose the cheapest). Sites the target
- * cannot run as they were keep their required substitute.
+ * For each site, the chain of moves past `budget` along the lower convex
+ * frontier of (predicted error, cost) of what the target runs there: each
+ * step saves cost for added error, at a rate that falls from step to step, so
+ * taking steps greedily by saving per unit of error takes them in chain order.
+ * Sites the target cannot run as they were keep their required substitute.
  */
 export function pastBudgetMoves(
   current: readonly SitePlan[],
-  wide: readonly SitePlan[],
+  target: TargetProfile,
   budget: number,
+  samples?: ReadonlyMap<string, SiteSample>,
 ): PastBudgetMove[] {
-  const wideById = new Map(wide.map((plan) => [plan.site.id, plan]));
   const moves: PastBudgetMove[] = [];
   for (const plan of current) {
-    const candidate = wideById.get(plan.site.id);
-    const chosen = candidate?.action === "substitute" ? candidate.chosen : undefined;
-    if (!candidate || !chosen || plan.action === "unsupported") continue;
-    const currentCost = plan.chosen?.cost ?? plan.originalCost;
-    if (currentCost === undefined || !(chosen.cost < currentCost)) continue;
-    if (!(chosen.predictedError > budget)) continue;
-    moves.push({
-      id: plan.site.id,
-      to: {
-        ...candidate,
-        // The site and what a roll-back restores stay as planned at the budget.
-        site: plan.site,
-        rollback: plan.rollback,
-        reason: `past the per-activation budget (max |error| ${formatError(chosen.predictedError)} > ${formatError(budget)}): the model outputs, measured, tolerate it`,
-      },
-      predictedError: chosen.predictedError,
-      predictedSaving: currentCost - chosen.cost,
-    });
+    if (plan.action === "unsupported") continue;
+    const cost = plan.chosen?.cost ?? plan.originalCost;
+    const error = plan.action === "substitute" ? plan.chosen!.predictedError : 0;
+    if (cost === undefined) continue;
+    const { admissible } = siteCandidates(
+      plan.site,
+      target,
+      searchBudget,
+      samples?.get(plan.site.id),
+      plan.elements,
+    );
+    const cheaper = admissible.filter(
+      (candidate) =>
+        candidate.kind !== "keep" &&
+        candidate.predictedError > budget &&
+        Number.isFinite(candidate.predictedError) &&
+        candidate.cost < cost,
+    );
+    let at = { cost, error };
+    let index = 0;
+    for (const next of frontier(at, cheaper)) {
+      moves.push({
+        id: plan.site.id,
+        index: index++,
+        to: {
+          ...plan,
+          action: "substitute",
+          chosen: next,
+          reason: `past the per-activation budget (max |error| ${formatError(next.predictedError)} > ${formatError(budget)}): the model outputs, measured, tolerate it`,
+        },
+        predictedError: next.predictedError,
+        addedError: next.predictedError - at.error,
+        predictedSaving: at.cost - next.cost,
+      });
+      at = { cost: next.cost, error: next.predictedError };
+    }
   }
   return moves;
+}
+
+/**
+ * The candidates on the lower convex frontier from `start` (cost falling,
+ * error rising), each step saving the most cost per unit of added error.
+ */
+function frontier(
+  start: { cost: number; error: number },
+  candidates: readonly Candidate[],
+): Candidate[] {
+  const chain: Candidate[] = [];
+  let at = start;
+  let left = [...candidates];
+  while (left.length > 0) {
+    let best: Candidate | undefined;
+    let bestRate = -1;
+    for (const candidate of left) {
+      const added = candidate.predictedError - at.error;
+      const saved = at.cost - candidate.cost;
+      if (!(saved > 0) || !(added > 0)) continue;
+      const rate = saved / added;
+      if (rate > bestRate || (rate === bestRate && candidate.cost < best!.cost)) {
+        best = candidate;
+        bestRate = rate;
+      }
+    }
+    if (!best) break;
+    chain.push(best);
+    at = { cost: best.cost, error: best.predictedError };
+    left = left.filter(
+      (candidate) => candidate.cost < at.cost && candidate.predictedError > at.error,
+    );
+  }
+  return chain;
 }
