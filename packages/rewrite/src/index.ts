@@ -17,6 +17,9 @@ export {
   type MeasuredSpeedup,
   type MeasurementReport,
   type MeasureOptions,
+  minimumGain,
+  originalSiteTimes,
+  predictedSpeedupFromProfile,
   type SiteMeasurement,
   type SubstitutionGroup,
 } from "./measure/measured-plan.js";

@@ -12,6 +12,7 @@ import {
   type LatencyOptions,
   type LatencyRatio,
   optimizeModel,
+  predictedSpeedupFromProfile,
   type RewriteReport,
   siteTimes,
   type TimingEvaluator,
@@ -53,12 +54,12 @@ export async function studyPlanning(input: PlanStudyInput): Promise<PlanStudyEnt
       ...common,
       measure: { latency: input.latency },
     });
-    const share = measured.report.measurement?.activationShare ?? (await activationShare(input));
+    const original = await profileOriginal(input);
     const facts = {
       sites: planned.report.summary.sites,
       plannedSubstituted: planned.report.summary.substituted,
       measuredSubstituted: measured.changed ? measured.report.summary.substituted : 0,
-      activationShare: share,
+      activationShare: original?.share ?? null,
       decision: measured.report.measurement?.decision ?? "unchanged",
       rolledBackSlower: measured.report.measurement?.rolledBackSlower.length ?? 0,
       substitutes: substituteCounts(planned.report),
@@ -73,17 +74,24 @@ export async function studyPlanning(input: PlanStudyInput): Promise<PlanStudyEnt
       ...input.latency,
       control: true,
     });
-    const original = latency.cases[0]!.median;
+    const originalMs = latency.cases[0]!.median;
     const saving = planned.report.siteCost.predictedSavingMilliseconds;
+    // The planner's costs, anchored on where the original's time goes (the profile), else on its time alone.
     const predictedSpeedup =
-      saving === null || !(original > saving) ? null : original / (original - saving);
+      (original &&
+        predictedSpeedupFromProfile(
+          planned.report.sites.filter((site) => site.action === "substitute"),
+          original.times,
+          original.kernelMilliseconds,
+        )) ??
+      (saving === null || !(originalMs > saving) ? null : originalMs / (originalMs - saving));
     const ratio = (name: string) => latency.ratios.find((entry) => entry.name === name);
     const control = latency.noise.control;
     return {
       ...base,
       status: "measured",
       ...facts,
-      originalMilliseconds: original,
+      originalMilliseconds: originalMs,
       predictedSpeedup,
       planned: speedupEntry(ratio("planned")!),
       measured: measured.changed
@@ -124,16 +132,21 @@ function substituteCounts(report: RewriteReport): Record<string, number> {
   return counts;
 }
 
-/** Share of the original's kernel time in its main-graph activation sites, by onnxruntime's profiler. */
-async function activationShare(input: PlanStudyInput): Promise<number | null> {
-  if (!canProfile(input.evaluator)) return null;
+/** Where the original's kernel time goes by site (onnxruntime's profiler), and the share in activation sites. */
+async function profileOriginal(input: PlanStudyInput) {
+  if (!canProfile(input.evaluator)) return undefined;
   const model = decodeModel(input.bytes);
   const profile = await input.evaluator.profile(input.bytes, input.feeds);
-  if (!profile.graph || !(profile.kernelMilliseconds > 0)) return null;
+  if (!profile.graph || !(profile.kernelMilliseconds > 0)) return undefined;
   const sites = findTypedSites(model)
     .sites.filter((site) => site.location === "main")
     .map((site) => ({ id: site.id, input: site.input.name, output: site.output.name }));
+  const times = siteTimes(model.graph, profile, sites);
   let sum = 0;
-  for (const time of siteTimes(model.graph, profile, sites).values()) sum += time.milliseconds;
-  return Math.min(1, sum / profile.kernelMilliseconds);
+  for (const time of times.values()) sum += time.milliseconds;
+  return {
+    times,
+    kernelMilliseconds: profile.kernelMilliseconds,
+    share: Math.min(1, sum / profile.kernelMilliseconds),
+  };
 }

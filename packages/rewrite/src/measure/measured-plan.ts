@@ -113,6 +113,9 @@ export interface MeasuredPlan {
   readonly report: MeasurementReport;
 }
 
+/** The smallest measured speedup worth writing a rewrite for. */
+export const minimumGain = 1.02;
+
 /** Whether a site may be put back to the original for speed (a site the target cannot run as it was must keep its substitute). */
 export function optionalSubstitute(plan: SitePlan): boolean {
   return plan.action === "substitute" && plan.rollback.action === "keep";
@@ -274,14 +277,27 @@ export async function measureAndRollBack(
   }
   const speedup = speedupOf(comparison);
   const saving = inputs.predictSaving(applied);
-  const predictedSpeedup =
-    saving === undefined || !(speedup.originalMilliseconds > saving)
+  const predictedSpeedup = profiled
+    ? predictedSpeedupFromProfile(
+        applied.filter(optionalSubstitute).map((plan) => ({
+          id: plan.site.id,
+          costBefore: plan.originalCost ?? null,
+          costAfter: plan.chosen!.cost,
+        })),
+        profiled.times,
+        profiled.profile.kernelMilliseconds,
+      )
+    : saving === undefined || !(speedup.originalMilliseconds > saving)
       ? null
       : speedup.originalMilliseconds / (speedup.originalMilliseconds - saving);
-  const faster = speedup.low > 1;
+  // Faster beyond the noise: the interval above 1, above what the same model timed against itself
+  // reads, and by at least 2% (smaller gains are lost in how runs scatter on a shared machine).
+  const control = comparison.noise.control;
+  const faster =
+    speedup.low > 1 && speedup.median >= minimumGain && (!control || speedup.low > control.speedupHigh);
   const reason = faster
     ? `measured ${formatSpeedup(speedup)} faster`
-    : `measured ${formatSpeedup(speedup)}: not measurably faster, so the original is kept (--no-measure writes the rewrite anyway)`;
+    : `measured ${formatSpeedup(speedup)}${control ? ` (same-model control ${formatSpeedup({ median: control.speedup, low: control.speedupLow, high: control.speedupHigh })})` : ""}: not measurably faster (by ${Math.round((minimumGain - 1) * 100)}% and beyond the noise), so the original is kept (--no-measure writes the rewrite anyway)`;
   return {
     applied: faster
       ? applied
@@ -295,6 +311,32 @@ export async function measureAndRollBack(
       reason,
     },
   };
+}
+
+/**
+ * The speedup the target's costs predict for substituting `sites`, anchored on
+ * where the original's time goes: each site saves its measured share of the
+ * original's kernel time × (1 − cost after / cost before). Sites the profile
+ * did not find (in subgraphs) save nothing here. Null when no site was found.
+ */
+export function predictedSpeedupFromProfile(
+  sites: readonly { id: string; costBefore: number | null; costAfter: number | null }[],
+  times: ReadonlyMap<string, { milliseconds: number }>,
+  kernelMilliseconds: number,
+): number | null {
+  if (!(kernelMilliseconds > 0)) return null;
+  let saved = 0;
+  let found = 0;
+  for (const site of sites) {
+    const time = times.get(site.id);
+    if (!time || site.costBefore === null || site.costAfter === null || !(site.costBefore > 0))
+      continue;
+    found++;
+    saved += time.milliseconds * (1 - site.costAfter / site.costBefore);
+  }
+  if (found === 0) return null;
+  const fraction = Math.min(saved / kernelMilliseconds, 0.99);
+  return 1 / (1 - fraction);
 }
 
 /** `1.23× [1.18, 1.29]` */

@@ -106,7 +106,9 @@ export function ortProvider(spec: OrtProviderSpec): ExecutionProvider {
         // The session logger stays verbose; its runs log at warning, as any other session's
         // (one object per session: onnxruntime-web fills in the options it is given).
         runOptions = { logSeverityLevel: 2 };
-      } else session = await create({});
+        // onnxruntime's warnings (an unused initializer it drops, a node it leaves on the CPU) are not
+        // the user's to act on and used to print over the CLI's output; failures still throw with its message.
+      } else session = await create({ logSeverityLevel: 3 });
     } catch (error) {
       const failure = build ? await backendFailure(spec.name, build, error) : undefined;
       if (failure) {
