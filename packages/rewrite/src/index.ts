@@ -19,6 +19,7 @@ export {
   type MeasureOptions,
   minimumGain,
   originalSiteTimes,
+  type PredictedSite,
   predictedSpeedupFromProfile,
   type SiteMeasurement,
   type SubstitutionGroup,

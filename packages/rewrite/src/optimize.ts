@@ -384,6 +384,9 @@ async function runAndMeasure(
         feeds: feeds.search,
         feedsSource: feeds.searchSource,
         predictSaving: (plans) => predictedSaving(plans, options.target),
+        ...(options.target.engine?.addNanoseconds !== undefined
+          ? { addNanoseconds: options.target.engine.addNanoseconds }
+          : {}),
         onStep: (done, total) => progress("measure", done, total),
       },
       measureOptions,

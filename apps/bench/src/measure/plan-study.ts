@@ -14,6 +14,7 @@ import {
   optimizeModel,
   predictedSpeedupFromProfile,
   type RewriteReport,
+  type SiteReport,
   siteTimes,
   type TimingEvaluator,
 } from "@rectify/rewrite";
@@ -54,7 +55,7 @@ export async function studyPlanning(input: PlanStudyInput): Promise<PlanStudyEnt
       ...common,
       measure: { latency: input.latency },
     });
-    const original = await profileOriginal(input);
+    const original = await profileOriginal(input, planned.report.sites);
     const facts = {
       sites: planned.report.summary.sites,
       plannedSubstituted: planned.report.summary.substituted,
@@ -83,6 +84,7 @@ export async function studyPlanning(input: PlanStudyInput): Promise<PlanStudyEnt
           planned.report.sites.filter((site) => site.action === "substitute"),
           original.times,
           original.kernelMilliseconds,
+          target.engine?.addNanoseconds,
         )) ??
       (saving === null || !(originalMs > saving) ? null : originalMs / (originalMs - saving));
     const ratio = (name: string) => latency.ratios.find((entry) => entry.name === name);
@@ -133,7 +135,7 @@ function substituteCounts(report: RewriteReport): Record<string, number> {
 }
 
 /** Where the original's kernel time goes by site (onnxruntime's profiler), and the share in activation sites. */
-async function profileOriginal(input: PlanStudyInput) {
+async function profileOriginal(input: PlanStudyInput, plannedSites: readonly SiteReport[]) {
   if (!canProfile(input.evaluator)) return undefined;
   const model = decodeModel(input.bytes);
   const profile = await input.evaluator.profile(input.bytes, input.feeds);
@@ -142,8 +144,23 @@ async function profileOriginal(input: PlanStudyInput) {
     .sites.filter((site) => site.location === "main")
     .map((site) => ({ id: site.id, input: site.input.name, output: site.output.name }));
   const times = siteTimes(model.graph, profile, sites);
+  // A site folded into a FusedGemm or FusedConv is timed with it: its share is estimated from its
+  // costs (cost × elements × the time of one cost unit), never more than the fused kernel took.
+  const target = builtinTarget(input.target);
+  const planned = new Map(plannedSites.map((site) => [site.id, site] as const));
   let sum = 0;
-  for (const time of times.values()) sum += time.milliseconds;
+  for (const [id, time] of times) {
+    if (!time.fusedInto) sum += time.milliseconds;
+    else {
+      const site = planned.get(id);
+      const unit = target.engine?.addNanoseconds;
+      if (site?.costBefore != null && site.elements !== undefined && unit !== undefined)
+        sum += Math.min(
+          time.fusedMilliseconds ?? 0,
+          (site.costBefore * site.elements * unit) / 1e6,
+        );
+    }
+  }
   return {
     times,
     kernelMilliseconds: profile.kernelMilliseconds,

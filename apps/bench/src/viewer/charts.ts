@@ -258,9 +258,85 @@ export function kernelCharts(report: BenchReport): ChartSpec[] {
     .filter((chart) => chart !== undefined);
 }
 
+/** The planning study: predicted against measured speedup of the static plan, one point per model × target, with whiskers. */
+export function studyCharts(report: BenchReport): ChartSpec[] {
+  const rows = (report.planStudy ?? []).filter(
+    (entry) => entry.status === "measured" && entry.planned && entry.predictedSpeedup !== null,
+  );
+  if (rows.length === 0) return [];
+  const targets = [...new Set(rows.map((entry) => entry.target))];
+  const datasets = targets.map((target, index) => ({
+    type: "scatterWithErrorBars",
+    label: target,
+    backgroundColor: palette[index % palette.length],
+    borderColor: palette[index % palette.length],
+    pointRadius: 5,
+    data: rows
+      .filter((entry) => entry.target === target)
+      .map((entry) => ({
+        x: entry.predictedSpeedup!,
+        y: entry.planned!.median,
+        yMin: entry.planned!.low,
+        yMax: entry.planned!.high,
+        model: entry.model,
+      })),
+  }));
+  const top = Math.max(
+    ...rows.map((entry) => Math.max(entry.predictedSpeedup!, entry.planned!.high)),
+  );
+  return [
+    {
+      id: "study",
+      title: "Predicted against measured: the static plan on each target's own engine",
+      caption:
+        "Each point is one model × onnxruntime target: the speedup the planner's costs predict (anchored on where the original's time goes, by onnxruntime's profiler) against the speedup measured on the whole model, with its 95% interval. On the dashed line prediction and measurement agree.",
+      points: rows.length,
+      config: {
+        type: "scatterWithErrorBars",
+        data: {
+          datasets: [
+            ...datasets,
+            {
+              type: "line",
+              label: "measured = predicted",
+              data: [
+                { x: 0.9, y: 0.9 },
+                { x: top, y: top },
+              ],
+              borderColor: "#222",
+              borderDash: [4, 4],
+              pointRadius: 0,
+              fill: false,
+            },
+          ],
+        },
+        options: {
+          animation: false,
+          responsive: true,
+          maintainAspectRatio: false,
+          scales: {
+            x: { type: "linear", title: { display: true, text: "predicted speedup (×)" } },
+            y: { title: { display: true, text: "measured speedup (×)" } },
+          },
+          plugins: {
+            legend: { position: "bottom" },
+            tooltip: {
+              callbacks: {
+                label: (item: { raw: { model?: string; x: number; y: number } }) =>
+                  `${item.raw.model ?? ""}: predicted ${item.raw.x.toFixed(2)}×, measured ${item.raw.y.toFixed(2)}×`,
+              },
+            },
+          },
+        },
+      },
+    },
+  ];
+}
+
 /** Every chart of a report, in the order the report shows them. */
 export function reportCharts(report: BenchReport): ChartSpec[] {
   return [
+    ...studyCharts(report),
     ...speedupCharts(report),
     ...sweepCharts(report),
     ...fallbackCharts(report),

@@ -10,8 +10,9 @@ import {
   ScatterWithErrorBarsController,
 } from "chartjs-chart-error-bars";
 import type { BenchReport } from "../report/schema.js";
+import { studyVerdict } from "../report/study-summary.js";
 import { type ChartSpec, reportCharts } from "./charts.js";
-import { formatRate } from "./format.js";
+import { formatRate, formatSpeedup } from "./format.js";
 import { resultColumns, resultRows } from "./rows.js";
 
 Chart.register(
@@ -46,7 +47,9 @@ const charts: Chart[] = [];
 export function renderReport(container: HTMLElement, report: BenchReport): DrawnChart[] {
   for (const chart of charts.splice(0)) chart.destroy();
   container.replaceChildren();
-  container.append(environmentLine(report), resultsTable(report));
+  container.append(environmentLine(report));
+  if (report.runs.length > 0) container.append(resultsTable(report));
+  if (report.planStudy?.length) container.append(studyTable(report));
   const drawn: DrawnChart[] = [];
   for (const spec of reportCharts(report)) drawn.push(drawChart(container, spec));
   if (report.kernels.some((entry) => entry.rows.length > 0)) container.append(kernelsTable(report));
@@ -71,6 +74,73 @@ function environmentLine(report: BenchReport): HTMLElement {
     `${report.elapsedSeconds} s`,
   ].filter(Boolean);
   return element("p", parts.join(" · "), "environment");
+}
+
+/** The planning study as a table, with the verdict the planner is held to. */
+function studyTable(report: BenchReport): HTMLElement {
+  const entries = report.planStudy!;
+  const table = element("table", undefined, "results");
+  const head = element("tr");
+  const titles = [
+    "model",
+    "target",
+    "activations",
+    "static plan",
+    "predicted",
+    "static plan, measured",
+    "written (default optimize)",
+    "control",
+  ];
+  for (const title of titles) head.append(element("th", title));
+  table.append(element("thead"));
+  table.tHead!.append(head);
+  const body = element("tbody");
+  for (const entry of entries) {
+    const tr = element("tr", undefined, entry.status === "failed" ? "failed" : entry.status);
+    const speedup = (value?: { median: number; low: number; high: number }) =>
+      value ? formatSpeedup(value.median, value.low, value.high) : "";
+    const written =
+      entry.status === "failed"
+        ? (entry.error ?? "failed")
+        : entry.measured && !entry.measured.identity
+          ? `${speedup(entry.measured)} (${entry.measuredSubstituted} sites)`
+          : entry.decision === "original"
+            ? "original kept"
+            : "unchanged";
+    const cells = [
+      entry.model,
+      entry.target,
+      entry.activationShare === null ? "—" : `${(entry.activationShare * 100).toFixed(0)}%`,
+      `${entry.plannedSubstituted}/${entry.sites} sites`,
+      entry.predictedSpeedup === null ? "—" : `${entry.predictedSpeedup.toFixed(2)}×`,
+      entry.planned ? speedup(entry.planned) : "unchanged",
+      written,
+      entry.control ? entry.control.median.toFixed(2) : "",
+    ];
+    for (const cell of cells) tr.append(element("td", cell));
+    const classOf = (value?: { low: number; high: number }) =>
+      value ? (value.low > 1 ? "faster" : value.high < 1 ? "slower" : "") : "";
+    (tr.children[5] as HTMLElement).className = classOf(entry.planned);
+    (tr.children[6] as HTMLElement).className = entry.measured?.identity
+      ? ""
+      : classOf(entry.measured);
+    body.append(tr);
+  }
+  table.append(body);
+  const verdict = studyVerdict(entries);
+  const wrapper = element("section");
+  const box = element("div", undefined, "table-box");
+  box.append(table);
+  wrapper.append(
+    element("h2", "Planning study"),
+    element(
+      "p",
+      `Each onnxruntime target on its own engine here. Static plan: the target's costs only (--no-measure). Written: what the default optimize writes (measured planning: it keeps the original unless the rewrite is measurably faster). Activations: their share of the original's kernel time (onnxruntime's profiler). Rank agreement of predicted and measured static-plan speedups: Spearman ρ = ${verdict.rankCorrelation === null ? "—" : verdict.rankCorrelation.toFixed(2)} over ${verdict.ranked} rows. Lowest written: ${verdict.lowestDefault ? `${verdict.lowestDefault.median.toFixed(2)}× (${verdict.lowestDefault.row})` : "—"}.`,
+      "caption",
+    ),
+    box,
+  );
+  return wrapper;
 }
 
 function resultsTable(report: BenchReport): HTMLElement {
@@ -129,7 +199,10 @@ function drawChart(container: HTMLElement, spec: ChartSpec): DrawnChart {
   const drawnPoints = chart.data.datasets.reduce(
     (total, dataset, index) =>
       total +
-      (dataset.label === "Pareto front" || dataset.label === "1× (no change)"
+      // Guide lines are not data.
+      (dataset.label === "Pareto front" ||
+      dataset.label === "1× (no change)" ||
+      dataset.label === "measured = predicted"
         ? 0
         : chart.getDatasetMeta(index).data.filter((_, at) => dataset.data[at] !== null).length),
     0,

@@ -104,6 +104,8 @@ export interface MeasureInputs {
   readonly feedsSource: string;
   /** Predicted ms a plan saves against the original (undefined when the costs cannot say). */
   readonly predictSaving: (plans: readonly SitePlan[]) => number | undefined;
+  /** The target's time of one cost unit, for sites the profile cannot time apart. */
+  readonly addNanoseconds?: number;
   readonly onStep?: (done: number, total: number) => void;
 }
 
@@ -190,7 +192,8 @@ export async function measureAndRollBack(
     options.profileRuns,
   );
   step(1, 3);
-  const latency = { control: true, ...options.latency };
+  // Sub-millisecond models need many rounds for a tight median: the time target bounds the cost.
+  const latency = { control: true, maxRounds: 1000, ...options.latency };
   const groups = groupsOf(applied);
   let groupReports: SubstitutionGroup[] = [];
   let comparison: LatencyComparison | undefined;
@@ -283,9 +286,11 @@ export async function measureAndRollBack(
           id: plan.site.id,
           costBefore: plan.originalCost ?? null,
           costAfter: plan.chosen!.cost,
+          ...(plan.elements !== undefined ? { elements: plan.elements } : {}),
         })),
         profiled.times,
         profiled.profile.kernelMilliseconds,
+        inputs.addNanoseconds,
       )
     : saving === undefined || !(speedup.originalMilliseconds > saving)
       ? null
@@ -294,7 +299,9 @@ export async function measureAndRollBack(
   // reads, and by at least 2% (smaller gains are lost in how runs scatter on a shared machine).
   const control = comparison.noise.control;
   const faster =
-    speedup.low > 1 && speedup.median >= minimumGain && (!control || speedup.low > control.speedupHigh);
+    speedup.low > 1 &&
+    speedup.median >= minimumGain &&
+    (!control || speedup.low > control.speedupHigh);
   const reason = faster
     ? `measured ${formatSpeedup(speedup)} faster`
     : `measured ${formatSpeedup(speedup)}${control ? ` (same-model control ${formatSpeedup({ median: control.speedup, low: control.speedupLow, high: control.speedupHigh })})` : ""}: not measurably faster (by ${Math.round((minimumGain - 1) * 100)}% and beyond the noise), so the original is kept (--no-measure writes the rewrite anyway)`;
@@ -313,28 +320,44 @@ export async function measureAndRollBack(
   };
 }
 
+/** A substituted site as the prediction needs it (a report's SiteReport has these fields). */
+export interface PredictedSite {
+  readonly id: string;
+  readonly costBefore: number | null;
+  readonly costAfter: number | null;
+  /** Elements of the site's tensor, when known. */
+  readonly elements?: number;
+}
+
 /**
  * The speedup the target's costs predict for substituting `sites`, anchored on
- * where the original's time goes: each site saves its measured share of the
- * original's kernel time × (1 − cost after / cost before). Sites the profile
- * did not find (in subgraphs) save nothing here. Null when no site was found.
+ * where the original's time goes: a site the profile times saves its measured
+ * time × (1 − cost after / cost before); a site it cannot time apart (folded
+ * into a FusedGemm or FusedConv, or in a subgraph) saves what its costs say:
+ * (cost before − cost after) × elements × `addNanoseconds`. Null when no site
+ * could be priced.
  */
 export function predictedSpeedupFromProfile(
-  sites: readonly { id: string; costBefore: number | null; costAfter: number | null }[],
-  times: ReadonlyMap<string, { milliseconds: number }>,
+  sites: readonly PredictedSite[],
+  times: ReadonlyMap<string, { milliseconds: number; fusedInto?: string }>,
   kernelMilliseconds: number,
+  addNanoseconds?: number,
 ): number | null {
   if (!(kernelMilliseconds > 0)) return null;
   let saved = 0;
-  let found = 0;
+  let priced = 0;
   for (const site of sites) {
+    if (site.costBefore === null || site.costAfter === null || !(site.costBefore > 0)) continue;
     const time = times.get(site.id);
-    if (!time || site.costBefore === null || site.costAfter === null || !(site.costBefore > 0))
-      continue;
-    found++;
-    saved += time.milliseconds * (1 - site.costAfter / site.costBefore);
+    if (time && !time.fusedInto && time.milliseconds > 0) {
+      saved += time.milliseconds * (1 - site.costAfter / site.costBefore);
+      priced++;
+    } else if (addNanoseconds !== undefined && site.elements !== undefined) {
+      saved += ((site.costBefore - site.costAfter) * site.elements * addNanoseconds) / 1e6;
+      priced++;
+    }
   }
-  if (found === 0) return null;
+  if (priced === 0) return null;
   const fraction = Math.min(saved / kernelMilliseconds, 0.99);
   return 1 / (1 - fraction);
 }

@@ -92,7 +92,12 @@ describe("site times in the engine's graph", () => {
       milliseconds: 0.2,
       nodes: ["BiasGelu_1 (com.microsoft.BiasGelu)"],
     });
-    expect(times.get("relu")).toEqual({ milliseconds: 0, nodes: [], fusedInto: "FusedConv" });
+    expect(times.get("relu")).toEqual({
+      milliseconds: 0,
+      nodes: [],
+      fusedInto: "FusedConv",
+      fusedMilliseconds: 0.3,
+    });
   });
 
   it("goes by name where the engine's layout pass renamed the tensors (NCHWc)", () => {

@@ -18,8 +18,10 @@ export interface SiteTime {
   readonly milliseconds: number;
   /** The engine nodes counted (name and op). */
   readonly nodes: readonly string[];
-  /** The heavy op the engine folded the activation into (Conv, MatMul, …): then the site costs nothing of its own. */
+  /** The heavy op the engine folded the activation into (Conv, MatMul, …): the profiler cannot time the site apart. */
   readonly fusedInto?: string;
+  /** That op's time, which holds the activation's. */
+  readonly fusedMilliseconds?: number;
 }
 
 /** Ops that do real work of their own: an activation fused into one of them is free. */
@@ -127,10 +129,10 @@ export function siteTimes(
       if (adder?.name) siteNodes.add(adder.name);
     }
     const counted = new Set<EngineNode>();
-    let fusedInto: string | undefined;
+    let fused: EngineNode | undefined;
     for (const tensor of region) {
       for (const node of writers.get(tensor) ?? []) {
-        if (producers.has(node.opType)) fusedInto ??= node.opType;
+        if (producers.has(node.opType)) fused ??= node;
         else counted.add(node);
       }
     }
@@ -142,7 +144,9 @@ export function siteTimes(
       nodes: nodes.map(
         (node) => `${node.name} (${node.domain ? `${node.domain}.` : ""}${node.opType})`,
       ),
-      ...(fusedInto && nodes.length === 0 ? { fusedInto } : {}),
+      ...(fused && nodes.length === 0
+        ? { fusedInto: fused.opType, fusedMilliseconds: fused.milliseconds }
+        : {}),
     });
   }
   return times;

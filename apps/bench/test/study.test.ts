@@ -1,0 +1,157 @@
+// The planning study end to end, as the acceptance table is made: the CLI
+// optimizes each model for ort-cpu and ort-wasm twice (static and measured
+// planning), times both against the original on the target's own engine in
+// Node, prints the table and the verdict, writes JSON that matches its schema,
+// and the HTML report draws the predicted-against-measured chart.
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromiumInstalled, launchChromium } from "@rectify/chromium-harness";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type BenchReport, reportSchema } from "../src/report/schema.js";
+import { spearman, studyVerdict } from "../src/report/study-summary.js";
+import type { DrawnChart } from "../src/viewer/render.js";
+import { type CliResult, runCli } from "./support/run-cli.js";
+
+describe("Spearman's rank correlation", () => {
+  it("is 1 for the same order, −1 for the reverse, and ranks ties by their average", () => {
+    expect(
+      spearman([
+        [1, 10],
+        [2, 20],
+        [3, 30],
+        [4, 40],
+      ]),
+    ).toBeCloseTo(1, 12);
+    expect(
+      spearman([
+        [1, 4],
+        [2, 3],
+        [3, 2],
+        [4, 1],
+      ]),
+    ).toBeCloseTo(-1, 12);
+    // x ranks 1, 2.5, 2.5, 4 against y ranks 1, 2, 3, 4: ρ = 0.9486833
+    expect(
+      spearman([
+        [1, 1],
+        [2, 2],
+        [2, 3],
+        [3, 4],
+      ]),
+    ).toBeCloseTo(0.9486833, 6);
+    expect(
+      spearman([
+        [1, 1],
+        [2, 2],
+      ]),
+    ).toBeNull();
+    expect(
+      spearman([
+        [1, 1],
+        [1, 2],
+        [1, 3],
+      ]),
+    ).toBeNull();
+  });
+});
+
+const work = mkdtempSync(join(tmpdir(), "rectify-bench-study-"));
+const jsonPath = join(work, "study.json");
+const htmlPath = join(work, "study.html");
+
+describe("the planning study through the CLI", () => {
+  let result: CliResult;
+  let report: BenchReport;
+
+  beforeAll(async () => {
+    result = await runCli(
+      [
+        "--study-only",
+        "--models",
+        "cnn-mish,cnn-softplus,mlp-relu",
+        "--targets",
+        "ort-cpu,ort-wasm",
+        "--providers",
+        "cpu,wasm",
+        "--no-kernels",
+        "--sweep",
+        "",
+        "--quick",
+        "--json",
+        jsonPath,
+        "--html",
+        htmlPath,
+      ],
+      work,
+    );
+    if (result.code === 0) report = JSON.parse(readFileSync(jsonPath, "utf8")) as BenchReport;
+  }, 600_000);
+
+  it("prints the table and the verdict, and writes the rows the schema describes", () => {
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain("Planning study: each onnxruntime target on its own engine");
+    expect(result.stdout).toMatch(
+      /^cnn-mish\s+ort-cpu\s+\d+%\s+4\/4\s+\d+\.\d\d×\s+\d+\.\d\d× \[/m,
+    );
+    expect(result.stdout).toMatch(/Spearman ρ = -?\d\.\d\d over 4 rows/);
+    expect(result.stdout).toMatch(/^Never slower: /m);
+    expect(reportSchema.safeParse(report).success).toBe(true);
+    expect(report.runs).toEqual([]);
+    const study = report.planStudy!;
+    expect(study.map((entry) => `${entry.model} ${entry.target}`)).toEqual([
+      "cnn-mish ort-cpu",
+      "cnn-mish ort-wasm",
+      "cnn-softplus ort-cpu",
+      "cnn-softplus ort-wasm",
+      "mlp-relu ort-cpu",
+      "mlp-relu ort-wasm",
+    ]);
+    for (const entry of study.filter((row) => row.model !== "mlp-relu")) {
+      expect(entry.status).toBe("measured");
+      expect(entry.provider).toBe(entry.target === "ort-cpu" ? "cpu" : "wasm");
+      // Mish and Softplus are most of these CNNs' time; the profiler says so.
+      expect(entry.activationShare!).toBeGreaterThan(0.3);
+      expect(entry.predictedSpeedup!).toBeGreaterThan(1);
+      expect(entry.planned!.low).toBeLessThanOrEqual(entry.planned!.median);
+      expect(entry.planned!.median).toBeLessThanOrEqual(entry.planned!.high);
+      expect(entry.control).toBeDefined();
+      if (entry.decision === "original")
+        expect(entry.measured).toEqual({ median: 1, low: 1, high: 1, identity: true });
+    }
+    // ReLU: nothing to rewrite on onnxruntime, so nothing is timed and the result is the original.
+    for (const entry of study.filter((row) => row.model === "mlp-relu")) {
+      expect(entry.status).toBe("unchanged");
+      expect(entry.plannedSubstituted).toBe(0);
+      expect(entry.predictedSpeedup).toBe(1);
+    }
+    const verdict = studyVerdict(study);
+    expect(verdict.ranked).toBe(4);
+  });
+
+  it.runIf(chromiumInstalled)(
+    "draws the predicted-against-measured chart and the study table offline",
+    async () => {
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+        const errors: string[] = [];
+        page.on("pageerror", (error) => errors.push(String(error)));
+        await page.goto(`file://${htmlPath}`);
+        await page.waitForFunction(() => "rectifyReportCharts" in globalThis);
+        const charts = (await page.evaluate(
+          () =>
+            (globalThis as unknown as { rectifyReportCharts: DrawnChart[] }).rectifyReportCharts,
+        )) as DrawnChart[];
+        expect(errors).toEqual([]);
+        const study = charts.find((chart) => chart.id === "study")!;
+        expect(study.points).toBe(4);
+        expect(study.drawnPoints).toBe(4);
+        expect(await page.locator("h2", { hasText: "Planning study" }).count()).toBe(1);
+        expect(await page.locator("table.results tbody tr").count()).toBe(6);
+      } finally {
+        await browser.close();
+      }
+    },
+  );
+});
