@@ -13,6 +13,7 @@ import {
 } from "./measure/measured-plan.js";
 import { type SiteSample, siteSample } from "./plan/fit-candidates.js";
 import { type ModelPlan, planModel } from "./plan/plan-model.js";
+import { siteSizes } from "./plan/site-sizes.js";
 import type { SitePlan } from "./plan/planner.js";
 import {
   buildReport,
@@ -146,6 +147,13 @@ export async function optimizeModel(load: Load, options: OptimizeOptions): Promi
     elements = observed.elements;
     if (options.fit) samples = observed.samples;
     progress("record site inputs", 1, 1);
+  } else {
+    // Nothing runs: sites are sized as random feeds would size the inputs, so a plan made without
+    // an evaluator matches one made with its default inputs.
+    elements = siteSizes(await load(), {
+      ...(options.dims ? { dynamicDims: options.dims } : {}),
+      ...(options.inputShapes ? { inputShapes: options.inputShapes } : {}),
+    });
   }
   progress("plan", 0, 1);
   const model = await load();
@@ -272,7 +280,7 @@ function feedSets(original: Model, options: OptimizeOptions, search: boolean): F
       heldOut: options.heldOutFeeds,
       heldOutSource: options.heldOutSource ?? "given held-out feeds",
     };
-  const otherSeed = `random (seed ${seed + 1}): inputs the search did not see`;
+  const otherSeed = `random (seed ${seed + 1}), inputs the search did not see`;
   if (!options.feeds)
     return {
       search: all,

@@ -96,7 +96,7 @@ export function formatReport(report: RewriteReport): string {
     const held = report.heldOut;
     lines.push(
       "passed" in held
-        ? `held-out check on ${held.inputs}: ${comparisonText(held.comparison)} — ${held.passed ? "limits met" : `limits NOT MET: ${held.misses.join("; ")}`}`
+        ? `held-out check on ${held.inputs}: ${comparisonText(held.comparison)} — ${held.passed ? "limits met" : `limits NOT MET: ${held.misses.join("; ")}${report.search?.pastBudget.length ? "" : " (nothing went past the budget: for information)"}`}`
         : `no held-out check: ${held.skipped}`,
     );
   }
