@@ -2,10 +2,12 @@
 //   --summary: per target and provider, how many rewritten models got faster,
 //     stayed the same or got slower (the 95% interval above 1, across 1, below 1),
 //     with the median speedup, and the compute nodes left on the CPU;
-//   --models a,b: the pivoted rows of those models (as the terminal prints them).
+//   --models a,b: the pivoted rows of those models (as the terminal prints them);
+//   --study: the planning study's timed rows and its verdict.
 //   pnpm --filter @rectify/bench exec tsx scripts/readme-table.ts <report.json> --summary
 import { readFileSync } from "node:fs";
 import type { BenchReport, RunEntry } from "../src/report/schema.js";
+import { studyVerdict } from "../src/report/study-summary.js";
 import { pivotRuns } from "../src/viewer/pivot.js";
 
 const [path, ...rest] = process.argv.slice(2);
@@ -70,5 +72,34 @@ if (modelsFlag >= 0) {
       pivot.header,
       pivot.rows.filter((row) => only.has(row[0]!)),
     ),
+  );
+}
+
+// --study: the planning study's rows where the static plan changed something, and its verdict.
+if (rest.includes("--study")) {
+  const entries = (report.planStudy ?? []).filter((entry) => entry.status === "measured");
+  const speedup = (value?: { median: number; low: number; high: number }) =>
+    value ? `${value.median.toFixed(2)}× [${value.low.toFixed(2)}, ${value.high.toFixed(2)}]` : "";
+  console.log(
+    table(
+      ["model", "target", "activations", "predicted", "static plan, measured", "written (default)"],
+      entries.map((entry) => [
+        entry.model,
+        entry.target,
+        entry.activationShare === null ? "—" : `${(entry.activationShare * 100).toFixed(0)}%`,
+        entry.predictedSpeedup === null ? "—" : `${entry.predictedSpeedup.toFixed(2)}×`,
+        speedup(entry.planned),
+        entry.measured && !entry.measured.identity
+          ? speedup(entry.measured)
+          : entry.decision === "original"
+            ? "original kept"
+            : "unchanged",
+      ]),
+    ),
+  );
+  const verdict = studyVerdict(report.planStudy ?? []);
+  const unchanged = (report.planStudy ?? []).filter((entry) => entry.status === "unchanged").length;
+  console.log(
+    `\n${entries.length} rows timed, ${unchanged} unchanged; Spearman ρ = ${verdict.rankCorrelation?.toFixed(2)} over ${verdict.ranked} rows; lowest written ${verdict.lowestDefault?.median.toFixed(2)}× (${verdict.lowestDefault?.row}); below 0.98×: ${verdict.slower.join(", ") || "none"}`,
   );
 }

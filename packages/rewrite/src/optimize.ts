@@ -13,8 +13,8 @@ import {
 } from "./measure/measured-plan.js";
 import { type SiteSample, siteSample } from "./plan/fit-candidates.js";
 import { type ModelPlan, planModel } from "./plan/plan-model.js";
-import { siteSizes } from "./plan/site-sizes.js";
 import type { SitePlan } from "./plan/planner.js";
+import { siteSizes } from "./plan/site-sizes.js";
 import {
   buildReport,
   type HeldOutReport,

@@ -124,7 +124,7 @@ function searchLines(report: RewriteReport): string[] {
   const search = report.search!;
   const taken = search.pastBudget;
   const lines = [
-    `search past the budget ${formatNumber(report.budget)} (limits ${describeLimits(search.limits)}, on ${search.inputs}): ${search.candidates} site${search.candidates === 1 ? "" : "s"} had a cheaper stand-in; ${taken.length} taken after ${search.evaluations} checked run${search.evaluations === 1 ? "" : "s"} (ordered by ${search.savingUnit} saved per unit of predicted error)`,
+    `search past the budget ${formatNumber(report.budget)} (limits ${describeLimits(search.limits)}, on ${search.inputs}): ${search.candidates} step${search.candidates === 1 ? "" : "s"} to a cheaper, less accurate stand-in ${search.candidates === 1 ? "was" : "were"} open; ${taken.length} site${taken.length === 1 ? "" : "s"} went past it after ${search.evaluations} checked run${search.evaluations === 1 ? "" : "s"} (steps ordered by ${search.savingUnit} saved per unit of added error)`,
   ];
   if (taken.length > 0)
     lines.push(
