@@ -9,6 +9,7 @@ import { performance } from "node:perf_hooks";
 import { DataType, encodeModel, ModelBuilder, SeededRandom, type Value } from "@rectify/onnx";
 import * as ortNode from "onnxruntime-node";
 import * as ortWeb from "onnxruntime-web";
+import { captureFd1 } from "./ort-profile.js";
 
 // 262,144 elements (1 MB of float32): the size of a typical activation tensor, and cache-resident.
 // At 4M elements (the size used before 2026-12-02) every op waits on memory, and transcendental ops
@@ -91,21 +92,6 @@ const ort = (rt: Runtime) => (rt === "cpu" ? ortNode : ortWeb);
 const PROFILES = fs.mkdtempSync(join(tmpdir(), "op-costs-"));
 /** A session ready to run on fixed feeds; `kernelMs` ends profiling, gives kernel ms per run. */
 type Bench = { run(): Promise<void>; kernelMs(): Promise<number[]> };
-
-/** What `action` writes to fd 1 through fs.writeSync (where ORT-web's WASM build prints profiles). */
-async function captureFd1(action: () => Promise<void>): Promise<string> {
-  const target = fs as unknown as { writeSync: (fd: number, ...r: unknown[]) => number };
-  const original = target.writeSync;
-  const chunks: string[] = [];
-  target.writeSync = (fd, ...r) =>
-    fd === 1 && typeof r[0] === "string" ? chunks.push(r[0]) : original(fd, ...r);
-  try {
-    await action();
-  } finally {
-    target.writeSync = original;
-  }
-  return chunks.join("");
-}
 
 /** A profiled session of `spec` on `rt` (both packages share onnxruntime-common's API). */
 async function prepare(rt: Runtime, spec: OpSpec, d: ReturnType<typeof makeData>, id: number) {
