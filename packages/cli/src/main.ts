@@ -104,17 +104,17 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     )
     .option(
       "--max-output-error <max-abs-error>",
-      "roll sites back until every model output is within this of the original",
+      "every model output within this of the original: sites are rolled back to meet it, and may go past --budget where it holds",
       nonNegativeNumber,
     )
     .option(
       "--min-cosine <similarity>",
-      "roll sites back until every output's cosine similarity with the original's is at least this",
+      "every output's cosine similarity with the original's at least this (rolled back to meet it; may go past --budget where it holds)",
       nonNegativeNumber,
     )
     .option(
       "--min-top1-agreement <fraction>",
-      "roll sites back until the argmax of every classifier output agrees with the original's on at least this fraction of rows (1 = all)",
+      "the argmax of every classifier output agrees with the original's on at least this fraction of rows (1 = all; rolled back to meet it; may go past --budget where it holds)",
       nonNegativeNumber,
     )
     .option(
