@@ -9,7 +9,7 @@ import { createOrtNodeEvaluator } from "./support/ort-node-evaluator.js";
 const width = 64;
 const classes = 10;
 
-/** A seeded classifier x [batch, 16] → MatMul → Elu → MatMul → Tanh → MatMul → logits [batch, 10]. */
+/** A seeded classifier x [batch, 16] → MatMul → Sigmoid → MatMul → Tanh → MatMul → logits [batch, 10]. */
 function classifier() {
   const random = new SeededRandom(7);
   const builder = new ModelBuilder({ opset: 17 });
@@ -22,10 +22,10 @@ function classifier() {
       name,
     );
   const hidden = builder.op(
-    "Elu",
+    "Sigmoid",
     [builder.op("MatMul", [x, weights(16, width, "w1")])],
     {},
-    { name: "elu" },
+    { name: "sigmoid" },
   );
   const second = builder.op(
     "Tanh",

@@ -1,4 +1,5 @@
 import { defineActivation } from "../activation/activation.js";
+import { defineExpressionActivation } from "../activation/expression-activation.js";
 import { Expr } from "../expression/expression.js";
 
 // Each is relu(x) + c·(e^{min(x,0)} − 1): no Where, and the exponential never overflows.
@@ -102,4 +103,32 @@ export const celu = defineActivation({
     range: (p) => [-p.alpha!, Number.POSITIVE_INFINITY],
   },
   onnx: { opType: "Celu", since: 12, attributes: (p) => ({ alpha: p.alpha! }) },
+});
+
+/**
+ * ELU for α ≤ 1 as max(x, α(e^{min(x,0)} − 1)): the same function in four or
+ * five nodes instead of six (for x < 0, α(eˣ − 1) ≥ x when α ≤ 1; for x ≥ 0
+ * the second operand is 0 ≤ x).
+ */
+export const eluMax = defineExpressionActivation({
+  name: "elu-max",
+  title: "ELU as a max (α ≤ 1)",
+  formula: "max(x, α(e^{min(x,0)} − 1))",
+  parameters: [
+    {
+      name: "alpha",
+      default: 1,
+      min: 0,
+      max: 1,
+      description: "saturation −α, 0 ≤ α ≤ 1 (above 1 the max no longer picks the exponential)",
+      typical: [0, 1],
+    },
+  ],
+  expression: (p) => {
+    const x = Expr.input();
+    const below = x.min(0).exp().sub(1);
+    // α = 1 (the default) needs no Mul: four nodes.
+    return x.max(p.alpha === 1 ? below : below.mul(p.alpha!));
+  },
+  properties: { kinks: (p) => (p.alpha === 1 ? [] : [0]) },
 });

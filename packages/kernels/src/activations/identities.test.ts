@@ -4,7 +4,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { instantiate } from "../activation/activation.js";
 import { maxLeaky } from "./algebraic-forms.js";
+import { eluMax } from "./elu-family.js";
 import {
+  elu,
   getActivation,
   logSumExp,
   logSumExpZero,
@@ -73,6 +75,21 @@ describe("identities", () => {
         expect(m.compiled.evaluate32(x32[0]!) === p.compiled.evaluate32(x32[0]!)).toBe(true);
       }),
     );
+  });
+
+  it("ELU with α ≤ 1 equals max(x, α(e^{min(x,0)} − 1)), in float64 and within float32 rounding", () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), finite(-50, 50), (alpha, x) => {
+        const e = instantiate(elu, { alpha });
+        const m = instantiate(eluMax, { alpha });
+        expect(Math.abs(m.f(x) - e.f(x))).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(x)));
+        const x32 = Math.fround(x);
+        expect(
+          Math.abs(m.compiled.evaluate32(x32) - e.compiled.evaluate32(x32)),
+        ).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(x32)));
+      }),
+    );
+    expect(() => instantiate(eluMax, { alpha: 1.5 })).toThrow(/alpha must be ≤ 1, got 1.5/);
   });
 
   it("PReLU with a > 1 differs from max(x, a·x), so the catalog restricts that form to a ≤ 1", () => {

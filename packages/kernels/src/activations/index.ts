@@ -1,7 +1,7 @@
 import type { ActivationDefinition } from "../activation/activation.js";
 import { KernelsError } from "../errors/kernels-error.js";
 import { algebraicForms } from "./algebraic-forms.js";
-import { celu, elu, selu } from "./elu-family.js";
+import { celu, elu, eluMax, selu } from "./elu-family.js";
 import { erf } from "./erf.js";
 import { gelu, geluSigmoid, geluTanh } from "./gelu.js";
 import { hardMish, hardSigmoid, hardSwish, heaviside } from "./hard.js";
@@ -18,6 +18,7 @@ import { logSumExp, logSumExpZero, softmax } from "./vector.js";
 export {
   celu,
   elu,
+  eluMax,
   erf,
   exp,
   gelu,
@@ -84,6 +85,8 @@ export const exactActivations: readonly ActivationDefinition[] = [
 export const activations: readonly ActivationDefinition[] = [
   ...exactActivations,
   ...algebraicForms,
+  // Cheaper forms of an exact activation that still need its transcendental op.
+  eluMax,
 ];
 
 const byName = new Map(activations.map((definition) => [definition.name, definition]));

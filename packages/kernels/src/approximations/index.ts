@@ -113,6 +113,8 @@ export const approximations: readonly ApproximationDefinition[] = [
   ...tunable("mish", "mish-squaring", expSettings),
   // ELU family
   { exact: "elu", approximation: "shifted-relu", params: (elu) => ({ a: elu.alpha! }) },
+  // Exact for α ≤ 1 in fewer nodes than ELU's own expression; other α are refused by the form's range.
+  { exact: "elu", approximation: "elu-max", params: (elu) => ({ alpha: elu.alpha! }) },
   ...tunable("elu", "elu-squaring", expSettings),
   ...tunable("selu", "selu-squaring", expSettings),
   ...tunable("celu", "celu-squaring", expSettings),
