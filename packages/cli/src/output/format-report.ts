@@ -1,7 +1,6 @@
 import type {
   ComparisonSummary,
   MeasurementReport,
-  OutputLimits,
   RewriteReport,
   SiteReport,
 } from "@rectify/rewrite";

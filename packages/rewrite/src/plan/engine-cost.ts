@@ -25,7 +25,7 @@ function readBySiteOnly(site: Site): boolean {
 /** The node writing the site's input when it is a bias Add the engine can take in: Add of a 1-D constant, read by the site only. */
 function biasAdd(site: Site): boolean {
   const producer = site.input.producer;
-  if (!producer || producer.opType !== "Add" || producer.domain !== "") return false;
+  if (producer?.opType !== "Add" || producer.domain !== "") return false;
   if (!readBySiteOnly(site)) return false;
   if (!producer.inputs.some((input) => input?.initializer?.dims.length === 1)) return false;
   // With static shapes onnxruntime first turns MatMul + Add into a Gemm: the bias is gone before a BiasGelu could take it.

@@ -2,7 +2,7 @@ import type { Parameters } from "@rectify/kernels";
 import type { Model } from "@rectify/onnx";
 import type { MeasurementReport } from "../measure/measured-plan.js";
 import type { Rejection } from "../plan/candidate.js";
-import { histogramCost, nodeOps, opKey } from "../plan/cost.js";
+import { nodeOps, opKey } from "../plan/cost.js";
 import type { SiteSample } from "../plan/fit-candidates.js";
 import type { ModelPlan } from "../plan/plan-model.js";
 import type { SitePlan } from "../plan/planner.js";
@@ -147,7 +147,6 @@ export function opHistogram(model: Model): Record<string, number> {
 /** The per-site part of the report from the plans. */
 export function siteReports(
   plans: readonly SitePlan[],
-  target: TargetProfile,
   rolledBack: ReadonlySet<string>,
   samples?: ReadonlyMap<string, SiteSample>,
 ): SiteReport[] {
@@ -254,7 +253,6 @@ export function buildReport(inputs: ReportInputs): RewriteReport {
   const measured = new Map(inputs.measurement?.sites.map((site) => [site.id, site]));
   const sites = siteReports(
     inputs.applied,
-    plan.target,
     new Set([...inputs.rolledBack, ...(inputs.measurement?.rolledBackSlower ?? [])]),
     inputs.samples,
   ).map((site): SiteReport => {
