@@ -23,6 +23,7 @@ export {
   predictedSpeedupFromProfile,
   type SiteMeasurement,
   type SubstitutionGroup,
+  speedupFromSaving,
 } from "./measure/measured-plan.js";
 export {
   absorbedInputs,

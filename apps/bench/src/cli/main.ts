@@ -2,9 +2,8 @@
 // pnpm bench:app [--quick] [--models …] [--targets …] [--providers …] [--json F] [--html F] [--serve]
 import { readFile } from "node:fs/promises";
 import { builtinTargets } from "@rectify/rewrite";
-import { providerNamed } from "@rectify/runtime";
+import { providerNamed, registeredProviders } from "@rectify/runtime";
 import { Command, InvalidArgumentError } from "commander";
-import { studiedTargets } from "../measure/plan-study.js";
 import { defaultSweepBudgets } from "../measure/sweep.js";
 import { reportSchema } from "../report/schema.js";
 import { terminalSummary } from "../report/terminal.js";
@@ -191,7 +190,12 @@ async function main(argv: string[]): Promise<number> {
   const sweepModels = options.sweep ?? (quick ? quickDefaults.sweep : fullDefaults.sweep);
   // The study needs the target's own engine: ort-cpu on Node's cpu provider, ort-wasm on its wasm.
   const studyTargets = options.study
-    ? targets.filter((target) => nodeProviders.includes(studiedTargets[target] ?? ""))
+    ? targets.flatMap((target) => {
+        const own = registeredProviders().find(
+          (entry) => entry.target === target && entry.profile,
+        )?.name;
+        return own && nodeProviders.includes(own) ? [{ target, provider: own }] : [];
+      })
     : [];
   if (options.studyOnly && studyTargets.length === 0)
     throw new InvalidArgumentError(

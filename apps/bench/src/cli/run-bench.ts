@@ -10,7 +10,7 @@ import { feedDims, feedSpecOf, feedsFromSpec } from "../measure/feeds.js";
 import { latencyFor } from "../measure/latency-presets.js";
 import { measurePair } from "../measure/measure-pair.js";
 import { optimizeFor } from "../measure/optimize-for.js";
-import { studiedTargets, studyPlanning } from "../measure/plan-study.js";
+import { studyPlanning } from "../measure/plan-study.js";
 import { sweepBudgets } from "../measure/sweep.js";
 import {
   type BenchReport,
@@ -42,8 +42,8 @@ export interface BenchPlan {
   readonly sweepTarget: string;
   readonly sweepBudgets: readonly number[];
   readonly kernels: boolean;
-  /** The planning study's targets (onnxruntime targets whose own provider is among nodeProviders). */
-  readonly studyTargets: readonly string[];
+  /** The planning study's targets, each with its own provider (one of nodeProviders). */
+  readonly studyTargets: readonly { readonly target: string; readonly provider: string }[];
   /** Only the planning study: no before/after runs per target and provider. */
   readonly studyOnly?: boolean;
   /** Called with the report so far after each model (a long run keeps what it measured if stopped). */
@@ -164,12 +164,12 @@ export async function runBench(plan: BenchPlan, progress: BenchProgress): Promis
           );
       }
     }
-    for (const target of plan.studyTargets) {
-      const provider = studiedTargets[target]!;
+    for (const { target, provider } of plan.studyTargets) {
       study.push(
         await studyPlanning({
           model: zoo.id,
           target,
+          provider,
           bytes,
           feeds,
           evaluator: createEvaluator({ provider }),

@@ -16,21 +16,18 @@ import {
   type RewriteReport,
   type SiteReport,
   siteTimes,
+  speedupFromSaving,
   type TimingEvaluator,
 } from "@rectify/rewrite";
 import type { PlanStudyEntry, SpeedupEntry } from "../report/schema.js";
 import { describeError } from "./describe-error.js";
 
-/** The onnxruntime targets whose own provider runs in Node, and that provider. */
-export const studiedTargets: Readonly<Record<string, string>> = {
-  "ort-cpu": "cpu",
-  "ort-wasm": "wasm",
-};
-
 /** What one study needs. */
 export interface PlanStudyInput {
   readonly model: string;
   readonly target: string;
+  /** The target's own provider, which `evaluator` runs on. */
+  readonly provider: string;
   readonly bytes: Uint8Array;
   readonly feeds: Feeds;
   readonly evaluator: TimingEvaluator;
@@ -39,8 +36,7 @@ export interface PlanStudyInput {
 
 /** Optimizes the model twice (static and measured planning) and times both against the original. */
 export async function studyPlanning(input: PlanStudyInput): Promise<PlanStudyEntry> {
-  const provider = studiedTargets[input.target]!;
-  const base = { model: input.model, target: input.target, provider };
+  const base = { model: input.model, target: input.target, provider: input.provider };
   try {
     const target = builtinTarget(input.target);
     const load = () => decodeModel(input.bytes);
@@ -86,7 +82,7 @@ export async function studyPlanning(input: PlanStudyInput): Promise<PlanStudyEnt
           original.kernelMilliseconds,
           target.engine?.addNanoseconds,
         )) ??
-      (saving === null || !(originalMs > saving) ? null : originalMs / (originalMs - saving));
+      speedupFromSaving(originalMs, saving);
     const ratio = (name: string) => latency.ratios.find((entry) => entry.name === name);
     const control = latency.noise.control;
     return {

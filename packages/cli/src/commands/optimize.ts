@@ -1,7 +1,7 @@
 import { dirname, join } from "node:path";
 import { type Model, modelTensors, saveModel, saveModelPaths } from "@rectify/onnx";
 import { type Feeds, optimizeModel, type RewriteReport } from "@rectify/rewrite";
-import { createEvaluator } from "@rectify/runtime";
+import { createEvaluator, registeredProviders } from "@rectify/runtime";
 import { buildExampleModel } from "../example/example-model.js";
 import { checkOutputs, type PlannedOutput } from "../io/check-outputs.js";
 import { CliError, exitCodes } from "../io/cli-error.js";
@@ -46,8 +46,10 @@ export function defaultProvider(target: string): string {
   return target === "ort-wasm" ? "wasm" : "cpu";
 }
 
-/** The targets whose own engine runs here, with the provider that is that engine: measured planning times on it. */
-const ownProviders: Readonly<Record<string, string>> = { "ort-cpu": "cpu", "ort-wasm": "wasm" };
+/** The provider here that is the target's own engine and can profile (ort-cpu → cpu, ort-wasm → wasm): measured planning times on it. */
+function profilingProvider(target: string): string | undefined {
+  return registeredProviders().find((entry) => entry.target === target && entry.profile)?.name;
+}
 
 /** Whether optimize times on the target's engine: asked for, or by default when the target's own provider does the verifying. */
 function measuredPlanning(
@@ -55,18 +57,22 @@ function measuredPlanning(
   provider: string,
   options: OptimizeCommandOptions,
 ): boolean {
-  const own = ownProviders[target] === provider;
-  if (options.measure === undefined) return own && options.verify !== false;
+  const own = profilingProvider(target);
+  if (options.measure === undefined) return own === provider && options.verify !== false;
   if (!options.measure) return false;
   if (options.verify === false)
     throw new CliError("USAGE", "--measure runs the models; drop --no-verify");
-  if (!own)
+  if (own !== provider) {
+    const measurable = registeredProviders()
+      .filter((entry) => entry.profile)
+      .map((entry) => entry.target);
     throw new CliError(
       "USAGE",
-      ownProviders[target]
-        ? `--measure times on the target's own engine: use --provider ${ownProviders[target]} for ${target}`
-        : `--measure times on the target's own engine, which does not run here: ${target} has none among ${Object.keys(ownProviders).join(", ")}`,
+      own
+        ? `--measure times on the target's own engine: use --provider ${own} for ${target}`
+        : `--measure times on the target's own engine, which does not run here: ${target} has none among ${measurable.join(", ")}`,
     );
+  }
   return true;
 }
 

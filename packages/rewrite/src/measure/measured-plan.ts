@@ -292,9 +292,7 @@ export async function measureAndRollBack(
         profiled.profile.kernelMilliseconds,
         inputs.addNanoseconds,
       )
-    : saving === undefined || !(speedup.originalMilliseconds > saving)
-      ? null
-      : speedup.originalMilliseconds / (speedup.originalMilliseconds - saving);
+    : speedupFromSaving(speedup.originalMilliseconds, saving ?? null);
   // Faster beyond the noise: the interval above 1, above what the same model timed against itself
   // reads, and by at least 2% (smaller gains are lost in how runs scatter on a shared machine).
   const control = comparison.noise.control;
@@ -360,6 +358,16 @@ export function predictedSpeedupFromProfile(
   if (priced === 0) return null;
   const fraction = Math.min(saved / kernelMilliseconds, 0.99);
   return 1 / (1 - fraction);
+}
+
+/** original / (original − saving): the speedup a predicted saving of ms per run gives (null when unknown or not below the original's time). */
+export function speedupFromSaving(
+  originalMilliseconds: number,
+  saving: number | null,
+): number | null {
+  return saving === null || !(originalMilliseconds > saving)
+    ? null
+    : originalMilliseconds / (originalMilliseconds - saving);
 }
 
 /** `1.23× [1.18, 1.29]` */
