@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromiumInstalled, launchChromium } from "@rectify/chromium-harness";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type BenchReport, reportSchema } from "../src/report/schema.js";
+import { type BenchReport, type PlanStudyEntry, reportSchema } from "../src/report/schema.js";
 import { spearman, studyVerdict } from "../src/report/study-summary.js";
 import type { DrawnChart } from "../src/viewer/render.js";
 import { type CliResult, runCli } from "./support/run-cli.js";
@@ -56,6 +56,68 @@ describe("Spearman's rank correlation", () => {
   });
 });
 
+describe("the activation-heavy verdict", () => {
+  const row = (fields: Partial<PlanStudyEntry>): PlanStudyEntry => ({
+    model: "m",
+    target: "ort-cpu",
+    provider: "cpu",
+    status: "measured",
+    sites: 4,
+    plannedSubstituted: 4,
+    measuredSubstituted: 4,
+    activationShare: 0.5,
+    decision: "rewrite",
+    rolledBackSlower: 0,
+    substitutes: {},
+    predictedSpeedup: 1.5,
+    ...fields,
+  });
+  const speedup = (median: number, low = median * 0.99, high = median * 1.01) => ({
+    median,
+    low,
+    high,
+  });
+  const verdictOf = (entry: PlanStudyEntry) => studyVerdict([entry]).heavy[0]?.verdict;
+
+  it("classes rows by the wall-time share, the ceiling and the fastest stand-in within the budget", () => {
+    const heavy = { removed: speedup(2), wallShare: 0.5 };
+    expect(verdictOf(row({ ...heavy, measured: speedup(1.6) }))).toBe("reached");
+    // Under 30% of the wall time: not activation-heavy, whatever the profiler said.
+    expect(
+      verdictOf(row({ removed: speedup(1.2), wallShare: 1 - 1 / 1.2, measured: speedup(1.1) })),
+    ).toBeUndefined();
+    // The model without its activations is under 1.5×: nothing can reach it.
+    expect(
+      verdictOf(row({ removed: speedup(1.45), wallShare: 1 - 1 / 1.45, measured: speedup(1.2) })),
+    ).toBe("ceiling");
+    const alternative = (label: string, median: number) => ({
+      label,
+      sites: 4,
+      speedup: speedup(median),
+    });
+    expect(
+      verdictOf(
+        row({
+          ...heavy,
+          measured: speedup(1.3),
+          alternatives: [alternative("a", 1.31), alternative("b", 1.1)],
+        }),
+      ),
+    ).toBe("best-within-budget");
+    // A stand-in within the budget measured faster than what was written, or reached 1.5×: missed.
+    expect(
+      verdictOf(row({ ...heavy, measured: speedup(1.2), alternatives: [alternative("a", 1.3)] })),
+    ).toBe("missed");
+    expect(
+      verdictOf(row({ ...heavy, measured: speedup(1.3), alternatives: [alternative("a", 1.55)] })),
+    ).toBe("missed");
+    // Nothing measured says why: missed.
+    expect(verdictOf(row({ ...heavy, measured: speedup(1.3) }))).toBe("missed");
+    // Without a removal timing, the profiler's share decides.
+    expect(verdictOf(row({ activationShare: 0.4, measured: speedup(1.2) }))).toBe("missed");
+  });
+});
+
 const work = mkdtempSync(join(tmpdir(), "rectify-bench-study-"));
 const jsonPath = join(work, "study.json");
 const htmlPath = join(work, "study.html");
@@ -92,7 +154,7 @@ describe("the planning study through the CLI", () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain("Planning study: each onnxruntime target on its own engine");
     expect(result.stdout).toMatch(
-      /^cnn-mish\s+ort-cpu\s+\d+%\s+4\/4\s+\d+\.\d\d×\s+\d+\.\d\d× \[/m,
+      /^cnn-mish\s+ort-cpu\s+\d+%\s+\d+%\s+\d+\.\d\d×\s+4\/4\s+\d+\.\d\d×\s+\d+\.\d\d× \[/m,
     );
     expect(result.stdout).toMatch(/Spearman ρ = -?\d\.\d\d over 4 rows/);
     expect(result.stdout).toMatch(/^Never slower: /m);
@@ -116,6 +178,9 @@ describe("the planning study through the CLI", () => {
       expect(entry.planned!.low).toBeLessThanOrEqual(entry.planned!.median);
       expect(entry.planned!.median).toBeLessThanOrEqual(entry.planned!.high);
       expect(entry.control).toBeDefined();
+      // Taken out, the activations leave most of the time behind: the ceiling no stand-in passes.
+      expect(entry.wallShare!).toBeGreaterThan(0.3);
+      expect(entry.wallShare!).toBeCloseTo(1 - 1 / entry.removed!.median, 12);
       if (entry.decision === "original")
         expect(entry.measured).toEqual({ median: 1, low: 1, high: 1, identity: true });
     }
@@ -124,9 +189,21 @@ describe("the planning study through the CLI", () => {
       expect(entry.status).toBe("unchanged");
       expect(entry.plannedSubstituted).toBe(0);
       expect(entry.predictedSpeedup).toBe(1);
+      // Still timed without its activations: ReLU folds into the Gemm, so the ceiling is low.
+      expect(entry.removed).toBeDefined();
+      expect(entry.wallShare!).toBeLessThan(0.3);
     }
     const verdict = studyVerdict(study);
     expect(verdict.ranked).toBe(4);
+    expect(verdict.heavy.map((row) => row.row)).toEqual([
+      "cnn-mish → ort-cpu",
+      "cnn-mish → ort-wasm",
+      "cnn-softplus → ort-cpu",
+      "cnn-softplus → ort-wasm",
+    ]);
+    expect(result.stdout).toMatch(
+      /^Activations ≥ 30% of the wall time \(4 rows\): \d reach ≥ 1\.5×/m,
+    );
   });
 
   it.runIf(chromiumInstalled)(

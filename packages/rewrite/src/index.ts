@@ -13,6 +13,7 @@ export {
   type StepAttribute,
 } from "./lower/program.js";
 export {
+  type AlternativeTrial,
   formatSpeedup,
   type MeasuredSpeedup,
   type MeasurementReport,
@@ -43,6 +44,7 @@ export {
 export { patternRules } from "./patterns/index.js";
 export type { MatchContext, PatternMatch, SiteRule } from "./patterns/rule.js";
 export { singleOpRules } from "./patterns/single-ops.js";
+export { type AlternativePlan, alternativePlans } from "./plan/alternatives.js";
 export type { Candidate, Rejection } from "./plan/candidate.js";
 export { histogramCost } from "./plan/cost.js";
 export type { SiteSample } from "./plan/fit-candidates.js";

@@ -11,6 +11,7 @@ import {
   measureAndRollBack,
   originalSiteTimes,
 } from "./measure/measured-plan.js";
+import { alternativePlans } from "./plan/alternatives.js";
 import { type SiteSample, siteSample } from "./plan/fit-candidates.js";
 import { type ModelPlan, planModel } from "./plan/plan-model.js";
 import type { SitePlan } from "./plan/planner.js";
@@ -392,6 +393,7 @@ async function runAndMeasure(
         feeds: feeds.search,
         feedsSource: feeds.searchSource,
         predictSaving: (plans) => predictedSaving(plans, options.target),
+        alternatives: (plans) => alternativePlans(plans, options.target, plan.budget),
         ...(options.target.engine?.addNanoseconds !== undefined
           ? { addNanoseconds: options.target.engine.addNanoseconds }
           : {}),

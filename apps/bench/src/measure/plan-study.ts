@@ -5,13 +5,17 @@
 // planning) are timed side by side with the original, with a same-model control.
 import { decodeModel, encodeModel } from "@rectify/onnx";
 import {
+  alternativePlans,
+  applyPlanToCopy,
   builtinTarget,
   canProfile,
+  defaultBudget,
   type Feeds,
   findTypedSites,
   type LatencyOptions,
   type LatencyRatio,
   optimizeModel,
+  planModel,
   predictedSpeedupFromProfile,
   type RewriteReport,
   type SiteReport,
@@ -20,7 +24,9 @@ import {
   type TimingEvaluator,
 } from "@rectify/rewrite";
 import type { PlanStudyEntry, SpeedupEntry } from "../report/schema.js";
+import { heavyShare, heavyTarget } from "../report/study-summary.js";
 import { describeError } from "./describe-error.js";
+import { withoutActivations } from "./without-activations.js";
 
 /** What one study needs. */
 export interface PlanStudyInput {
@@ -61,16 +67,46 @@ export async function studyPlanning(input: PlanStudyInput): Promise<PlanStudyEnt
       rolledBackSlower: measured.report.measurement?.rolledBackSlower.length ?? 0,
       substitutes: substituteCounts(planned.report),
     };
-    if (!planned.changed) return { ...base, status: "unchanged", ...facts, predictedSpeedup: 1 };
+    const removed = withoutActivations(input.bytes);
+    if (!planned.changed && !removed)
+      return { ...base, status: "unchanged", ...facts, predictedSpeedup: 1 };
     const cases = [
       { name: "original", bytes: input.bytes },
-      { name: "planned", bytes: encodeModel(planned.model) },
+      ...(planned.changed ? [{ name: "planned", bytes: encodeModel(planned.model) }] : []),
       ...(measured.changed ? [{ name: "measured", bytes: encodeModel(measured.model) }] : []),
+      ...(removed ? [{ name: "removed", bytes: removed }] : []),
     ];
     const latency = await input.evaluator.compareLatency(cases, input.feeds, {
       ...input.latency,
       control: true,
     });
+    const ratio = (name: string) => latency.ratios.find((entry) => entry.name === name);
+    const ceiling = removed ? speedupEntry(ratio("removed")!) : undefined;
+    const wallShare = ceiling ? Math.max(0, 1 - 1 / ceiling.median) : undefined;
+    const written = measured.changed ? ratio("measured")!.speedup : 1;
+    const alternatives =
+      wallShare !== undefined && wallShare >= heavyShare && written < heavyTarget
+        ? await timeAlternatives(
+            input,
+            load,
+            measured.changed ? encodeModel(measured.model) : input.bytes,
+          )
+        : undefined;
+    const heavyFacts = {
+      ...(ceiling ? { removed: ceiling, wallShare: wallShare! } : {}),
+      ...(alternatives
+        ? { alternatives: alternatives.variants, writtenAlongside: alternatives.written }
+        : {}),
+    };
+    if (!planned.changed)
+      return {
+        ...base,
+        status: "unchanged",
+        ...facts,
+        predictedSpeedup: 1,
+        originalMilliseconds: latency.cases[0]!.median,
+        ...heavyFacts,
+      };
     const originalMs = latency.cases[0]!.median;
     const saving = planned.report.siteCost.predictedSavingMilliseconds;
     // The planner's costs, anchored on where the original's time goes (the profile), else on its time alone.
@@ -83,7 +119,6 @@ export async function studyPlanning(input: PlanStudyInput): Promise<PlanStudyEnt
           target.engine?.addNanoseconds,
         )) ??
       speedupFromSaving(originalMs, saving);
-    const ratio = (name: string) => latency.ratios.find((entry) => entry.name === name);
     const control = latency.noise.control;
     return {
       ...base,
@@ -96,6 +131,7 @@ export async function studyPlanning(input: PlanStudyInput): Promise<PlanStudyEnt
         ? speedupEntry(ratio("measured")!)
         : { median: 1, low: 1, high: 1, identity: true },
       ...(control ? { control: speedupEntry(control) } : {}),
+      ...heavyFacts,
       noisy: latency.noise.noisy,
       noise: [...latency.noise.reasons],
       rounds: latency.rounds,
@@ -115,6 +151,39 @@ export async function studyPlanning(input: PlanStudyInput): Promise<PlanStudyEnt
       error: describeError(error),
     };
   }
+}
+
+/**
+ * Each stand-in within the budget, put at every site that admits it, timed
+ * side by side with the original: the fastest any one of them makes the model.
+ */
+async function timeAlternatives(
+  input: PlanStudyInput,
+  load: () => ReturnType<typeof decodeModel>,
+  written: Uint8Array,
+) {
+  const target = builtinTarget(input.target);
+  const { plans } = planModel(load(), target, { budget: defaultBudget });
+  const variants = alternativePlans(plans, target, defaultBudget);
+  const cases = [
+    { name: "original", bytes: input.bytes },
+    { name: "written", bytes: written },
+  ];
+  for (const [index, variant] of variants.entries()) {
+    const model = load();
+    applyPlanToCopy(model, variant.plans);
+    cases.push({ name: `alternative ${index}`, bytes: encodeModel(model) });
+  }
+  const latency = await input.evaluator.compareLatency(cases, input.feeds, input.latency);
+  const ratio = (name: string) => latency.ratios.find((entry) => entry.name === name)!;
+  return {
+    written: speedupEntry(ratio("written")),
+    variants: variants.map((variant, index) => ({
+      label: variant.label,
+      sites: variant.sites.length,
+      speedup: speedupEntry(ratio(`alternative ${index}`)),
+    })),
+  };
 }
 
 function speedupEntry(ratio: LatencyRatio): SpeedupEntry {

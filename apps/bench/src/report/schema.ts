@@ -236,6 +236,34 @@ export const planStudySchema = z
       .optional()
       .describe("The default optimize result (measured planning), measured"),
     control: speedupSchema.optional().describe("The original against a second session of itself"),
+    removed: speedupSchema
+      .optional()
+      .describe(
+        "The model with every activation site taken out (Identity), measured: the most any stand-in could gain (Amdahl's limit in the engine)",
+      ),
+    wallShare: z
+      .number()
+      .optional()
+      .describe(
+        "Share of the original's wall time in its activations: 1 − 1/removed (what taking them out saves, fused or not)",
+      ),
+    alternatives: z
+      .array(
+        z.object({
+          label: z.string(),
+          sites: z.number().int(),
+          speedup: speedupSchema,
+        }),
+      )
+      .optional()
+      .describe(
+        "Where activations take ≥ 30% of the wall time and the default is under 1.5×: each stand-in within the budget, put at every site that admits it, measured (the best the catalog and engine can do)",
+      ),
+    writtenAlongside: speedupSchema
+      .optional()
+      .describe(
+        "The written model timed in the same rounds as the alternatives (what they are compared with)",
+      ),
     noisy: z.boolean().optional(),
     noise: z.array(z.string()).optional(),
     rounds: z.number().int().optional(),

@@ -37,6 +37,11 @@ export function spearman(pairs: readonly (readonly [number, number])[]): number 
   return va > 0 && vb > 0 ? covariance / Math.sqrt(va * vb) : null;
 }
 
+/** Activations taking at least this share of the wall time make a model activation-heavy. */
+export const heavyShare = 0.3;
+/** The speedup expected of activation-heavy models. */
+export const heavyTarget = 1.5;
+
 /** The figures the planner is judged by, over a study's rows. */
 export interface StudyVerdict {
   /** Rows where the static plan changed something and was timed, with a prediction. */
@@ -46,12 +51,75 @@ export interface StudyVerdict {
   readonly lowestDefault: { readonly row: string; readonly median: number } | null;
   /** Rows where measured planning wrote something measured below 0.98×. */
   readonly slower: readonly string[];
-  /** Rows whose activations take ≥ 30% of the time, with the default's speedup. */
-  readonly heavy: readonly {
-    readonly row: string;
-    readonly share: number;
-    readonly median: number;
-  }[];
+  /** Rows whose activations take ≥ 30% of the wall time (else of the profiled kernel time), with the default's speedup and what bounds it. */
+  readonly heavy: readonly HeavyRow[];
+}
+
+/** An activation-heavy row: the default's speedup and, under 1.5×, why. */
+export interface HeavyRow {
+  readonly row: string;
+  /** Share of the wall time (by removing the activations), else of the profiler's kernel time. */
+  readonly share: number;
+  readonly shareSource: "wall" | "profiler";
+  /** The default optimize's measured speedup. */
+  readonly median: number;
+  /** The model without its activations (Amdahl's limit), when measured. */
+  readonly ceiling?: number;
+  /** The fastest single stand-in within the budget, when the alternatives were measured. */
+  readonly best?: { readonly label: string; readonly median: number; readonly high: number };
+  /**
+   * reached: ≥ 1.5×. ceiling: even without activations the model is under 1.5×.
+   * best-within-budget: no stand-in within the budget reaches 1.5× and the default is within 3%
+   * of the fastest (or its interval reaches it). missed: a stand-in within the budget measured
+   * faster, or nothing says why.
+   */
+  readonly verdict: "reached" | "ceiling" | "best-within-budget" | "missed";
+}
+
+/** How far under the fastest stand-in within the budget the default may measure and still count as matching it. */
+const bestTolerance = 0.97;
+
+function heavyRow(entry: PlanStudyEntry): HeavyRow | undefined {
+  const wall = entry.wallShare;
+  const share = wall ?? entry.activationShare;
+  if (share === undefined || share === null || share < heavyShare) return undefined;
+  const median = entry.measured?.median ?? 1;
+  // The alternatives are compared with the written model timed in their rounds.
+  const alongside = entry.writtenAlongside ?? entry.measured;
+  const ceiling = entry.removed?.median;
+  const alternatives = entry.alternatives ?? [];
+  const best = alternatives.reduce<HeavyRow["best"]>(
+    (top, alternative) =>
+      !top || alternative.speedup.median > top.median
+        ? {
+            label: alternative.label,
+            median: alternative.speedup.median,
+            high: alternative.speedup.high,
+          }
+        : top,
+    undefined,
+  );
+  const alongsideMedian = alongside?.median ?? 1;
+  const high = alongside?.high ?? 1;
+  const verdict: HeavyRow["verdict"] =
+    median >= heavyTarget
+      ? "reached"
+      : ceiling !== undefined && ceiling < heavyTarget
+        ? "ceiling"
+        : entry.alternatives &&
+            (best?.median ?? 1) < heavyTarget &&
+            (alongsideMedian >= bestTolerance * (best?.median ?? 1) || high >= (best?.median ?? 1))
+          ? "best-within-budget"
+          : "missed";
+  return {
+    row: rowName(entry),
+    share,
+    shareSource: wall !== undefined ? "wall" : "profiler",
+    median,
+    ...(ceiling !== undefined ? { ceiling } : {}),
+    ...(best ? { best } : {}),
+    verdict,
+  };
 }
 
 const rowName = (entry: PlanStudyEntry) => `${entry.model} → ${entry.target}`;
@@ -73,24 +141,37 @@ export function studyVerdict(entries: readonly PlanStudyEntry[]): StudyVerdict {
     rankCorrelation: spearman(pairs),
     lowestDefault: lowest,
     slower: timed.filter((entry) => entry.measured && entry.measured.median < 0.98).map(rowName),
-    heavy: entries
-      .filter((entry) => entry.activationShare !== null && entry.activationShare >= 0.3)
-      .map((entry) => ({
-        row: rowName(entry),
-        share: entry.activationShare!,
-        median: entry.measured?.median ?? 1,
-      })),
+    heavy: entries.flatMap((entry) => heavyRow(entry) ?? []),
   };
 }
 
-/** The study as a table and its verdict, for the terminal. */
-export function studySummary(report: BenchReport): string | undefined {
-  const entries = report.planStudy;
-  if (!entries || entries.length === 0) return undefined;
-  const rows = entries.map((entry) => [
+/** The study table's column titles (terminal and HTML). */
+export const studyColumns = [
+  "model",
+  "target",
+  "act. kernel share",
+  "act. wall share",
+  "ceiling",
+  "static subst.",
+  "predicted",
+  "static plan, measured",
+  "written (default), measured",
+  "control",
+] as const;
+
+/** Where the two measured speedups sit among studyColumns (the HTML colours them). */
+export const studySpeedupColumns = { planned: 7, written: 8 } as const;
+
+/** One study row as the table's cells. */
+export function studyCells(entry: PlanStudyEntry): string[] {
+  const percent = (value: number | null | undefined) =>
+    value === null || value === undefined ? "—" : `${(value * 100).toFixed(0)}%`;
+  return [
     entry.model,
     entry.target,
-    entry.activationShare === null ? "—" : `${(entry.activationShare * 100).toFixed(0)}%`,
+    percent(entry.activationShare),
+    percent(entry.wallShare),
+    entry.removed ? `${entry.removed.median.toFixed(2)}×` : "—",
     entry.status === "failed" ? "failed" : `${entry.plannedSubstituted}/${entry.sites}`,
     entry.predictedSpeedup === null ? "—" : `${entry.predictedSpeedup.toFixed(2)}×`,
     entry.planned
@@ -104,29 +185,50 @@ export function studySummary(report: BenchReport): string | undefined {
           ? "original kept"
           : "unchanged",
     entry.control ? `${entry.control.median.toFixed(2)}×${entry.noisy ? " ~" : ""}` : "",
-  ]);
+  ];
+}
+
+/** The study as a table and its verdict, for the terminal. */
+export function studySummary(report: BenchReport): string | undefined {
+  const entries = report.planStudy;
+  if (!entries || entries.length === 0) return undefined;
+  const rows = entries.map(studyCells);
   const verdict = studyVerdict(entries);
   const lines = [
     `Planning study: each onnxruntime target on its own engine here (speedup = original time / model time, median [95% interval]; static plan = target costs only, --no-measure; written = the default optimize, measured planning):`,
-    textTableOf(
-      [
-        "model",
-        "target",
-        "act. share",
-        "static subst.",
-        "predicted",
-        "static plan, measured",
-        "written (default), measured",
-        "control",
-      ],
-      rows,
-    ),
+    textTableOf([...studyColumns], rows),
     `Rank agreement of predicted and measured speedups of the static plan: Spearman ρ = ${verdict.rankCorrelation === null ? "— (fewer than 3 rows)" : verdict.rankCorrelation.toFixed(2)} over ${verdict.ranked} rows.`,
     `Never slower: ${verdict.slower.length === 0 ? "no written model measured below 0.98×" : `BELOW 0.98×: ${verdict.slower.join(", ")}`}${verdict.lowestDefault ? ` (lowest: ${verdict.lowestDefault.median.toFixed(2)}×, ${verdict.lowestDefault.row})` : ""}.`,
   ];
-  if (verdict.heavy.length > 0)
+  if (verdict.heavy.length > 0) {
+    const count = (name: HeavyRow["verdict"]) =>
+      verdict.heavy.filter((entry) => entry.verdict === name).length;
     lines.push(
-      `Activations ≥ 30% of the time: ${verdict.heavy.map((entry) => `${entry.row} ${(entry.share * 100).toFixed(0)}% → ${entry.median.toFixed(2)}×`).join(", ")}.`,
+      `Activations ≥ ${heavyShare * 100}% of the wall time (${verdict.heavy.length} rows): ${count("reached")} reach ≥ ${heavyTarget}×, ${count("ceiling")} cannot (the model without activations is under ${heavyTarget}×), ${count("best-within-budget")} are as fast as the fastest stand-in within the budget, ${count("missed")} missed.`,
+      ...verdict.heavy
+        .filter((entry) => entry.verdict !== "reached")
+        .map((entry) => `  ${heavyLine(entry)}`),
     );
+  }
+  lines.push(
+    "act. kernel share: the activation sites' share of the original's kernel time (onnxruntime's profiler; what the planner sees). act. wall share: 1 − 1/ceiling. ceiling: the original's time over the model with its activations taken out, measured (no stand-in can do better).",
+  );
   return lines.join("\n");
+}
+
+/** One activation-heavy row under 1.5×, and why. */
+export function heavyLine(entry: HeavyRow): string {
+  const head = `${entry.row} (${(entry.share * 100).toFixed(0)}% of the ${entry.shareSource === "wall" ? "wall" : "kernel"} time): ${entry.median.toFixed(2)}×`;
+  const ceiling = entry.ceiling !== undefined ? `ceiling ${entry.ceiling.toFixed(2)}×` : "";
+  const best = entry.best
+    ? `fastest stand-in within the budget ${entry.best.median.toFixed(2)}× (${entry.best.label})`
+    : "";
+  const facts = [ceiling, best].filter(Boolean).join(", ");
+  const why = {
+    reached: "",
+    ceiling: "cannot reach it",
+    "best-within-budget": "as fast as the budget allows",
+    missed: "MISSED",
+  }[entry.verdict];
+  return `${head}; ${facts}${facts ? ": " : ""}${why}`;
 }

@@ -10,7 +10,15 @@ import {
   ScatterWithErrorBarsController,
 } from "chartjs-chart-error-bars";
 import type { BenchReport } from "../report/schema.js";
-import { studyVerdict } from "../report/study-summary.js";
+import {
+  heavyLine,
+  heavyShare,
+  heavyTarget,
+  studyCells,
+  studyColumns,
+  studySpeedupColumns,
+  studyVerdict,
+} from "../report/study-summary.js";
 import { type ChartSpec, reportCharts } from "./charts.js";
 import { formatRate, formatSpeedup } from "./format.js";
 import { resultColumns, resultRows } from "./rows.js";
@@ -81,47 +89,19 @@ function studyTable(report: BenchReport): HTMLElement {
   const entries = report.planStudy!;
   const table = element("table", undefined, "results");
   const head = element("tr");
-  const titles = [
-    "model",
-    "target",
-    "activations",
-    "static plan",
-    "predicted",
-    "static plan, measured",
-    "written (default optimize)",
-    "control",
-  ];
+  const titles = studyColumns;
   for (const title of titles) head.append(element("th", title));
   table.append(element("thead"));
   table.tHead!.append(head);
   const body = element("tbody");
   for (const entry of entries) {
     const tr = element("tr", undefined, entry.status === "failed" ? "failed" : entry.status);
-    const speedup = (value?: { median: number; low: number; high: number }) =>
-      value ? formatSpeedup(value.median, value.low, value.high) : "";
-    const written =
-      entry.status === "failed"
-        ? (entry.error ?? "failed")
-        : entry.measured && !entry.measured.identity
-          ? `${speedup(entry.measured)} (${entry.measuredSubstituted} sites)`
-          : entry.decision === "original"
-            ? "original kept"
-            : "unchanged";
-    const cells = [
-      entry.model,
-      entry.target,
-      entry.activationShare === null ? "—" : `${(entry.activationShare * 100).toFixed(0)}%`,
-      `${entry.plannedSubstituted}/${entry.sites} sites`,
-      entry.predictedSpeedup === null ? "—" : `${entry.predictedSpeedup.toFixed(2)}×`,
-      entry.planned ? speedup(entry.planned) : "unchanged",
-      written,
-      entry.control ? entry.control.median.toFixed(2) : "",
-    ];
+    const cells = studyCells(entry);
     for (const cell of cells) tr.append(element("td", cell));
     const classOf = (value?: { low: number; high: number }) =>
       value ? (value.low > 1 ? "faster" : value.high < 1 ? "slower" : "") : "";
-    (tr.children[5] as HTMLElement).className = classOf(entry.planned);
-    (tr.children[6] as HTMLElement).className = entry.measured?.identity
+    (tr.children[studySpeedupColumns.planned] as HTMLElement).className = classOf(entry.planned);
+    (tr.children[studySpeedupColumns.written] as HTMLElement).className = entry.measured?.identity
       ? ""
       : classOf(entry.measured);
     body.append(tr);
@@ -135,11 +115,25 @@ function studyTable(report: BenchReport): HTMLElement {
     element("h2", "Planning study"),
     element(
       "p",
-      `Each onnxruntime target on its own engine here. Static plan: the target's costs only (--no-measure). Written: what the default optimize writes (measured planning: it keeps the original unless the rewrite is measurably faster). Activations: their share of the original's kernel time (onnxruntime's profiler). Rank agreement of predicted and measured static-plan speedups: Spearman ρ = ${verdict.rankCorrelation === null ? "—" : verdict.rankCorrelation.toFixed(2)} over ${verdict.ranked} rows. Lowest written: ${verdict.lowestDefault ? `${verdict.lowestDefault.median.toFixed(2)}× (${verdict.lowestDefault.row})` : "—"}.`,
+      `Each onnxruntime target on its own engine here. Static plan: the target's costs only (--no-measure). Written: what the default optimize writes (measured planning: it keeps the original unless the rewrite is measurably faster). Act. kernel share: the activation sites' share of the original's kernel time (onnxruntime's profiler; what the planner sees). Ceiling: the original's time over the model with its activations taken out (no stand-in can do better); act. wall share = 1 − 1/ceiling. Rank agreement of predicted and measured static-plan speedups: Spearman ρ = ${verdict.rankCorrelation === null ? "—" : verdict.rankCorrelation.toFixed(2)} over ${verdict.ranked} rows. Lowest written: ${verdict.lowestDefault ? `${verdict.lowestDefault.median.toFixed(2)}× (${verdict.lowestDefault.row})` : "—"}.`,
       "caption",
     ),
     box,
   );
+  if (verdict.heavy.length > 0) {
+    const reached = verdict.heavy.filter((entry) => entry.verdict === "reached").length;
+    const list = element("ul");
+    for (const entry of verdict.heavy)
+      if (entry.verdict !== "reached") list.append(element("li", heavyLine(entry)));
+    wrapper.append(
+      element(
+        "p",
+        `Activations ≥ ${heavyShare * 100}% of the wall time: ${reached} of ${verdict.heavy.length} rows reach ≥ ${heavyTarget}×; the others:`,
+        "caption",
+      ),
+      list,
+    );
+  }
   return wrapper;
 }
 

@@ -4,7 +4,7 @@ import type {
   RewriteReport,
   SiteReport,
 } from "@rectify/rewrite";
-import { describeLimits } from "@rectify/rewrite";
+import { describeLimits, minimumGain } from "@rectify/rewrite";
 import { idOf } from "../commands/inspect.js";
 import { formatNumber, formatOps, formatTable } from "./table.js";
 
@@ -145,14 +145,36 @@ function measurementLines(measurement: MeasurementReport): string[] {
     lines.push(
       `  speedup ${speedup.median.toFixed(2)}× [${speedup.low.toFixed(2)}, ${speedup.high.toFixed(2)}] (original ${formatNumber(speedup.originalMilliseconds)} ms → ${formatNumber(speedup.rewrittenMilliseconds)} ms per run)${measurement.predictedSpeedup !== null ? `; predicted ${measurement.predictedSpeedup.toFixed(2)}×` : ""}${control ? `; same-model control ${control.speedup.toFixed(2)}× [${control.speedupLow.toFixed(2)}, ${control.speedupHigh.toFixed(2)}]` : ""}`,
     );
-    if (measurement.noise?.noisy) lines.push(`  noisy: ${measurement.noise.reasons.join("; ")}`);
+    if (measurement.noise?.noisy) {
+      const reasons = measurement.noise.reasons;
+      lines.push(
+        `  noisy: ${reasons.slice(0, 3).join("; ")}${reasons.length > 3 ? `; and ${reasons.length - 3} more` : ""}`,
+      );
+    }
   }
   for (const group of measurement.groups)
     lines.push(
       `  ${group.substitute} on ${group.sites.length} site${group.sites.length === 1 ? "" : "s"}: the rewrite without it takes ${group.keepRatio.toFixed(2)}× the time${group.rolledBack ? " — faster without it: PUT BACK" : ""}`,
     );
+  if (measurement.alternatives.length > 0) {
+    const taken = measurement.alternatives.filter((trial) => trial.taken);
+    const best = (activation: string) =>
+      Math.max(
+        ...measurement.alternatives
+          .filter((trial) => trial.activation === activation)
+          .map((trial) => trial.gainRatio),
+      );
+    const activations = [...new Set(measurement.alternatives.map((trial) => trial.activation))];
+    lines.push(
+      `  ${measurement.alternatives.length} other stand-in${measurement.alternatives.length === 1 ? "" : "s"} within the budget timed in place of the planner's choice; the fastest of each, as the model's speed over the planner's: ${activations.map((activation) => `${activation} ${best(activation).toFixed(2)}×`).join(", ")}${taken.length === 0 ? ` (none taken: a stand-in must be ${Math.round((minimumGain - 1) * 100)}% faster)` : ""}`,
+      ...taken.map(
+        (trial) =>
+          `  ${trial.substitute} on ${trial.sites.length} site${trial.sites.length === 1 ? "" : "s"}: ${trial.gainRatio.toFixed(2)}× faster than the planner's choice — TAKEN`,
+      ),
+    );
+  }
   lines.push(
-    `  ${measurement.decision === "rewrite" ? "kept the rewrite" : measurement.decision === "original" ? "kept the ORIGINAL" : "nothing to time"}: ${measurement.reason}`,
+    `  ${measurement.decision === "rewrite" ? "kept the rewrite" : measurement.decision === "original" ? "kept the ORIGINAL" : "unchanged"}: ${measurement.reason}`,
   );
   return lines;
 }

@@ -1,9 +1,11 @@
 // Measured planning: the planner's costs are predictions; the engine has the
 // last word. The original is profiled (where its time goes, site by site),
 // then whole models are timed side by side on the target's own provider: the
-// rewrite, and the rewrite without each kind of substitution. A kind whose
-// removal makes the model faster is put back; the rewrite stands only when it
-// is measurably faster than the original.
+// rewrite, the rewrite without each kind of substitution, and the rewrite with
+// each other stand-in within the budget in place of the planner's choice. A
+// kind whose removal makes the model faster is put back, a stand-in that makes
+// it faster is taken; the result stands only when it is measurably faster
+// than the original.
 //
 // Why whole models and not the profiler for the rewrite: onnxruntime's
 // profiler slows each node it times, most on large tensors (measured
@@ -13,6 +15,7 @@
 // profile than it runs. The original keeps its few nodes, so its profile says
 // truly where its time goes.
 import { encodeModel, type Model } from "@rectify/onnx";
+import type { AlternativePlan } from "../plan/alternatives.js";
 import { rolledBack, type SitePlan } from "../plan/planner.js";
 import type {
   EngineProfile,
@@ -68,6 +71,16 @@ export interface SubstitutionGroup {
   readonly rolledBack: boolean;
 }
 
+/** Another stand-in within the budget in place of the planner's choice, timed. */
+export interface AlternativeTrial {
+  readonly substitute: string;
+  readonly activation: string;
+  readonly sites: readonly string[];
+  /** Time of the rewrite over time with this stand-in: above 1, the stand-in is faster than the planner's choice. */
+  readonly gainRatio: number;
+  readonly taken: boolean;
+}
+
 /** What measured planning found and decided. */
 export interface MeasurementReport {
   readonly evaluator: string;
@@ -82,6 +95,8 @@ export interface MeasurementReport {
   readonly groups: readonly SubstitutionGroup[];
   /** Sites put back because the model ran faster without their kind of substitution. */
   readonly rolledBackSlower: readonly string[];
+  /** Other stand-ins within the budget, each timed in place of the planner's choice (the cheapest few per activation by the target's costs). */
+  readonly alternatives: readonly AlternativeTrial[];
   /** Original time / rewritten time predicted from the target's per-op costs (null when they cannot say). */
   readonly predictedSpeedup: number | null;
   /** Measured on the whole model, side by side (null when nothing was left to time). */
@@ -104,6 +119,8 @@ export interface MeasureInputs {
   readonly feedsSource: string;
   /** Predicted ms a plan saves against the original (undefined when the costs cannot say). */
   readonly predictSaving: (plans: readonly SitePlan[]) => number | undefined;
+  /** Other stand-ins within the budget to time in place of the planner's choices. */
+  readonly alternatives?: (plans: readonly SitePlan[]) => readonly AlternativePlan[];
   /** The target's time of one cost unit, for sites the profile cannot time apart. */
   readonly addNanoseconds?: number;
   readonly onStep?: (done: number, total: number) => void;
@@ -157,12 +174,19 @@ export async function measureAndRollBack(
 ): Promise<MeasuredPlan> {
   const { evaluator } = options;
   const step = inputs.onStep ?? (() => {});
-  const base = { evaluator: evaluator.name, inputs: inputs.feedsSource, groups: [] };
+  const base = {
+    evaluator: evaluator.name,
+    inputs: inputs.feedsSource,
+    groups: [],
+    alternatives: [],
+  };
   const original = await inputs.load();
   const originalBytes = encodeModel(original);
   let applied = inputs.applied;
   const first = await inputs.rebuild(applied);
-  if (first.substituted === 0 || !applied.some(optionalSubstitute)) {
+  const alternatives = cheapestAlternatives(inputs.alternatives?.(applied) ?? []);
+  const optional = first.substituted > 0 && applied.some(optionalSubstitute);
+  if (!optional && alternatives.length === 0) {
     return {
       applied,
       report: {
@@ -196,36 +220,77 @@ export async function measureAndRollBack(
   const latency = { control: true, maxRounds: 1000, ...options.latency };
   const groups = groupsOf(applied);
   let groupReports: SubstitutionGroup[] = [];
+  let trials: AlternativeTrial[] = [];
   let comparison: LatencyComparison | undefined;
   const back = new Set<string>();
-  if (groups.length > 1) {
+  let changed = false;
+  if (groups.length > 1 || alternatives.length > 0) {
     const cases = [
       { name: "original", bytes: originalBytes },
       { name: "rewritten", bytes: encodeModel(first.model) },
     ];
-    for (const [index, group] of groups.entries()) {
+    const withoutGroups = groups.length > 1 ? groups : [];
+    for (const [index, group] of withoutGroups.entries()) {
       const without = await inputs.rebuild(withBack(applied, new Set(group.sites), ""));
       cases.push({ name: `without ${index}`, bytes: encodeModel(without.model) });
     }
+    for (const [index, alternative] of alternatives.entries()) {
+      const model = await inputs.rebuild(alternative.plans);
+      cases.push({ name: `alternative ${index}`, bytes: encodeModel(model.model) });
+    }
     const timed = await evaluator.compareLatency(cases, inputs.feeds, latency);
     const rewritten = timed.cases[1]!.median;
-    groupReports = groups.map((group, index) => {
+    const timeOf = (name: string) => timed.cases[cases.findIndex((entry) => entry.name === name)]!;
+    // Moves from the rewrite: a kind put back, or another stand-in taken. The fastest go first;
+    // each is taken when it beat the rewrite and touches no site an earlier one changed.
+    const moves = [
+      ...withoutGroups.map((group, index) => ({
+        kind: "without" as const,
+        index,
+        sites: group.sites,
+        time: timeOf(`without ${index}`).median,
+      })),
+      ...alternatives.map((alternative, index) => ({
+        kind: "alternative" as const,
+        index,
+        sites: alternative.sites,
+        time: timeOf(`alternative ${index}`).median,
+      })),
+    ].sort((a, b) => a.time - b.time);
+    const touched = new Set<string>();
+    const taken = new Set<string>();
+    for (const move of moves) {
+      // Putting a kind back needs only to beat the rewrite; another stand-in must beat it by minimumGain.
+      const needed = move.kind === "without" ? rewritten : rewritten / minimumGain;
+      if (!(move.time < needed) || move.sites.some((id) => touched.has(id))) continue;
+      for (const id of move.sites) touched.add(id);
+      taken.add(`${move.kind} ${move.index}`);
+      if (move.kind === "without") for (const id of move.sites) back.add(id);
+      else applied = withAlternative(applied, alternatives[move.index]!);
+      changed = true;
+    }
+    groupReports = withoutGroups.map((group, index) => {
       const ratio = timed.ratios.find((entry) => entry.name === `without ${index}`)!;
-      const withoutTime = timed.cases[index + 2]!.median;
+      const withoutTime = timeOf(`without ${index}`).median;
       // Relative to the whole rewrite: the ratios above are relative to the original.
       const keepRatio = withoutTime / rewritten;
       const scale = ratio.ratio > 0 ? keepRatio / ratio.ratio : 1;
-      const rolled = keepRatio < 1;
-      if (rolled) for (const id of group.sites) back.add(id);
       return {
         substitute: group.substitute,
         sites: group.sites,
         keepRatio,
         low: ratio.low * scale,
         high: ratio.high * scale,
-        rolledBack: rolled,
+        rolledBack: taken.has(`without ${index}`),
       };
     });
+    trials = alternatives.map((alternative, index) => ({
+      substitute: alternative.label,
+      activation: alternative.activation,
+      sites: alternative.sites,
+      gainRatio: rewritten / timeOf(`alternative ${index}`).median,
+      taken: taken.has(`alternative ${index}`),
+    }));
     comparison = timed;
   }
   if (back.size > 0)
@@ -234,9 +299,10 @@ export async function measureAndRollBack(
       back,
       "put back: the model ran faster without this kind of substitution",
     );
-  const final = back.size > 0 || groups.length <= 1 ? await inputs.rebuild(applied) : first;
+  const final = changed || groups.length <= 1 ? await inputs.rebuild(applied) : first;
   const stillChanged = final.substituted > 0 && applied.some(optionalSubstitute);
-  if (stillChanged && (back.size > 0 || groups.length <= 1)) {
+  // The comparison above timed the first rewrite: what is written now is timed against the original.
+  if (stillChanged && (changed || !comparison)) {
     comparison = await evaluator.compareLatency(
       [
         { name: "original", bytes: originalBytes },
@@ -260,6 +326,7 @@ export async function measureAndRollBack(
   const measured = {
     ...base,
     groups: groupReports,
+    alternatives: trials,
     perSite: profiled !== undefined,
     activationShare,
     sites,
@@ -273,8 +340,10 @@ export async function measureAndRollBack(
         predictedSpeedup: null,
         speedup: null,
         noise: comparison?.noise ?? null,
-        decision: "original",
-        reason: "the model ran faster without each kind of substitution",
+        decision: optional ? "original" : "unchanged",
+        reason: optional
+          ? "the model ran faster without each kind of substitution"
+          : "no stand-in within the budget measured faster than the original's kernels",
       },
     };
   }
@@ -373,6 +442,28 @@ export function speedupFromSaving(
 /** `1.23× [1.18, 1.29]` */
 export function formatSpeedup(speedup: Pick<MeasuredSpeedup, "median" | "low" | "high">): string {
   return `${speedup.median.toFixed(2)}× [${speedup.low.toFixed(2)}, ${speedup.high.toFixed(2)}]`;
+}
+
+/** Alternatives worth timing: per activation, the few the target's costs price lowest. */
+const alternativesPerActivation = 3;
+
+function cheapestAlternatives(all: readonly AlternativePlan[]): AlternativePlan[] {
+  const byActivation = new Map<string, AlternativePlan[]>();
+  for (const alternative of all) {
+    const list = byActivation.get(alternative.activation) ?? [];
+    list.push(alternative);
+    byActivation.set(alternative.activation, list);
+  }
+  return [...byActivation.values()].flatMap((list) =>
+    [...list].sort((a, b) => a.cost - b.cost).slice(0, alternativesPerActivation),
+  );
+}
+
+/** Plans with an alternative's choices at the sites it changes. */
+function withAlternative(plans: readonly SitePlan[], alternative: AlternativePlan): SitePlan[] {
+  const changed = new Map(alternative.plans.map((plan) => [plan.site.id, plan] as const));
+  const ids = new Set(alternative.sites);
+  return plans.map((plan) => (ids.has(plan.site.id) ? changed.get(plan.site.id)! : plan));
 }
 
 /** The optional substitutions by stand-in, in plan order. */
