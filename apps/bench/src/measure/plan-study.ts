@@ -101,10 +101,13 @@ export async function studyPlanning(input: PlanStudyInput): Promise<PlanStudyEnt
     if (!planned.changed)
       return {
         ...base,
-        status: "unchanged",
+        // Measured planning may still write something: another stand-in measured faster.
+        status: measured.changed ? "measured" : "unchanged",
         ...facts,
         predictedSpeedup: 1,
         originalMilliseconds: latency.cases[0]!.median,
+        ...(measured.changed ? { measured: speedupEntry(ratio("measured")!) } : {}),
+        ...(latency.noise.control ? { control: speedupEntry(latency.noise.control) } : {}),
         ...heavyFacts,
       };
     const originalMs = latency.cases[0]!.median;

@@ -20,7 +20,7 @@ import {
   studyVerdict,
 } from "../report/study-summary.js";
 import { type ChartSpec, reportCharts } from "./charts.js";
-import { formatRate, formatSpeedup } from "./format.js";
+import { formatRate } from "./format.js";
 import { resultColumns, resultRows } from "./rows.js";
 
 Chart.register(

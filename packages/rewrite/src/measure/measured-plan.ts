@@ -224,6 +224,9 @@ export async function measureAndRollBack(
   let comparison: LatencyComparison | undefined;
   const back = new Set<string>();
   let changed = false;
+  // With two or more moves taken, the fastest alone is timed too: moves timed one at a time may not add up.
+  let alone: { key: string; plans: readonly SitePlan[] } | undefined;
+  let takenCount = 0;
   if (groups.length > 1 || alternatives.length > 0) {
     const cases = [
       { name: "original", bytes: originalBytes },
@@ -267,6 +270,14 @@ export async function measureAndRollBack(
       taken.add(`${move.kind} ${move.index}`);
       if (move.kind === "without") for (const id of move.sites) back.add(id);
       else applied = withAlternative(applied, alternatives[move.index]!);
+      if (takenCount++ === 0)
+        alone = {
+          key: `${move.kind} ${move.index}`,
+          plans:
+            move.kind === "without"
+              ? withBack(applied, new Set(move.sites), putBackReason)
+              : applied,
+        };
       changed = true;
     }
     groupReports = withoutGroups.map((group, index) => {
@@ -293,24 +304,38 @@ export async function measureAndRollBack(
     }));
     comparison = timed;
   }
-  if (back.size > 0)
-    applied = withBack(
-      applied,
-      back,
-      "put back: the model ran faster without this kind of substitution",
-    );
-  const final = changed || groups.length <= 1 ? await inputs.rebuild(applied) : first;
+  if (back.size > 0) applied = withBack(applied, back, putBackReason);
+  let final = changed || groups.length <= 1 ? await inputs.rebuild(applied) : first;
   const stillChanged = final.substituted > 0 && applied.some(optionalSubstitute);
   // The comparison above timed the first rewrite: what is written now is timed against the original.
   if (stillChanged && (changed || !comparison)) {
+    const single = takenCount > 1 && alone ? await inputs.rebuild(alone.plans) : undefined;
     comparison = await evaluator.compareLatency(
       [
         { name: "original", bytes: originalBytes },
         { name: "rewritten", bytes: encodeModel(final.model) },
+        ...(single ? [{ name: "alone", bytes: encodeModel(single.model) }] : []),
       ],
       inputs.feeds,
       latency,
     );
+    if (single && alone && comparison.cases[2]!.median < comparison.cases[1]!.median) {
+      // The fastest move alone beat all of them together: only it is taken.
+      applied = alone.plans;
+      final = single;
+      back.clear();
+      if (alone.key.startsWith("without"))
+        for (const id of groupReports[Number(alone.key.split(" ")[1])]!.sites) back.add(id);
+      groupReports = groupReports.map((group, index) => ({
+        ...group,
+        rolledBack: alone!.key === `without ${index}`,
+      }));
+      trials = trials.map((trial, index) => ({
+        ...trial,
+        taken: alone!.key === `alternative ${index}`,
+      }));
+      comparison = renamed(comparison, "alone", "rewritten");
+    }
   }
   step(3, 3);
   const sites = [...(profiled?.times ?? [])].map(
@@ -442,6 +467,21 @@ export function speedupFromSaving(
 /** `1.23× [1.18, 1.29]` */
 export function formatSpeedup(speedup: Pick<MeasuredSpeedup, "median" | "low" | "high">): string {
   return `${speedup.median.toFixed(2)}× [${speedup.low.toFixed(2)}, ${speedup.high.toFixed(2)}]`;
+}
+
+const putBackReason = "put back: the model ran faster without this kind of substitution";
+
+/** The comparison with case `from` as `to` (its ratio and its place second, after the original). */
+function renamed(latency: LatencyComparison, from: string, to: string): LatencyComparison {
+  const index = latency.cases.findIndex((entry) => entry.name === from);
+  const cases = [latency.cases[0]!, latency.cases[index]!];
+  return {
+    ...latency,
+    cases: cases.map((entry) => (entry.name === from ? { ...entry, name: to } : entry)),
+    ratios: latency.ratios
+      .filter((entry) => entry.name === from)
+      .map((entry) => ({ ...entry, name: to })),
+  };
 }
 
 /** Alternatives worth timing: per activation, the few the target's costs price lowest. */
