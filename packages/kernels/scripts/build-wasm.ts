@@ -90,14 +90,14 @@ function nodeExpression(plan: ExpressionPlan, i: number, name: (j: number) => st
 
 /**
  * Statements computing `closure` (varying nodes) for the vector at `x`,
- * naming node j `v{j}{suffix}` (row-uniform nodes keep their plain names).
+ * naming node j `n{j}{suffix}` (not v…: v128 is a type) (row-uniform nodes keep their plain names).
  */
 function vectorBody(plan: ExpressionPlan, closure: number[], x: string, suffix: string): string[] {
-  const name = (j: number) => (plan.nodes[j]!.varying ? `v${j}${suffix}` : `v${j}`);
+  const name = (j: number) => (plan.nodes[j]!.varying ? `n${j}${suffix}` : `n${j}`);
   return closure.map((i) =>
     plan.nodes[i]!.op === "Input"
-      ? `const v${i}${suffix} = ${x};`
-      : `const v${i}${suffix} = ${nodeExpression(plan, i, name)};`,
+      ? `const n${i}${suffix} = ${x};`
+      : `const n${i}${suffix} = ${nodeExpression(plan, i, name)};`,
   );
 }
 
@@ -107,7 +107,7 @@ function uniformStatements(plan: ExpressionPlan, depth: number): string[] {
   plan.nodes.forEach((node, i) => {
     if (node.varying || node.op === "Constant" || isReduction(node.op)) return;
     if (node.depth !== depth) return;
-    lines.push(`const v${i} = ${nodeExpression(plan, i, (j) => `v${j}`)};`);
+    lines.push(`const n${i} = ${nodeExpression(plan, i, (j) => `n${j}`)};`);
   });
   return lines;
 }
@@ -128,7 +128,7 @@ function fusedKernel(plan: ExpressionPlan, name: string): string {
   );
   plan.nodes.forEach((node, i) => {
     if (node.op === "Constant")
-      emit(1, `const v${i} = v128.load32_splat(constants + ${node.constant * 4});`);
+      emit(1, `const n${i} = v128.load32_splat(constants + ${node.constant * 4});`);
   });
   emit(1, uniformStatements(plan, 0));
   const root = plan.nodes.length - 1;
@@ -157,7 +157,7 @@ function fusedKernel(plan: ExpressionPlan, name: string): string {
         vectorBody(plan, closure, `v128.load(rowInput + (<usize>i << 2), ${offset})`, suffix),
       );
       for (const r of reductions)
-        emit(4, reduce(r, `v${plan.nodes[r]!.inputs[0]}${suffix}`, suffix));
+        emit(4, reduce(r, `n${plan.nodes[r]!.inputs[0]}${suffix}`, suffix));
     }
     emit(3, "}");
     emit(3, "for (; i < n; i += 4) {");
@@ -177,14 +177,14 @@ function fusedKernel(plan: ExpressionPlan, name: string): string {
       const op = plan.nodes[r]!.op as "ReduceMax" | "ReduceSum";
       emit(
         4,
-        reduce(r, `v128.bitselect(v${plan.nodes[r]!.inputs[0]}a, ${neutral[op]}, mask)`, "a"),
+        reduce(r, `v128.bitselect(n${plan.nodes[r]!.inputs[0]}a, ${neutral[op]}, mask)`, "a"),
       );
     }
     emit(3, "}");
     emit(2, "}");
     for (const r of reductions) {
       const op = plan.nodes[r]!.op as "ReduceMax" | "ReduceSum";
-      emit(2, `const v${r} = ${horizontal[op]}(${combine[op]}(acc${r}a, acc${r}b));`);
+      emit(2, `const n${r} = ${horizontal[op]}(${combine[op]}(acc${r}a, acc${r}b));`);
     }
     emit(2, uniformStatements(plan, pass + 1));
   }
@@ -199,7 +199,7 @@ function fusedKernel(plan: ExpressionPlan, name: string): string {
       emit(3, vectorBody(plan, closure, `v128.load(rowInput + at, ${16 * k})`, suffix));
     });
     suffixes.forEach((suffix, k) => {
-      emit(3, `v128.store(rowOutput + at, v${root}${suffix}, ${16 * k});`);
+      emit(3, `v128.store(rowOutput + at, n${root}${suffix}, ${16 * k});`);
     });
     emit(2, "}");
     emit(2, "for (; i < n; i += 4) {");
@@ -207,14 +207,14 @@ function fusedKernel(plan: ExpressionPlan, name: string): string {
     emit(3, "const count = n - i;");
     emit(3, "if (count >= 4) {");
     emit(4, vectorBody(plan, closure, "v128.load(rowInput + at)", "a"));
-    emit(4, `v128.store(rowOutput + at, v${root}a);`);
+    emit(4, `v128.store(rowOutput + at, n${root}a);`);
     emit(3, "} else {");
     emit(4, vectorBody(plan, closure, "loadPartial(rowInput + at, count)", "a"));
-    emit(4, `storePartial(rowOutput + at, v${root}a, count);`);
+    emit(4, `storePartial(rowOutput + at, n${root}a, count);`);
     emit(3, "}");
     emit(2, "}");
   } else {
-    emit(2, `store<f32>(output + (<usize>row << 2), f32x4.extract_lane(v${root}, 0));`);
+    emit(2, `store<f32>(output + (<usize>row << 2), f32x4.extract_lane(n${root}, 0));`);
   }
   emit(1, "}");
   emit(0, "}");

@@ -120,6 +120,7 @@ describe("algebraic op set", () => {
         "algebraic-erf",
         "algebraic-tanh",
         "hard-erf",
+        "erf-pwl",
       ]),
     );
     for (const entry of algebraic) {

@@ -7,6 +7,7 @@ import { gelu, geluSigmoid, geluTanh } from "./gelu.js";
 import { hardMish, hardSigmoid, hardSwish, heaviside } from "./hard.js";
 import { exp, log, sigmoid, softsign, tanh } from "./logistic.js";
 import { mish } from "./mish.js";
+import { pwlForms } from "./pwl-forms.js";
 import { relu } from "./relu.js";
 import { leakyRelu, prelu, relu6, shiftedRelu } from "./relu-variants.js";
 import { silu } from "./silu.js";
@@ -87,6 +88,8 @@ export const activations: readonly ActivationDefinition[] = [
   ...algebraicForms,
   // Cheaper forms of an exact activation that still need its transcendental op.
   eluMax,
+  // Piecewise-linear stand-ins (`<name>-pwl`), fitted to an error bound.
+  ...pwlForms,
 ];
 
 const byName = new Map(activations.map((definition) => [definition.name, definition]));

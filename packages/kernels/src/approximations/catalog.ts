@@ -1,4 +1,5 @@
 import type { Activation, Parameters } from "../activation/activation.js";
+import { piecesOf } from "../activations/pwl-forms.js";
 import { KernelsError } from "../errors/kernels-error.js";
 import {
   opCounts,
@@ -55,6 +56,8 @@ export interface CatalogRow {
    */
   readonly maxAbsErrorFloat32: number;
   readonly worstVector?: VectorSummary;
+  /** Piecewise-linear forms: the pieces between the first and last knot (the asymptotes continue outside). */
+  readonly segments?: number;
 }
 
 /**
@@ -130,6 +133,7 @@ function rowFrom(
         approximation.params[name] !==
           approximation.definition.parameters.find((spec) => spec.name === name)!.default,
     );
+  const pieces = piecesOf(approximation.definition, approximation.params);
   const ops = opCounts(approximation.expression);
   const used = (Object.keys(ops) as PrimitiveOp[]).sort(
     (a, b) => Object.keys(primitiveOps).indexOf(a) - Object.keys(primitiveOps).indexOf(b),
@@ -161,6 +165,7 @@ function rowFrom(
     meanAbsErrorNormal: m.meanAbsErrorNormal,
     maxAbsErrorFloat32,
     ...(m.worstVector ? { worstVector: m.worstVector } : {}),
+    ...(pieces ? { segments: pieces.knots.length - 1 } : {}),
   };
 }
 
@@ -231,7 +236,7 @@ export function catalogMarkdown(rows: readonly CatalogRow[]): string {
   for (const row of rows) {
     const cells = [
       `${row.exact}${domainText(row.domain)}`,
-      `\`${row.approximation}\``,
+      `\`${row.approximation}\`${row.segments !== undefined ? ` (${row.segments} segments)` : ""}`,
       opsCell(row),
       row.transcendental.length > 0 ? row.transcendental.join(", ") : "no",
       errorCell(row.maxAbsError, row.maxAbsErrorUnbounded),
@@ -295,6 +300,7 @@ export function catalogJson(rows: readonly CatalogRow[]): string {
     domain: row.domain.map(jsonNumber),
     fittable: row.fittable,
     note: row.note ?? null,
+    segments: row.segments ?? null,
   }));
   return `${JSON.stringify(objects, null, 2)}\n`;
 }

@@ -1,6 +1,10 @@
+import { pwlExacts } from "../activations/pwl-forms.js";
 import type { ApproximationDefinition } from "./approximation.js";
 
 export type { ApproximationDefinition } from "./approximation.js";
+
+/** The error bounds the catalog lists piecewise-linear fits at. */
+export const pwlErrors = [1e-2, 1e-3, 1e-4] as const;
 
 /** Settings of the squarings exp listed for every tunable form: cheap to accurate. */
 const expSettings = [
@@ -147,10 +151,32 @@ export const approximations: readonly ApproximationDefinition[] = [
     ],
     { domain: [1, 1024], note: "on [1, 1024]: the range of the sum inside LogSumExp" },
   ),
+  // Piecewise linear, for devices that run only Relu/Max/Min/Add/Mul (integer NPUs): fitted to
+  // max |error| 1e-2, 1e-3 and 1e-4 over ℝ, the exact activation's parameters carried over.
+  ...pwlEntries(),
   // multivariable
   ...tunable("softmax", "softmax-squaring", expSettings),
   ...tunable("logsumexp", "logsumexp-squaring", expLogSettings),
 ];
+
+/** The piecewise-linear rows: every family of src/activations/pwl-forms.ts at three error bounds. */
+function pwlEntries(): ApproximationDefinition[] {
+  return pwlExacts.flatMap((exact) =>
+    pwlErrors.map(
+      (e): ApproximationDefinition => ({
+        exact: exact.name,
+        approximation: `${exact.name}-pwl`,
+        params: (own) => ({ ...own, e }),
+        ...(exact.name === "exp"
+          ? {
+              domain: [Number.NEGATIVE_INFINITY, 0] as const,
+              note: "on (−∞, 0]: softmax after the max shift",
+            }
+          : {}),
+      }),
+    ),
+  );
+}
 
 /** The catalog entries that stand in for the activation named `exact`. */
 export function approximationsFor(exact: string): ApproximationDefinition[] {

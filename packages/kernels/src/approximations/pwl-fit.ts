@@ -1,0 +1,245 @@
+import { KernelsError } from "../errors/kernels-error.js";
+
+/**
+ * A continuous piecewise-linear function: straight lines through
+ * (knots[i], values[i]) between the knots, and outside them the two lines
+ * `left` and `right` (the function's asymptotes, so that the error stays
+ * bounded over ℝ). `left` passes through the first knot and `right` through
+ * the last.
+ */
+export interface PiecewiseLinear {
+  readonly knots: Float64Array;
+  readonly values: Float64Array;
+  /** The line for x ≤ knots[0]: y = slope·x + intercept. */
+  readonly left: Line;
+  /** The line for x ≥ knots[K − 1]. */
+  readonly right: Line;
+}
+
+export interface Line {
+  readonly slope: number;
+  readonly intercept: number;
+}
+
+/** Segments between the knots plus the two outer lines (K knots make K + 1 pieces). */
+export function segmentCount(pwl: PiecewiseLinear): number {
+  return pwl.knots.length + 1;
+}
+
+/** The piecewise-linear function's value at x (binary search over the knots). */
+export function evaluatePwl(pwl: PiecewiseLinear, x: number): number {
+  const { knots, values } = pwl;
+  const last = knots.length - 1;
+  if (Number.isNaN(x)) return x;
+  if (x <= knots[0]!) return lineAt(pwl.left, x);
+  if (x >= knots[last]!) return lineAt(pwl.right, x);
+  let lo = 0;
+  let hi = last;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (knots[mid]! <= x) lo = mid;
+    else hi = mid;
+  }
+  const t = (x - knots[lo]!) / (knots[hi]! - knots[lo]!);
+  return values[lo]! + t * (values[hi]! - values[lo]!);
+}
+
+/** The slope at x (the right-hand one at a knot). */
+export function slopePwl(pwl: PiecewiseLinear, x: number): number {
+  const { knots, values } = pwl;
+  const last = knots.length - 1;
+  if (Number.isNaN(x)) return x;
+  if (x < knots[0]!) return pwl.left.slope;
+  if (x >= knots[last]!) return pwl.right.slope;
+  let i = 0;
+  while (i < last - 1 && knots[i + 1]! <= x) i++;
+  return (values[i + 1]! - values[i]!) / (knots[i + 1]! - knots[i]!);
+}
+
+const lineAt = (line: Line, x: number) => line.slope * x + line.intercept;
+
+/** How a fit treats ℝ. */
+export interface PwlFitOptions {
+  /** Max |error| to meet everywhere on the domain (ℝ unless `domain`). */
+  readonly maxError: number;
+  /**
+   * Fit only on this interval: outside it the pieces continue to the
+   * asymptotes with whatever error that leaves (a distribution-aware fit puts
+   * its knots where a model's inputs lie). Default: ℝ.
+   */
+  readonly range?: readonly [number, number];
+  /**
+   * The function's own domain when it is not ℝ (exp on (−∞, 0]): the fit ends
+   * at its edge with a knot, and the line past it continues the last piece.
+   */
+  readonly domain?: readonly [number, number];
+  /** f never decreases: neither may the fit (no piece slopes down). */
+  readonly nondecreasing?: boolean;
+  /**
+   * Points per unit length at which the band is checked. Default: enough that
+   * between two of them a function curving by up to 1 (|f″| ≤ 1, as every
+   * activation here) strays at most 0.2% of maxError from the line.
+   */
+  readonly density?: number;
+}
+
+/**
+ * Fits f with the fewest continuous pieces a greedy walk finds: from the
+ * point where f meets its left asymptote to within `maxError`, each piece
+ * goes as far as a straight line from the previous knot can stay within
+ * ±maxError of f (the cone of feasible slopes, narrowed point by point, is
+ * still open), and the walk ends on the right asymptote. In a convex or
+ * concave stretch each piece is then the chord shifted by the error bound,
+ * the classic minimum for a given max error, and the pieces still join.
+ * f must approach straight lines at ±∞ exponentially fast (every smooth
+ * rectifier and squashing function does; the asymptote is read off f at
+ * ±64). One pass over the fitted range, at the grid step the error bound needs.
+ */
+export function fitPwl(f: (x: number) => number, options: PwlFitOptions): PiecewiseLinear {
+  const epsilon = options.maxError;
+  if (!(epsilon > 0) || !Number.isFinite(epsilon))
+    throw new KernelsError("PARAM_INVALID", `maxError must be a positive number, got ${epsilon}`);
+  // Between grid points a line and f part by at most |f″|·h²/8: h = √(8 · 0.002 · maxError).
+  const step = options.density ? 1 / options.density : Math.min(1 / 64, Math.sqrt(0.016 * epsilon));
+  const domain = options.domain ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+  const range = options.range ?? domain;
+  const from = Math.max(range[0], domain[0]);
+  const to = Math.min(range[1], domain[1]);
+  if (!(from < to))
+    throw new KernelsError("PARAM_INVALID", `the fit's range [${from}, ${to}] is empty`);
+  const leftTailLine = Number.isFinite(domain[0]) ? undefined : asymptote(f, -1);
+  const rightTailLine = Number.isFinite(domain[1]) ? undefined : asymptote(f, 1);
+  const left = leftTailLine?.line;
+  const right = rightTailLine?.line;
+  // Between the tails the fit must hold: from where the left asymptote is within epsilon from
+  // there on down (or the range's start) to where the right one is (or the range's end).
+  const leftTail = leftTailLine ? tailEnd(f, leftTailLine, epsilon, -1) : Number.NEGATIVE_INFINITY;
+  const rightTail = rightTailLine
+    ? tailEnd(f, rightTailLine, epsilon, 1)
+    : Number.POSITIVE_INFINITY;
+  let start = Math.max(from, leftTail);
+  let finish = Math.min(to, rightTail);
+  if (!(start < finish)) {
+    // f is within epsilon of one asymptote or the other everywhere (a steep, scaled activation
+    // at a loose bound): the pieces only have to cross from one to the other.
+    start = Math.min(leftTail, rightTail);
+    finish = Math.max(leftTail, rightTail);
+    if (!(start < finish)) finish = start + Math.sqrt(epsilon);
+  }
+  // The walk ends on the right asymptote when the fit runs to its tail, else at `finish` on f.
+  const endsOnAsymptote = right !== undefined && finish === rightTail;
+  const knots: number[] = [start];
+  const values: number[] = [left && start === leftTail ? lineAt(left, start) : f(start)];
+  for (let guard = 0; guard < 1_000_000; guard++) {
+    const t = knots[knots.length - 1]!;
+    const y = values[values.length - 1]!;
+    let low = options.nondecreasing ? 0 : Number.NEGATIVE_INFINITY;
+    let high = Number.POSITIVE_INFINITY;
+    let reach: { x: number; low: number; high: number } | undefined;
+    let ended = false;
+    for (let x = t + step; ; x = Math.min(x + step, finish)) {
+      const fx = f(x);
+      const nextLow = Math.max(low, (fx - epsilon - y) / (x - t));
+      const nextHigh = Math.min(high, (fx + epsilon - y) / (x - t));
+      if (nextLow > nextHigh) break;
+      low = nextLow;
+      high = nextHigh;
+      reach = { x, low, high };
+      if (x >= finish) {
+        // The last piece: onto the asymptote, or to f at the range's end, if the cone allows it.
+        const target = endsOnAsymptote ? lineAt(right!, x) : fx;
+        const slope = (target - y) / (x - t);
+        if (slope >= low && slope <= high) {
+          knots.push(x);
+          values.push(target);
+          ended = true;
+        }
+        break;
+      }
+    }
+    if (ended) break;
+    if (!reach)
+      throw new KernelsError(
+        "FIT_FAILED",
+        `the piecewise-linear fit is stuck at x = ${t} (max error ${epsilon})`,
+      );
+    // Of the slopes still open, the one that leaves the next piece most room: below f where f
+    // curves up (a chord shifted down), above it where f curves down.
+    const fx = f(reach.x);
+    const curvature = f(reach.x + 1e-3) - 2 * fx + f(reach.x - 1e-3);
+    const wanted =
+      (fx + (curvature > 0 ? -epsilon : curvature < 0 ? epsilon : 0) - y) / (reach.x - t);
+    const slope = Math.min(reach.high, Math.max(reach.low, wanted));
+    knots.push(reach.x);
+    values.push(y + slope * (reach.x - t));
+  }
+  const k = Float64Array.from(knots);
+  const v = Float64Array.from(values);
+  const slopeAt = (i: number) => (v[i + 1]! - v[i]!) / (k[i + 1]! - k[i]!);
+  const last = k.length - 1;
+  // Outside the knots: the asymptotes when the walk starts and ends on them; after a fit to a
+  // narrower range, lines of the asymptotes' slopes through the end knots (the error there stays
+  // bounded); on a finite domain's side, the end piece continued.
+  const outer = (line: Line | undefined, onIt: boolean, x: number, y: number, slope: number) =>
+    onIt ? line! : { slope: line?.slope ?? slope, intercept: y - (line?.slope ?? slope) * x };
+  return {
+    knots: k,
+    values: v,
+    left: outer(left, left !== undefined && start === leftTail, k[0]!, v[0]!, slopeAt(0)),
+    right: outer(right, endsOnAsymptote, k[last]!, v[last]!, slopeAt(last - 1)),
+  };
+}
+/**
+ * The line f approaches towards −∞ (side −1) or +∞ (side 1), and how far out
+ * it holds: read from f at d and 2d, checked at 4d, for d = 64, 256, … until
+ * the three agree (a scaled activation, softplus with k = 0.1, gets there
+ * later).
+ */
+function asymptote(f: (x: number) => number, side: -1 | 1): { line: Line; far: number } {
+  // Values a rounding away from 0 (sigmoid(−64) ≈ 1.6e−28) are 0: the tail is flat there.
+  const snap = (value: number) => (Math.abs(value) < 1e-12 ? 0 : value);
+  for (let far = 64; far <= 2 ** 20; far *= 4) {
+    const at = side * far;
+    const a = f(at);
+    const b = f(2 * at);
+    const slope = snap((b - a) / at);
+    const intercept = snap(a - slope * at);
+    const check = f(4 * at);
+    if (
+      Number.isFinite(a) &&
+      Math.abs(slope * 4 * at + intercept - check) <= 1e-9 * Math.max(1, Math.abs(check))
+    )
+      return { line: { slope, intercept }, far };
+  }
+  throw new KernelsError(
+    "FIT_FAILED",
+    `the function has no straight asymptote towards ${side < 0 ? "−∞" : "+∞"} (a piecewise-linear fit over ℝ needs one)`,
+  );
+}
+
+/** The innermost x (scanning from ±far towards 0) from which on f stays within epsilon of the line. */
+function tailEnd(
+  f: (x: number) => number,
+  { line, far }: { line: Line; far: number },
+  epsilon: number,
+  side: -1 | 1,
+): number {
+  const off = (x: number) => Math.abs(f(x) - lineAt(line, x)) > epsilon;
+  const steps = 4096;
+  let inside = side * far;
+  let outside = 0;
+  for (let i = 1; i <= steps; i++) {
+    const x = side * far * (1 - i / steps);
+    if (off(x)) {
+      outside = x;
+      break;
+    }
+    inside = x;
+  }
+  for (let i = 0; i < 50; i++) {
+    const mid = (inside + outside) / 2;
+    if (off(mid)) outside = mid;
+    else inside = mid;
+  }
+  return inside;
+}
