@@ -17,13 +17,13 @@ import { softplus } from "./softplus.js";
 /**
  * Piecewise-linear stand-ins, one family per smooth activation: `<name>-pwl`
  * with the activation's own parameters, the max |error| `e` the fit meets,
- * and the interval [lo, hi] it meets it on (the default [−64, 64] is ℝ: every
- * one of these functions is within any useful error of its asymptotes past
- * ±64, and the pieces outside the knots are the asymptotes). A narrower
- * [lo, hi] is the distribution-aware fit: the knots go where a model's inputs
- * lie. The fit is made once per parameter set (fitPwl).
+ * and the interval [lo, hi] it meets it on (the defaults, −64 and 64, stand
+ * for ℝ, and the pieces outside the knots are then the asymptotes). A
+ * narrower [lo, hi] is the distribution-aware fit: the knots go where a
+ * model's inputs lie. Fits are kept per parameter set (the last 256).
  */
 const fitted = new Map<string, PiecewiseLinear>();
+const keptFits = 256;
 const fitMargin = 0.995;
 
 /** The pieces of `<exact>-pwl` for these parameters. */
@@ -47,6 +47,7 @@ export function pwlPieces(
       ...(exact.properties.monotonic ? { nondecreasing: true } : {}),
       ...(domain ? { domain } : {}),
     });
+    if (fitted.size >= keptFits) fitted.delete(fitted.keys().next().value!);
     fitted.set(key, pwl);
   }
   return pwl;
