@@ -58,6 +58,23 @@ describe("fitPwl", () => {
       expect(Math.abs(evaluatePwl(narrow, x) - sigmoid(x))).toBeLessThanOrEqual(1.002e-3);
   });
 
+  it("ends on the asymptote in few pieces for any bound and range (a walk that cannot land steps back)", () => {
+    const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    for (let i = 0; i < 300; i++) {
+      const maxError = 10 ** (-4 + 3 * random());
+      const range = [-64 + 63 * random(), 1 + 63 * random()] as const;
+      const pieces = fitPwl(sigmoid, { maxError, range, nondecreasing: true });
+      expect(pieces.knots.length).toBeLessThan(200);
+      for (let k = 1; k < pieces.knots.length; k++)
+        expect(pieces.knots[k]!).toBeGreaterThan(pieces.knots[k - 1]!);
+    }
+  });
+
   it("refuses a bad error bound and a function without straight asymptotes", () => {
     expect(() => fitPwl(Math.tanh, { maxError: 0 })).toThrow(/maxError/);
     expect(() => fitPwl((x) => x * x, { maxError: 1e-3 })).toThrow(/asymptote/);

@@ -137,25 +137,27 @@ export function fitPwl(f: (x: number) => number, options: PwlFitOptions): Piecew
     let high = Number.POSITIVE_INFINITY;
     let reach: { x: number; low: number; high: number } | undefined;
     let ended = false;
-    for (let x = t + step; ; x = Math.min(x + step, finish)) {
+    for (let x = Math.min(t + step, finish); ; x = Math.min(x + step, finish)) {
       const fx = f(x);
       const nextLow = Math.max(low, (fx - epsilon - y) / (x - t));
       const nextHigh = Math.min(high, (fx + epsilon - y) / (x - t));
       if (nextLow > nextHigh) break;
-      low = nextLow;
-      high = nextHigh;
-      reach = { x, low, high };
       if (x >= finish) {
-        // The last piece: onto the asymptote, or to f at the range's end, if the cone allows it.
+        // The last piece: onto the asymptote, or to f at the range's end, if the cone allows it;
+        // else this piece ends one step short and the next one lands from closer. From one step
+        // away it always lands (both ends are within epsilon of f).
         const target = endsOnAsymptote ? lineAt(right!, x) : fx;
         const slope = (target - y) / (x - t);
-        if (slope >= low && slope <= high) {
+        if ((slope >= nextLow && slope <= nextHigh) || !reach) {
           knots.push(x);
           values.push(target);
           ended = true;
         }
         break;
       }
+      low = nextLow;
+      high = nextHigh;
+      reach = { x, low, high };
     }
     if (ended) break;
     if (!reach)
