@@ -25,6 +25,7 @@ describe("rectify CLI", () => {
       "webnn",
       "algebraic",
       "piecewise-linear",
+      "lut",
     ])
       expect(table.stdout).toContain(name);
     const json = JSON.parse((await cli("targets", "--json")).stdout) as { name: string }[];
@@ -36,6 +37,7 @@ describe("rectify CLI", () => {
       "webnn",
       "algebraic",
       "piecewise-linear",
+      "lut",
     ]);
   });
 

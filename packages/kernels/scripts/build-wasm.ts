@@ -12,7 +12,8 @@ import asc from "assemblyscript/asc";
 import { type Activation, instantiate, type Parameters } from "../src/activation/activation.js";
 import { activations, getActivation } from "../src/activations/index.js";
 import { approximations } from "../src/approximations/index.js";
-import { type PrimitiveOp, primitiveOps } from "../src/expression/expression.js";
+import { opsUsed } from "../src/expression/expression.js";
+import { opDefinitions, type PrimitiveOp } from "../src/expression/ops.js";
 import {
   type ExpressionPlan,
   isReduction,
@@ -25,41 +26,12 @@ import { interpreterBlock, interpreterOpcodes } from "../src/wasm/opcodes.js";
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 const outputDirectory = join(packageRoot, "src/wasm/generated");
 
-/** Each elementwise op as an AssemblyScript f32x4 expression over its operands. */
-const opTemplates: Record<
-  Exclude<PrimitiveOp, "ReduceMax" | "ReduceSum">,
-  (o: string[]) => string
-> = {
-  Add: ([a, b]) => `f32x4.add(${a}, ${b})`,
-  Sub: ([a, b]) => `f32x4.sub(${a}, ${b})`,
-  Mul: ([a, b]) => `f32x4.mul(${a}, ${b})`,
-  Div: ([a, b]) => `f32x4.div(${a}, ${b})`,
-  // WASM's f32x4.max/min propagate NaN, as applyOp does.
-  Max: ([a, b]) => `f32x4.max(${a}, ${b})`,
-  Min: ([a, b]) => `f32x4.min(${a}, ${b})`,
-  Pow: ([a, b]) => `vpow(${a}, ${b})`,
-  Greater: ([a, b]) => `v128.and(f32x4.gt(${a}, ${b}), ones())`,
-  Less: ([a, b]) => `v128.and(f32x4.lt(${a}, ${b}), ones())`,
-  GreaterOrEqual: ([a, b]) => `v128.and(f32x4.ge(${a}, ${b}), ones())`,
-  Neg: ([a]) => `f32x4.neg(${a})`,
-  Abs: ([a]) => `f32x4.abs(${a})`,
-  Sqrt: ([a]) => `f32x4.sqrt(${a})`,
-  Reciprocal: ([a]) => `f32x4.div(ones(), ${a})`,
-  Exp: ([a]) => `vexp(${a})`,
-  Log: ([a]) => `vlog(${a})`,
-  Erf: ([a]) => `verf(${a})`,
-  Tanh: ([a]) => `vtanh(${a})`,
-  Sigmoid: ([a]) => `vsigmoid(${a})`,
-  Relu: ([a]) => `f32x4.max(${a}, zeros())`,
-  Sign: ([a]) => `vsign(${a})`,
-  Floor: ([a]) => `f32x4.floor(${a})`,
-  Where: ([c, a, b]) => `v128.bitselect(${a}, ${b}, f32x4.ne(${c}, zeros()))`,
-  Clip: ([x, lo, hi]) => `f32x4.min(f32x4.max(${x}, ${lo}), ${hi})`,
-};
-
-for (const op of Object.keys(primitiveOps) as PrimitiveOp[]) {
-  if (!isReduction(op) && !(op in opTemplates))
-    throw new Error(`build-wasm: no f32x4 template for primitive op ${op}; add one to opTemplates`);
+/** An elementwise op as an AssemblyScript f32x4 expression over its operands (from the vocabulary). */
+function opTemplate(op: PrimitiveOp, operands: readonly string[]): string {
+  const template = opDefinitions[op].wasm;
+  if (template === undefined)
+    throw new Error(`build-wasm: ${op} has no f32x4 form; plans expand it (kernelComputes)`);
+  return template(operands);
 }
 
 const neutral = { ReduceMax: "splat(-Infinity as f32)", ReduceSum: "zeros()" } as const;
@@ -85,7 +57,7 @@ function nodeExpression(plan: ExpressionPlan, i: number, name: (j: number) => st
   if (node.op === "Relu") return `f32x4.pmax(${name(a!)}, zeros())`;
   if (node.op === "Clip" && constant(b!) && constant(c!))
     return `f32x4.pmin(f32x4.pmax(${name(a!)}, ${name(b!)}), ${name(c!)})`;
-  return opTemplates[node.op](node.inputs.map(name));
+  return opTemplate(node.op, node.inputs.map(name));
 }
 
 /**
@@ -232,15 +204,18 @@ function interpreter(): string {
     else if (op === "Store")
       body = "memory.copy(output + (<usize>start << 2), a, <usize>count << 2);";
     else if (op === "ReduceMax" || op === "ReduceSum") {
+      const reduction: "ReduceMax" | "ReduceSum" = op;
       body = [
         "let acc = v128.load(target);",
-        `for (let j: usize = 0; j + 1 < vectors; j++) acc = ${combine[op]}(acc, v128.load(a + (j << 4)));`,
-        `acc = ${combine[op]}(acc, v128.bitselect(v128.load(a + ((vectors - 1) << 4)), ${neutral[op]}, lastMask));`,
+        `for (let j: usize = 0; j + 1 < vectors; j++) acc = ${combine[reduction]}(acc, v128.load(a + (j << 4)));`,
+        `acc = ${combine[reduction]}(acc, v128.bitselect(v128.load(a + ((vectors - 1) << 4)), ${neutral[reduction]}, lastMask));`,
         "v128.store(target, acc);",
       ].join("\n          ");
     } else {
-      const operands = ["va", "vb", "vc"].slice(0, op === "Identity" ? 1 : primitiveOps[op]);
-      const expression = op === "Identity" ? "va" : opTemplates[op](operands);
+      const arity = op === "Identity" ? 1 : opDefinitions[op].arity;
+      if (typeof arity !== "number") throw new Error(`build-wasm: ${op} cannot be interpreted`);
+      const operands = ["va", "vb", "vc"].slice(0, arity);
+      const expression = op === "Identity" ? "va" : opTemplate(op, operands);
       const loads = operands.map(
         (operand) => `const ${operand} = v128.load(${operand.slice(1)} + offset);`,
       );
@@ -310,6 +285,9 @@ function prebuiltActivations(): Activation[] {
 async function main() {
   const structures = new Map<string, { plan: ExpressionPlan; users: string[] }>();
   for (const activation of prebuiltActivations()) {
+    // Tables (Lookup) expand to one ramp per cell: they run on the interpreter rather than
+    // make the module hundreds of kilobytes larger.
+    if (opsUsed(activation.expression).includes("Lookup")) continue;
     const plan = planExpression(activation.expression);
     const entry = structures.get(plan.structure) ?? { plan, users: [] };
     if (!entry.users.includes(activation.id)) entry.users.push(activation.id);

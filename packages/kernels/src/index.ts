@@ -58,6 +58,7 @@ export { KernelsError, type KernelsErrorCode } from "./errors/kernels-error.js";
 export { applyOp, type CompiledExpression, compileExpression } from "./expression/evaluate.js";
 export {
   Expr,
+  expandOps,
   expressionNodes,
   formatExpression,
   type Operand,
@@ -70,6 +71,13 @@ export {
   transcendentalOps,
   where,
 } from "./expression/expression.js";
+export {
+  type ExpandBuilder,
+  type OpDefinition,
+  opDefinition,
+  opDefinitions,
+  type WgslHelperName,
+} from "./expression/ops.js";
 export { erf, erfc, normalCdf, normalPdf, sigmoid, softplus } from "./math/special.js";
 export type { WasmMemory } from "./wasm/wasm-api.js";
 /** WASM SIMD (f32x4) kernels for every activation: `loadWasmKernels()` → `wasm.kernel(activation)`, `wasm.allocate(n)`. */

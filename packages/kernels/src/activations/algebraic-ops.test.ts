@@ -15,7 +15,7 @@ import {
 } from "../expression/expression.js";
 import { algebraicForms } from "./algebraic-forms.js";
 
-/** Arithmetic, Max/Min/Abs/Relu/Clip, and the reductions of the multivariable forms (softmax, LogSumExp). */
+/** Arithmetic, Max/Min/Abs/Relu/Clip, the piecewise-linear ReluSum and Lookup, and the reductions of the multivariable forms (softmax, LogSumExp). */
 const algebraicOps: ReadonlySet<PrimitiveOp> = new Set([
   "Add",
   "Sub",
@@ -26,6 +26,8 @@ const algebraicOps: ReadonlySet<PrimitiveOp> = new Set([
   "Min",
   "Abs",
   "Relu",
+  "ReluSum",
+  "Lookup",
   "Clip",
   "Neg",
   "Reciprocal",
@@ -121,6 +123,7 @@ describe("algebraic op set", () => {
         "algebraic-tanh",
         "hard-erf",
         "erf-pwl",
+        "erf-lut",
       ]),
     );
     for (const entry of algebraic) {

@@ -4,7 +4,13 @@ import {
   type ParameterSpec,
   type Parameters,
 } from "../activation/activation.js";
-import { evaluatePwl, fitPwl, type PiecewiseLinear, slopePwl } from "../approximations/pwl-fit.js";
+import {
+  evaluatePwl,
+  fitLut,
+  fitPwl,
+  type PiecewiseLinear,
+  slopePwl,
+} from "../approximations/pwl-fit.js";
 import { Expr } from "../expression/expression.js";
 import { celu, elu, selu } from "./elu-family.js";
 import { erf } from "./erf.js";
@@ -26,17 +32,25 @@ const fitted = new Map<string, PiecewiseLinear>();
 const keptFits = 256;
 const fitMargin = 0.995;
 
-/** The pieces of `<exact>-pwl` for these parameters. */
+/**
+ * How a family's pieces are placed: `pwl`, the fewest continuous pieces
+ * (knots anywhere); `lut`, a table on a uniform grid (a lookup-table device
+ * indexes it with one multiply and a Floor).
+ */
+export type PiecewiseKind = "pwl" | "lut";
+
+/** The pieces of `<exact>-pwl` (or `-lut`) for these parameters. */
 export function pwlPieces(
   exact: ActivationDefinition,
   p: Parameters,
   domain = exact.properties.domain,
+  kind: PiecewiseKind = "pwl",
 ): PiecewiseLinear {
-  const key = `${exact.name}|${JSON.stringify(p)}`;
+  const key = `${kind}|${exact.name}|${JSON.stringify(p)}`;
   let pwl = fitted.get(key);
   if (!pwl) {
     const own = Object.fromEntries(exact.parameters.map((spec) => [spec.name, p[spec.name]!]));
-    pwl = fitPwl((x) => exact.f(x, own), {
+    pwl = (kind === "lut" ? fitLut : fitPwl)((x) => exact.f(x, own), {
       // Fitted 0.5% inside e: what float32 arithmetic adds stays within it.
       maxError: p.e! * fitMargin,
       // Their extremes, −64 and 64, stand for ℝ: a scaled activation may bend further out.
@@ -80,30 +94,54 @@ const fitParameters: readonly ParameterSpec[] = [
 ];
 
 /**
- * The pieces over primitive ops an integer NPU runs (Clip, Sub, Relu, Mul,
- * Add, Min): with x̂ = clip(x, t₀, t_K),
- * y = v₀ + Σₖ cₖ·relu(x̂ − tₖ) + s_L·min(x − t₀, 0) + s_R·relu(x − t_K),
- * cₖ the change of slope at knot k, s_L and s_R the outer lines' slopes (left
- * out when 0, so that y(±∞) is the asymptote, never ∞ − ∞).
+ * The pieces over ops an integer NPU runs: with x̂ = clip(x, t₀, t_K),
+ * y = v₀ + ReluSum(x̂; tₖ, cₖ) + s_L·min(x − t₀, 0) + s_R·relu(x − t_K),
+ * cₖ the change of slope at knot k (ReluSum is Σₖ cₖ·relu(x̂ − tₖ), which a
+ * lowering writes in four nodes for any K), s_L and s_R the outer lines'
+ * slopes (left out when 0, so that y(±∞) is the asymptote, never ∞ − ∞).
  */
 export function pwlExpression(pwl: PiecewiseLinear): Expr {
   const x = Expr.input();
   const { knots, values, left, right } = pwl;
   const last = knots.length - 1;
   const first = knots[0]!;
-  const clipped = x.clip(first, knots[last]!);
-  let y: Expr = Expr.constant(values[0]!);
+  const rampKnots: number[] = [];
+  const changes: number[] = [];
   let slope = 0;
   for (let i = 0; i < last; i++) {
     const next = (values[i + 1]! - values[i]!) / (knots[i + 1]! - knots[i]!);
-    const change = next - slope;
-    // x̂ ≥ t₀, so the first term needs no Relu.
-    const ramp = i === 0 ? clipped.sub(first) : clipped.sub(knots[i]!).relu();
-    if (change !== 0) y = y.add(ramp.mul(change));
+    if (next !== slope) {
+      rampKnots.push(knots[i]!);
+      changes.push(next - slope);
+    }
     slope = next;
   }
+  let y: Expr = Expr.constant(values[0]!);
+  if (rampKnots.length > 0) y = x.clip(first, knots[last]!).reluSum(rampKnots, changes).add(y);
   if (left.slope !== 0) y = y.add(x.sub(first).min(0).mul(left.slope));
   if (right.slope !== 0) y = y.add(x.sub(knots[last]!).relu().mul(right.slope));
+  return y;
+}
+
+/**
+ * A table's pieces as one Lookup over the grid plus the outer lines:
+ * y = Lookup(x; t₀, h, v) + s_L·min(x − t₀, 0) + s_R·relu(x − t_N).
+ */
+export function lutExpression(pwl: PiecewiseLinear): Expr {
+  const x = Expr.input();
+  const { knots, values, left, right } = pwl;
+  const cells = knots.length - 1;
+  const start = knots[0]!;
+  const step = (knots[cells]! - start) / cells;
+  let y = x.lookup(start, step, values);
+  if (left.slope !== 0) y = y.add(x.sub(start).min(0).mul(left.slope));
+  if (right.slope !== 0)
+    y = y.add(
+      x
+        .sub(start + cells * step)
+        .relu()
+        .mul(right.slope),
+    );
   return y;
 }
 
@@ -111,16 +149,20 @@ export function pwlExpression(pwl: PiecewiseLinear): Expr {
 function pwlForm(
   exact: ActivationDefinition,
   domain = exact.properties.domain,
+  kind: PiecewiseKind = "pwl",
 ): ActivationDefinition {
-  const pieces = (p: Parameters) => pwlPieces(exact, p, domain);
+  const pieces = (p: Parameters) => pwlPieces(exact, p, domain, kind);
   const form = defineActivation({
-    name: `${exact.name}-pwl`,
-    title: `${exact.title}, piecewise linear`,
-    formula: `continuous pieces within e of ${exact.name} on [lo, hi], its asymptotes outside the knots`,
+    name: `${exact.name}-${kind}`,
+    title: `${exact.title}, ${kind === "lut" ? "lookup table" : "piecewise linear"}`,
+    formula:
+      kind === "lut"
+        ? `a table on a uniform grid, interpolated, within e of ${exact.name} on [lo, hi], its asymptotes outside`
+        : `continuous pieces within e of ${exact.name} on [lo, hi], its asymptotes outside the knots`,
     parameters: [...exact.parameters, ...fitParameters],
     f: (x, p) => evaluatePwl(pieces(p), x),
     df: (x, p) => slopePwl(pieces(p), x),
-    expression: (p) => pwlExpression(pieces(p)),
+    expression: (p) => (kind === "lut" ? lutExpression : pwlExpression)(pieces(p)),
     properties: {
       ...(exact.properties.monotonic ? { monotonic: "nondecreasing" as const } : {}),
       kinks: (p) => [...pieces(p).knots],
@@ -160,4 +202,11 @@ export const pwlExacts: readonly ActivationDefinition[] = [
 
 export const pwlForms: readonly ActivationDefinition[] = pwlExacts.map((exact) =>
   exact === exp ? pwlForm(exact, [Number.NEGATIVE_INFINITY, 0]) : pwlForm(exact),
+);
+
+/** The lookup-table families `<name>-lut`, one per piecewise-linear one. */
+export const lutForms: readonly ActivationDefinition[] = pwlExacts.map((exact) =>
+  exact === exp
+    ? pwlForm(exact, [Number.NEGATIVE_INFINITY, 0], "lut")
+    : pwlForm(exact, exact.properties.domain, "lut"),
 );

@@ -236,7 +236,7 @@ export function catalogMarkdown(rows: readonly CatalogRow[]): string {
   for (const row of rows) {
     const cells = [
       `${row.exact}${domainText(row.domain)}`,
-      `\`${row.approximation}\`${row.segments !== undefined ? ` (${row.segments} segments)` : ""}`,
+      `\`${row.approximation}\`${segmentsText(row)}`,
       opsCell(row),
       row.transcendental.length > 0 ? row.transcendental.join(", ") : "no",
       errorCell(row.maxAbsError, row.maxAbsErrorUnbounded),
@@ -326,4 +326,11 @@ export function replaceCatalogSection(readme: string, table: string): string {
   const start = readme.indexOf(catalogMarkers.start) + catalogMarkers.start.length;
   const end = readme.indexOf(catalogMarkers.end);
   return `${readme.slice(0, start)}\n${table.replace(/\n+$/, "")}\n${readme.slice(end)}`;
+}
+
+/** "(19 segments)" for a piecewise-linear fit, "(60-entry table)" for a lookup table. */
+function segmentsText(row: { approximation: string; segments?: number }): string {
+  if (row.segments === undefined) return "";
+  if (/-lut\{/.test(row.approximation)) return ` (${row.segments + 1}-entry table)`;
+  return ` (${row.segments} segments)`;
 }

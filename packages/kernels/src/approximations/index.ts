@@ -159,21 +159,23 @@ export const approximations: readonly ApproximationDefinition[] = [
   ...tunable("logsumexp", "logsumexp-squaring", expLogSettings),
 ];
 
-/** The piecewise-linear rows: every family of src/activations/pwl-forms.ts at three error bounds. */
+/** The piecewise-linear and lookup-table rows: every family of src/activations/pwl-forms.ts at three error bounds. */
 function pwlEntries(): ApproximationDefinition[] {
   return pwlExacts.flatMap((exact) =>
-    pwlErrors.map(
-      (e): ApproximationDefinition => ({
-        exact: exact.name,
-        approximation: `${exact.name}-pwl`,
-        params: (own) => ({ ...own, e }),
-        ...(exact.name === "exp"
-          ? {
-              domain: [Number.NEGATIVE_INFINITY, 0] as const,
-              note: "on (−∞, 0]: softmax after the max shift",
-            }
-          : {}),
-      }),
+    (["pwl", "lut"] as const).flatMap((kind) =>
+      pwlErrors.map(
+        (e): ApproximationDefinition => ({
+          exact: exact.name,
+          approximation: `${exact.name}-${kind}`,
+          params: (own) => ({ ...own, e }),
+          ...(exact.name === "exp"
+            ? {
+                domain: [Number.NEGATIVE_INFINITY, 0] as const,
+                note: "on (−∞, 0]: softmax after the max shift",
+              }
+            : {}),
+        }),
+      ),
     ),
   );
 }

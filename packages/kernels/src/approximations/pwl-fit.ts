@@ -96,40 +96,10 @@ export interface PwlFitOptions {
  * ±64). One pass over the fitted range, at the grid step the error bound needs.
  */
 export function fitPwl(f: (x: number) => number, options: PwlFitOptions): PiecewiseLinear {
-  const epsilon = options.maxError;
-  if (!(epsilon > 0) || !Number.isFinite(epsilon))
-    throw new KernelsError("PARAM_INVALID", `maxError must be a positive number, got ${epsilon}`);
-  // Between grid points a line and f part by at most |f″|·h²/8: h = √(8 · 0.002 · maxError).
-  const step = options.density ? 1 / options.density : Math.min(1 / 64, Math.sqrt(0.016 * epsilon));
-  const domain = options.domain ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
-  const range = options.range ?? domain;
-  const from = Math.max(range[0], domain[0]);
-  const to = Math.min(range[1], domain[1]);
-  if (!(from < to))
-    throw new KernelsError("PARAM_INVALID", `the fit's range [${from}, ${to}] is empty`);
-  const leftTailLine = Number.isFinite(domain[0]) ? undefined : asymptote(f, -1);
-  const rightTailLine = Number.isFinite(domain[1]) ? undefined : asymptote(f, 1);
-  const left = leftTailLine?.line;
-  const right = rightTailLine?.line;
-  // Between the tails the fit must hold: from where the left asymptote is within epsilon from
-  // there on down (or the range's start) to where the right one is (or the range's end).
-  const leftTail = leftTailLine ? tailEnd(f, leftTailLine, epsilon, -1) : Number.NEGATIVE_INFINITY;
-  const rightTail = rightTailLine
-    ? tailEnd(f, rightTailLine, epsilon, 1)
-    : Number.POSITIVE_INFINITY;
-  let start = Math.max(from, leftTail);
-  let finish = Math.min(to, rightTail);
-  if (!(start < finish)) {
-    // f is within epsilon of one asymptote or the other everywhere (a steep, scaled activation
-    // at a loose bound): the pieces only have to cross from one to the other.
-    start = Math.min(leftTail, rightTail);
-    finish = Math.max(leftTail, rightTail);
-    if (!(start < finish)) finish = start + Math.sqrt(epsilon);
-  }
-  // The walk ends on the right asymptote when the fit runs to its tail, else at `finish` on f.
-  const endsOnAsymptote = right !== undefined && finish === rightTail;
+  const { epsilon, step, start, finish, left, right, startsOnAsymptote, endsOnAsymptote } =
+    fitInterval(f, options);
   const knots: number[] = [start];
-  const values: number[] = [left && start === leftTail ? lineAt(left, start) : f(start)];
+  const values: number[] = [startsOnAsymptote ? lineAt(left!, start) : f(start)];
   for (let guard = 0; guard < 1_000_000; guard++) {
     const t = knots[knots.length - 1]!;
     const y = values[values.length - 1]!;
@@ -179,16 +149,135 @@ export function fitPwl(f: (x: number) => number, options: PwlFitOptions): Piecew
   const v = Float64Array.from(values);
   const slopeAt = (i: number) => (v[i + 1]! - v[i]!) / (k[i + 1]! - k[i]!);
   const last = k.length - 1;
-  // Outside the knots: the asymptotes when the walk starts and ends on them; after a fit to a
-  // narrower range, lines of the asymptotes' slopes through the end knots (the error there stays
-  // bounded); on a finite domain's side, the end piece continued.
-  const outer = (line: Line | undefined, onIt: boolean, x: number, y: number, slope: number) =>
-    onIt ? line! : { slope: line?.slope ?? slope, intercept: y - (line?.slope ?? slope) * x };
   return {
     knots: k,
     values: v,
-    left: outer(left, left !== undefined && start === leftTail, k[0]!, v[0]!, slopeAt(0)),
-    right: outer(right, endsOnAsymptote, k[last]!, v[last]!, slopeAt(last - 1)),
+    left: outerLine(left, startsOnAsymptote, k[0]!, v[0]!, slopeAt(0)),
+    right: outerLine(right, endsOnAsymptote, k[last]!, v[last]!, slopeAt(last - 1)),
+  };
+}
+
+/**
+ * Outside the knots: the asymptote when the fit starts (ends) on it; after a
+ * fit to a narrower range, the line of the asymptote's slope through the end
+ * knot (the error there stays bounded); on a finite domain's side, the end
+ * piece continued.
+ */
+function outerLine(
+  line: Line | undefined,
+  onIt: boolean,
+  x: number,
+  y: number,
+  slope: number,
+): Line {
+  if (onIt) return line!;
+  const s = line?.slope ?? slope;
+  return { slope: s, intercept: y - s * x };
+}
+
+/**
+ * Fits f with a table on a uniform grid, interpolated linearly: the fewest
+ * cells between the tails (where f meets its asymptotes to within maxError)
+ * for which the interpolation stays within maxError, checked at 16 points per
+ * cell. The table holds f at the grid points (the asymptotes' values at the
+ * two ends when the fit runs to them); outside, the lines as in fitPwl. The
+ * result's knots are the grid: `lookupTable` gives it as (x₀, h, values).
+ */
+export function fitLut(f: (x: number) => number, options: PwlFitOptions): PiecewiseLinear {
+  const { epsilon, start, finish, left, right, startsOnAsymptote, endsOnAsymptote } = fitInterval(
+    f,
+    options,
+  );
+  const valuesFor = (cells: number) => {
+    const h = (finish - start) / cells;
+    return Float64Array.from({ length: cells + 1 }, (_, i) => {
+      const x = i === cells ? finish : start + i * h;
+      if (i === 0 && startsOnAsymptote) return lineAt(left!, x);
+      if (i === cells && endsOnAsymptote) return lineAt(right!, x);
+      return f(x);
+    });
+  };
+  const fits = (cells: number) => {
+    const values = valuesFor(cells);
+    const h = (finish - start) / cells;
+    for (let i = 0; i < cells; i++) {
+      for (let j = 1; j < 16; j++) {
+        const t = j / 16;
+        const x = start + (i + t) * h;
+        if (Math.abs(values[i]! + t * (values[i + 1]! - values[i]!) - f(x)) > epsilon) return false;
+      }
+    }
+    return true;
+  };
+  let high = 1;
+  while (!fits(high)) {
+    high *= 2;
+    if (high > 1 << 20)
+      throw new KernelsError("FIT_FAILED", `no table of up to 2^20 cells fits within ${epsilon}`);
+  }
+  let low = high / 2;
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (fits(mid)) high = mid;
+    else low = mid;
+  }
+  const values = valuesFor(high);
+  const h = (finish - start) / high;
+  const knots = Float64Array.from({ length: high + 1 }, (_, i) =>
+    i === high ? finish : start + i * h,
+  );
+  const slopeAt = (i: number) => (values[i + 1]! - values[i]!) / h;
+  return {
+    knots,
+    values,
+    left: outerLine(left, startsOnAsymptote, start, values[0]!, slopeAt(0)),
+    right: outerLine(right, endsOnAsymptote, finish, values[high]!, slopeAt(high - 1)),
+  };
+}
+
+/** Where a fit must hold and what lies outside: the tails' asymptotes and the interval between them. */
+function fitInterval(f: (x: number) => number, options: PwlFitOptions) {
+  const epsilon = options.maxError;
+  if (!(epsilon > 0) || !Number.isFinite(epsilon))
+    throw new KernelsError("PARAM_INVALID", `maxError must be a positive number, got ${epsilon}`);
+  // Between grid points a line and f part by at most |f″|·h²/8: h = √(8 · 0.002 · maxError).
+  const step = options.density ? 1 / options.density : Math.min(1 / 64, Math.sqrt(0.016 * epsilon));
+  const domain = options.domain ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+  const range = options.range ?? domain;
+  const from = Math.max(range[0], domain[0]);
+  const to = Math.min(range[1], domain[1]);
+  if (!(from < to))
+    throw new KernelsError("PARAM_INVALID", `the fit's range [${from}, ${to}] is empty`);
+  const leftTailLine = Number.isFinite(domain[0]) ? undefined : asymptote(f, -1);
+  const rightTailLine = Number.isFinite(domain[1]) ? undefined : asymptote(f, 1);
+  const left = leftTailLine?.line;
+  const right = rightTailLine?.line;
+  // Between the tails the fit must hold: from where the left asymptote is within epsilon from
+  // there on down (or the range's start) to where the right one is (or the range's end).
+  const leftTail = leftTailLine ? tailEnd(f, leftTailLine, epsilon, -1) : Number.NEGATIVE_INFINITY;
+  const rightTail = rightTailLine
+    ? tailEnd(f, rightTailLine, epsilon, 1)
+    : Number.POSITIVE_INFINITY;
+  let start = Math.max(from, leftTail);
+  let finish = Math.min(to, rightTail);
+  if (!(start < finish)) {
+    // f is within epsilon of one asymptote or the other everywhere (a steep, scaled activation
+    // at a loose bound): the pieces only have to cross from one to the other.
+    start = Math.min(leftTail, rightTail);
+    finish = Math.max(leftTail, rightTail);
+    if (!(start < finish)) finish = start + Math.sqrt(epsilon);
+  }
+  // The walk ends on the right asymptote when the fit runs to its tail, else at `finish` on f.
+  const endsOnAsymptote = right !== undefined && finish === rightTail;
+  return {
+    epsilon,
+    step,
+    start,
+    finish,
+    left,
+    right,
+    startsOnAsymptote: left !== undefined && start === leftTail,
+    endsOnAsymptote,
   };
 }
 /**

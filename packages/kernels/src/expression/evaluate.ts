@@ -1,6 +1,6 @@
 import { KernelsError } from "../errors/kernels-error.js";
-import { erf, sigmoid } from "../math/special.js";
 import { type Expr, expressionNodes, type PrimitiveOp, reductionOps } from "./expression.js";
+import { type OpDefinition, opDefinitions } from "./ops.js";
 
 /**
  * An expression flattened into instructions over numbered slots, evaluated
@@ -24,68 +24,27 @@ export interface CompiledExpression {
 
 interface Instruction {
   op: PrimitiveOp | "Input" | "Constant";
-  a: number;
-  b: number;
-  c: number;
+  /** Slots of the operands. */
+  args: Int32Array;
   value: number;
+  definition: OpDefinition | undefined;
 }
 
-/** Applies one elementwise op to float64 operands. */
-export function applyOp(op: PrimitiveOp, a: number, b: number, c: number): number {
-  switch (op) {
-    case "Add":
-      return a + b;
-    case "Sub":
-      return a - b;
-    case "Mul":
-      return a * b;
-    case "Div":
-      return a / b;
-    case "Max":
-      return Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : a > b ? a : b;
-    case "Min":
-      return Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : a < b ? a : b;
-    case "Pow":
-      return a ** b;
-    case "Greater":
-      return a > b ? 1 : 0;
-    case "Less":
-      return a < b ? 1 : 0;
-    case "GreaterOrEqual":
-      return a >= b ? 1 : 0;
-    case "Neg":
-      return -a;
-    case "Abs":
-      return Math.abs(a);
-    case "Sqrt":
-      return Math.sqrt(a);
-    case "Reciprocal":
-      return 1 / a;
-    case "Exp":
-      return Math.exp(a);
-    case "Log":
-      return Math.log(a);
-    case "Erf":
-      return erf(a);
-    case "Tanh":
-      return Math.tanh(a);
-    case "Sigmoid":
-      return sigmoid(a);
-    case "Relu":
-      return Number.isNaN(a) ? a : a > 0 ? a : 0;
-    case "Sign":
-      return Number.isNaN(a) ? a : a > 0 ? 1 : a < 0 ? -1 : 0;
-    case "Floor":
-      return Math.floor(a);
-    case "Where":
-      return a !== 0 ? b : c;
-    case "Clip":
-      // ONNX Clip: min(max(x, lo), hi); NaN stays NaN.
-      return Number.isNaN(a) ? a : Math.min(Math.max(a, b), c);
-    case "ReduceMax":
-    case "ReduceSum":
-      return a; // of a scalar: itself
-  }
+const scratch = new Float64Array(8);
+
+/** Applies one op to float64 operands (a, b, c: the first three; pass `more` for longer operand lists). */
+export function applyOp(
+  op: PrimitiveOp,
+  a: number,
+  b = 0,
+  c = 0,
+  more?: ArrayLike<number>,
+): number {
+  if (more !== undefined) return opDefinitions[op].evaluate(more);
+  scratch[0] = a;
+  scratch[1] = b;
+  scratch[2] = c;
+  return opDefinitions[op].evaluate(scratch);
 }
 
 /** Flattens an expression; throws EXPRESSION_INVALID for a malformed one. */
@@ -94,49 +53,75 @@ export function compileExpression(root: Expr): CompiledExpression {
   const slot = new Map<Expr, number>();
   const program: Instruction[] = nodes.map((node, index) => {
     slot.set(node, index);
-    const [a, b, c] = node.inputs.map((input) => slot.get(input)!);
-    return { op: node.op, a: a ?? -1, b: b ?? -1, c: c ?? -1, value: node.value };
+    const args = Int32Array.from(node.inputs, (input) => slot.get(input)!);
+    const definition =
+      node.op === "Input" || node.op === "Constant" ? undefined : opDefinitions[node.op];
+    return { op: node.op, args, value: node.value, definition };
   });
   if (!nodes.some((node) => node.op === "Input"))
     throw new KernelsError("EXPRESSION_INVALID", "the expression does not use its input x");
   const reduces = nodes.some(
     (node) => node.op !== "Input" && node.op !== "Constant" && reductionOps.has(node.op),
   );
+  const widest = Math.max(3, ...program.map((instruction) => instruction.args.length));
   const scalarSlots = new Float64Array(program.length);
+  const operands = new Float64Array(widest);
+  const tangentSlots = new Float64Array(program.length);
+  const operandTangents = new Float64Array(widest);
   const fround = Math.fround;
+  /** Copies the instruction's operand values (and tangents) into the scratch arrays, zero-padded to 3. */
+  const gather = (args: Int32Array, from: Float64Array, to: Float64Array) => {
+    const n = args.length;
+    for (let k = 0; k < n; k++) to[k] = from[args[k]!]!;
+    for (let k = n; k < 3; k++) to[k] = 0;
+  };
+  // Ops see exactly their operands (ReluSum and Lookup read the list's length): a view of the scratch.
+  const views = new Map<number, [Float64Array, Float64Array]>();
+  const view = (n: number, array: Float64Array) => {
+    if (n === widest) return array;
+    let pair = views.get(n);
+    if (pair === undefined) {
+      pair = [operands.subarray(0, n), operandTangents.subarray(0, n)];
+      views.set(n, pair);
+    }
+    return array === operands ? pair[0] : pair[1];
+  };
 
   const run = (x: number, round: boolean): number => {
     const s = scalarSlots;
     for (let i = 0; i < program.length; i++) {
-      const { op, a, b, c, value } = program[i]!;
+      const { op, args, value, definition } = program[i]!;
       let r: number;
       if (op === "Input") r = x;
-      else if (op === "Constant") r = value;
-      else r = applyOp(op, s[a]!, b < 0 ? 0 : s[b]!, c < 0 ? 0 : s[c]!);
+      else if (definition === undefined) r = value;
+      else {
+        gather(args, s, operands);
+        const v = view(args.length, operands);
+        r = round && definition.evaluate32 ? definition.evaluate32(v) : definition.evaluate(v);
+      }
       s[i] = round ? fround(r) : r;
     }
     return s[program.length - 1]!;
   };
 
-  const tangents = new Float64Array(program.length);
   const derivative = (x: number): number => {
     const s = scalarSlots;
-    const t = tangents;
+    const t = tangentSlots;
     for (let i = 0; i < program.length; i++) {
-      const { op, a, b, c, value } = program[i]!;
+      const { op, args, value, definition } = program[i]!;
       if (op === "Input") {
         s[i] = x;
         t[i] = 1;
-      } else if (op === "Constant") {
+      } else if (definition === undefined) {
         s[i] = value;
         t[i] = 0;
       } else {
-        const va = s[a]!;
-        const vb = b < 0 ? 0 : s[b]!;
-        const vc = c < 0 ? 0 : s[c]!;
-        const r = applyOp(op, va, vb, vc);
+        gather(args, s, operands);
+        gather(args, t, operandTangents);
+        const v = view(args.length, operands);
+        const r = definition.evaluate(v);
         s[i] = r;
-        t[i] = tangentOf(op, r, va, vb, vc, t[a]!, b < 0 ? 0 : t[b]!, c < 0 ? 0 : t[c]!);
+        t[i] = definition.tangent(r, v, view(args.length, operandTangents));
       }
     }
     return t[program.length - 1]!;
@@ -146,11 +131,11 @@ export function compileExpression(root: Expr): CompiledExpression {
     const values: (number | Float64Array)[] = new Array(program.length);
     const at = (v: number | Float64Array, i: number) => (typeof v === "number" ? v : v[i]!);
     for (let i = 0; i < program.length; i++) {
-      const { op, a, b, c, value } = program[i]!;
+      const { op, args, value, definition } = program[i]!;
       if (op === "Input") values[i] = x;
-      else if (op === "Constant") values[i] = value;
+      else if (definition === undefined) values[i] = value;
       else if (op === "ReduceMax" || op === "ReduceSum") {
-        const v = values[a]!;
+        const v = values[args[0]!]!;
         if (typeof v === "number") values[i] = v;
         else if (op === "ReduceSum") values[i] = v.reduce((sum, e) => sum + e, 0);
         else
@@ -159,14 +144,18 @@ export function compileExpression(root: Expr): CompiledExpression {
             Number.NEGATIVE_INFINITY,
           );
       } else {
-        const va = values[a]!;
-        const vb = b < 0 ? 0 : values[b]!;
-        const vc = c < 0 ? 0 : values[c]!;
-        if (typeof va === "number" && typeof vb === "number" && typeof vc === "number") {
-          values[i] = applyOp(op, va, vb, vc);
+        const inputs = Array.from(args, (slotIndex) => values[slotIndex]!);
+        const v = view(args.length, operands);
+        if (inputs.every((input) => typeof input === "number")) {
+          gather(args, values as unknown as Float64Array, operands);
+          values[i] = definition.evaluate(v);
         } else {
           const out = new Float64Array(x.length);
-          for (let k = 0; k < x.length; k++) out[k] = applyOp(op, at(va, k), at(vb, k), at(vc, k));
+          for (let k = 0; k < x.length; k++) {
+            for (let j = 0; j < inputs.length; j++) operands[j] = at(inputs[j]!, k);
+            for (let j = inputs.length; j < 3; j++) operands[j] = 0;
+            out[k] = definition.evaluate(v);
+          }
           values[i] = out;
         }
       }
@@ -182,68 +171,4 @@ export function compileExpression(root: Expr): CompiledExpression {
     derivative,
     evaluateVector,
   };
-}
-
-/** The derivative of one op's result r = op(a, b, c) given the operands' derivatives (chain rule). */
-function tangentOf(
-  op: PrimitiveOp,
-  r: number,
-  a: number,
-  b: number,
-  c: number,
-  da: number,
-  db: number,
-  dc: number,
-): number {
-  // Terms whose factor is an exact zero are dropped so that 0·∞ never turns a finite derivative into NaN.
-  const times = (factor: number, d: number) => (d === 0 ? 0 : factor * d);
-  switch (op) {
-    case "Add":
-      return da + db;
-    case "Sub":
-      return da - db;
-    case "Mul":
-      return times(b, da) + times(a, db);
-    case "Div":
-      return times(1 / b, da) - times(a / (b * b), db);
-    case "Max":
-      return a >= b ? da : db;
-    case "Min":
-      return a <= b ? da : db;
-    case "Pow":
-      return times(a === 0 && b === 1 ? 1 : b * a ** (b - 1), da) + times(r * Math.log(a), db);
-    case "Neg":
-      return -da;
-    case "Abs":
-      return a > 0 ? da : a < 0 ? -da : Math.abs(da);
-    case "Sqrt":
-      return times(0.5 / r, da);
-    case "Reciprocal":
-      return times(-r * r, da);
-    case "Exp":
-      return times(r, da);
-    case "Log":
-      return times(1 / a, da);
-    case "Erf":
-      return times(1.1283791670955126 * Math.exp(-a * a), da);
-    case "Tanh":
-      return times(1 - r * r, da);
-    case "Sigmoid":
-      return times(r * (1 - r), da);
-    case "Relu":
-      return a > 0 ? da : 0;
-    case "Where":
-      return a !== 0 ? db : dc;
-    case "Clip":
-      return a < b ? db : a > c ? dc : da;
-    case "Greater":
-    case "Less":
-    case "GreaterOrEqual":
-    case "Sign":
-    case "Floor":
-      return 0;
-    case "ReduceMax":
-    case "ReduceSum":
-      return da; // of a scalar: itself
-  }
 }

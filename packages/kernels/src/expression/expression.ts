@@ -1,56 +1,28 @@
 import { KernelsError } from "../errors/kernels-error.js";
+import {
+  arityAccepts,
+  arityText,
+  type ExpandBuilder,
+  type OpDefinition,
+  opDefinitions,
+  type PrimitiveOp,
+} from "./ops.js";
 
-/**
- * Primitive ops an expression may use, named as ONNX op types. Comparisons
- * (Greater, Less, GreaterOrEqual) evaluate to 1 or 0 here and become bool
- * tensors in ONNX; Where takes such a condition. Clip takes (x, min, max).
- * ReduceMax / ReduceSum / ReduceLogSumExp reduce a vector argument to a scalar
- * (multivariable activations such as softmax); everything else is elementwise
- * and broadcasts a scalar against a vector.
- */
-export const primitiveOps = {
-  Add: 2,
-  Sub: 2,
-  Mul: 2,
-  Div: 2,
-  Max: 2,
-  Min: 2,
-  Pow: 2,
-  Greater: 2,
-  Less: 2,
-  GreaterOrEqual: 2,
-  Neg: 1,
-  Abs: 1,
-  Sqrt: 1,
-  Reciprocal: 1,
-  Exp: 1,
-  Log: 1,
-  Erf: 1,
-  Tanh: 1,
-  Sigmoid: 1,
-  Relu: 1,
-  Sign: 1,
-  Floor: 1,
-  Where: 3,
-  Clip: 3,
-  ReduceMax: 1,
-  ReduceSum: 1,
-} as const;
+export type { PrimitiveOp } from "./ops.js";
 
-export type PrimitiveOp = keyof typeof primitiveOps;
+/** Arity of each primitive op (see ops.ts for the full vocabulary). */
+export const primitiveOps = Object.fromEntries(
+  (Object.keys(opDefinitions) as PrimitiveOp[]).map((op) => [op, opDefinitions[op].arity]),
+) as { readonly [op in PrimitiveOp]: OpDefinition["arity"] };
+
+const opsWhere = (test: (definition: OpDefinition) => boolean): ReadonlySet<PrimitiveOp> =>
+  new Set((Object.keys(opDefinitions) as PrimitiveOp[]).filter((op) => test(opDefinitions[op])));
 
 /** Ops that are not piecewise-polynomial: what an "algebraic-only" device lacks. */
-export const transcendentalOps: ReadonlySet<PrimitiveOp> = new Set([
-  "Exp",
-  "Log",
-  "Erf",
-  "Tanh",
-  "Sigmoid",
-  "Pow",
-]);
+export const transcendentalOps = opsWhere((definition) => definition.transcendental);
 
 /** Reductions over a vector argument. */
-export const reductionOps: ReadonlySet<PrimitiveOp> = new Set(["ReduceMax", "ReduceSum"]);
+export const reductionOps = opsWhere((definition) => definition.reduction);
 
 let nextId = 0;
 
@@ -86,13 +58,13 @@ export class Expr {
 
   /** A primitive op applied to operands (numbers become constants). */
   static apply(op: PrimitiveOp, ...operands: Operand[]): Expr {
-    const arity = primitiveOps[op];
-    if (arity === undefined)
+    const definition = Object.hasOwn(opDefinitions, op) ? opDefinitions[op] : undefined;
+    if (definition === undefined)
       throw new KernelsError("EXPRESSION_INVALID", `unknown primitive op "${op}"`);
-    if (operands.length !== arity)
+    if (!arityAccepts(definition.arity, operands.length))
       throw new KernelsError(
         "EXPRESSION_INVALID",
-        `${op} takes ${arity} operand${arity === 1 ? "" : "s"}, got ${operands.length}`,
+        `${op} takes ${arityText(definition.arity)}, got ${operands.length} operands`,
       );
     return new Expr(op, operands.map(toExpr), Number.NaN);
   }
@@ -157,6 +129,21 @@ export class Expr {
   /** Clip(x, lo, hi). */
   clip(lo: Operand, hi: Operand): Expr {
     return Expr.apply("Clip", this, lo, hi);
+  }
+  /** Σₖ cₖ·relu(x − tₖ) over knots tₖ and coefficients cₖ (one ReluSum node). */
+  reluSum(knots: ArrayLike<number>, coefficients: ArrayLike<number>): Expr {
+    if (knots.length !== coefficients.length || knots.length === 0)
+      throw new KernelsError(
+        "EXPRESSION_INVALID",
+        `ReluSum needs as many coefficients as knots, at least one (got ${knots.length} and ${coefficients.length})`,
+      );
+    const pairs: number[] = [];
+    for (let k = 0; k < knots.length; k++) pairs.push(knots[k]!, coefficients[k]!);
+    return Expr.apply("ReluSum", this, ...pairs);
+  }
+  /** Linear interpolation in `table` at x₀ + i·h, clamped to the table's ends (one Lookup node). */
+  lookup(start: number, step: number, table: ArrayLike<number>): Expr {
+    return Expr.apply("Lookup", this, start, step, ...Array.from(table));
   }
   /** x² as Mul(x, x). */
   square(): Expr {
@@ -229,4 +216,39 @@ export function formatExpression(root: Expr): string {
 function formatNumber(value: number): string {
   if (Number.isInteger(value) || !Number.isFinite(value)) return String(value);
   return String(Number(value.toPrecision(8)));
+}
+
+/**
+ * The expression with every op that `keep` refuses written in terms of other
+ * ops (its definition's `expand`, repeated until every op is kept), sharing
+ * unchanged subexpressions. Throws EXPRESSION_INVALID when an op cannot be.
+ */
+export function expandOps(root: Expr, keep: (op: PrimitiveOp) => boolean): Expr {
+  const rebuilt = new Map<Expr, Expr>();
+  const builder: ExpandBuilder<Expr> = {
+    apply: (op, ...operands) => {
+      const node = Expr.apply(op, ...operands);
+      return keep(op) ? node : expandNode(node);
+    },
+    constant: (value) => Expr.constant(value),
+  };
+  const expandNode = (node: Expr): Expr => {
+    if (node.op === "Input" || node.op === "Constant") return node;
+    const expand = opDefinitions[node.op].expand;
+    if (expand === undefined)
+      throw new KernelsError("EXPRESSION_INVALID", `${node.op} has no expansion into other ops`);
+    const values = node.inputs.map((input) => (input.op === "Constant" ? input.value : undefined));
+    return expand(node.inputs, builder, values);
+  };
+  for (const node of expressionNodes(root)) {
+    if (node.op === "Input" || node.op === "Constant") {
+      rebuilt.set(node, node);
+      continue;
+    }
+    const inputs = node.inputs.map((input) => rebuilt.get(input)!);
+    const changed = inputs.some((input, i) => input !== node.inputs[i]);
+    const same = changed ? Expr.apply(node.op, ...inputs) : node;
+    rebuilt.set(node, keep(node.op) ? same : expandNode(same));
+  }
+  return rebuilt.get(root)!;
 }

@@ -1,4 +1,10 @@
-import { type Expr, expressionNodes, type PrimitiveOp } from "../expression/expression.js";
+import {
+  type Expr,
+  expandOps,
+  expressionNodes,
+  type PrimitiveOp,
+} from "../expression/expression.js";
+import { opDefinitions } from "../expression/ops.js";
 
 /** A plan step: a primitive op, the argument, a constant, or a reduction of a row-uniform value (itself). */
 export type PlanOp = PrimitiveOp | "Input" | "Constant" | "Identity";
@@ -37,8 +43,25 @@ export interface ExpressionPlan {
   readonly reduces: boolean;
 }
 
+/**
+ * Which kernel a plan is for. Fused kernels take every op with an f32x4 form
+ * (ReluSum unrolled); the interpreter's instructions have at most three
+ * operands, so ops with longer operand lists are expanded for it. Ops with
+ * no f32x4 form (Lookup) are expanded for both.
+ */
+export type PlanFor = "fused" | "interpreter";
+
+/** Whether the kernel `kind` computes `op` itself (else it is expanded). */
+export function kernelComputes(op: PrimitiveOp, kind: PlanFor): boolean {
+  const definition = opDefinitions[op];
+  if (definition.reduction) return true;
+  if (definition.wasm === undefined) return false;
+  return kind === "fused" || typeof definition.arity === "number";
+}
+
 /** Flattens an expression into a plan (see ExpressionPlan). */
-export function planExpression(root: Expr): ExpressionPlan {
+export function planExpression(expression: Expr, kind: PlanFor = "fused"): ExpressionPlan {
+  const root = expandOps(expression, (op) => kernelComputes(op, kind));
   const expressionOrder = expressionNodes(root);
   const index = new Map<Expr, number>();
   const nodes: PlanNode[] = [];

@@ -1,44 +1,23 @@
-import type { PlanOp } from "./expression-plan.js";
+import { opDefinitions, type PrimitiveOp } from "../expression/ops.js";
+import { kernelComputes, type PlanOp } from "./expression-plan.js";
 
 /**
- * Instruction codes of the WASM fallback interpreter, by position. Shared by
+ * Instruction codes of the WASM fallback interpreter, by position: the
+ * vocabulary's ops with at most three operands and an f32x4 form. Shared by
  * scripts/build-wasm.ts (which generates the interpreter's switch) and the
  * loader (which encodes programs). `Store` writes a slot to the output.
  */
-export const interpreterOpcodes = [
+export const interpreterOpcodes: readonly InterpreterOp[] = [
   "Input",
   "Store",
   "Identity",
-  "ReduceMax",
-  "ReduceSum",
-  "Add",
-  "Sub",
-  "Mul",
-  "Div",
-  "Max",
-  "Min",
-  "Pow",
-  "Greater",
-  "Less",
-  "GreaterOrEqual",
-  "Neg",
-  "Abs",
-  "Sqrt",
-  "Reciprocal",
-  "Exp",
-  "Log",
-  "Erf",
-  "Tanh",
-  "Sigmoid",
-  "Relu",
-  "Sign",
-  "Floor",
-  "Where",
-  "Clip",
-] as const satisfies readonly (Exclude<PlanOp, "Constant"> | "Store")[];
+  ...(Object.keys(opDefinitions) as PrimitiveOp[]).filter((op) =>
+    kernelComputes(op, "interpreter"),
+  ),
+];
 
 /** An interpreter instruction's op. */
-export type InterpreterOp = (typeof interpreterOpcodes)[number];
+export type InterpreterOp = Exclude<PlanOp, "Constant"> | "Store";
 
 /** Floats per interpreter slot: the block of a row evaluated per instruction dispatch. */
 export const interpreterBlock = 256;

@@ -102,7 +102,10 @@ export class WasmKernelRunner implements WasmKernels {
       options.fused === false || plan.constants.some(Number.isNaN)
         ? undefined
         : this.fusedIndex.get(plan.structure);
-    const run = fused === undefined ? this.interpreted(plan) : this.fusedRunner(plan, fused);
+    const run =
+      fused === undefined
+        ? this.interpreted(planExpression(activation.expression, "interpreter"))
+        : this.fusedRunner(plan, fused);
     const name = activation.id;
     const apply = (input: Float32Array, output?: Float32Array, rowLength?: number) =>
       this.apply(name, plan, run, input, output, rowLength);

@@ -4,23 +4,10 @@
 // for large |x|, and there is no erf or sigmoid. NaN and ±∞ are recognised by
 // their bits, which no compiler may assume away.
 
+import type { WgslHelperName } from "../expression/ops.js";
+
 /** Names of the helper functions; a shader includes the ones it calls (and what they call). */
-export type WgslHelper =
-  | "f32bits"
-  | "isNan"
-  | "isInfinite"
-  | "maxPropagatingNan"
-  | "minPropagatingNan"
-  | "clip"
-  | "rectify"
-  | "signum"
-  | "squareRoot"
-  | "exponential"
-  | "logarithm"
-  | "power"
-  | "errorFunction"
-  | "hyperbolicTangent"
-  | "logistic";
+export type WgslHelper = WgslHelperName;
 
 /** The largest finite float32. */
 const float32Max = 3.4028234663852886e38;

@@ -1,6 +1,12 @@
 import type { Activation } from "../activation/activation.js";
 import { KernelsError } from "../errors/kernels-error.js";
-import { type Expr, expressionNodes, type PrimitiveOp } from "../expression/expression.js";
+import {
+  type Expr,
+  expandOps,
+  expressionNodes,
+  type PrimitiveOp,
+} from "../expression/expression.js";
+import { opDefinitions } from "../expression/ops.js";
 import { float32Literal, helperSource, type WgslHelper } from "./wgsl-helpers.js";
 
 /**
@@ -90,7 +96,15 @@ class WgslGenerator {
   /** Nodes whose value differs per element of a row (they depend on x other than through a reduction). */
   private readonly perElement = new Set<Expr>();
 
-  constructor(private readonly root: Expr) {
+  private readonly root: Expr;
+
+  constructor(expression: Expr) {
+    // Ops without a WGSL form (Lookup) are computed through their expansion.
+    this.root = expandOps(
+      expression,
+      (op) => opDefinitions[op].reduction || opDefinitions[op].wgsl !== undefined,
+    );
+    const root = this.root;
     this.nodes = expressionNodes(root);
     for (const [position, node] of this.nodes.entries()) this.index.set(node, position);
     if (!this.nodes.some((node) => node.op === "Input"))
@@ -177,69 +191,15 @@ class WgslGenerator {
       if (value.startsWith("f32bits")) this.helpers.add("f32bits");
       return `let ${name} = ${value};`;
     }
-    const [a, b, c] = node.inputs.map((input) => this.name(input));
-    return `let ${name} = ${this.operation(node.op, a!, b!, c!)};`;
+    const args = node.inputs.map((input) => this.name(input));
+    return `let ${name} = ${this.operation(node.op, args)};`;
   }
 
-  private operation(op: PrimitiveOp, a: string, b: string, c: string): string {
-    const helper = (name: WgslHelper, ...args: string[]) => {
-      this.helpers.add(name);
-      return `${name}(${args.join(", ")})`;
-    };
-    switch (op) {
-      case "Add":
-        return `${a} + ${b}`;
-      case "Sub":
-        return `${a} - ${b}`;
-      case "Mul":
-        return `${a} * ${b}`;
-      case "Div":
-        return `${a} / ${b}`;
-      case "Max":
-        return helper("maxPropagatingNan", a, b);
-      case "Min":
-        return helper("minPropagatingNan", a, b);
-      case "Pow":
-        return helper("power", a, b);
-      case "Greater":
-        return `select(0.0f, 1.0f, ${a} > ${b})`;
-      case "Less":
-        return `select(0.0f, 1.0f, ${a} < ${b})`;
-      case "GreaterOrEqual":
-        return `select(0.0f, 1.0f, ${a} >= ${b})`;
-      case "Neg":
-        return `-${a}`;
-      case "Abs":
-        return `abs(${a})`;
-      case "Sqrt":
-        return helper("squareRoot", a);
-      case "Reciprocal":
-        return `1.0f / ${a}`;
-      case "Exp":
-        return helper("exponential", a);
-      case "Log":
-        return helper("logarithm", a);
-      case "Erf":
-        return helper("errorFunction", a);
-      case "Tanh":
-        return helper("hyperbolicTangent", a);
-      case "Sigmoid":
-        return helper("logistic", a);
-      case "Relu":
-        return helper("rectify", a);
-      case "Sign":
-        return helper("signum", a);
-      case "Floor":
-        return `floor(${a})`;
-      case "Where":
-        // NaN ≠ 0 picks the first branch, as in the float64 evaluator.
-        this.helpers.add("isNan");
-        return `select(${c}, ${b}, ${a} != 0.0f || isNan(${a}))`;
-      case "Clip":
-        return helper("clip", a, b, c);
-      case "ReduceMax":
-      case "ReduceSum":
-        return a; // reached only for a scalar operand: the reduction of a scalar is itself
-    }
+  private operation(op: PrimitiveOp, args: readonly string[]): string {
+    if (op === "ReduceMax" || op === "ReduceSum") return args[0]!; // of a scalar operand: itself
+    return opDefinitions[op].wgsl!(args, (helper: WgslHelper) => {
+      this.helpers.add(helper);
+      return helper;
+    });
   }
 }

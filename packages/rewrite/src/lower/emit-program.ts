@@ -54,7 +54,9 @@ export class ConstantPool {
       graph,
       `${type}:[${values.join(",")}]`,
       () => Tensor.fromArray(type, [values.length], values),
-      `rectify_v_${values.map((value) => nameFor(value).slice("rectify_c_".length)).join("_")}`,
+      values.length <= 4
+        ? `rectify_v_${values.map((value) => nameFor(value).slice("rectify_c_".length)).join("_")}`
+        : `rectify_v${values.length}_${digest(values)}`,
     );
   }
 
@@ -215,4 +217,12 @@ export function emitProgram(
   for (const node of [...site.nodes].reverse())
     if (node !== anchor) graph.removeNode(node, { force: true });
   return created;
+}
+
+/** A short stable name part for a long list of numbers (FNV-1a over their float64 bits). */
+function digest(values: readonly number[]): string {
+  const bytes = new Uint8Array(new Float64Array(values).buffer);
+  let hash = 0x811c9dc5;
+  for (const byte of bytes) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, "0");
 }

@@ -4,45 +4,69 @@ import { builtinTarget } from "../targets/index.js";
 import { LoweringRefusal, lowerExpression } from "./lower-expression.js";
 import { type Program, type ProgramOperand, programOpCounts } from "./program.js";
 
-/** Runs a program on one number in float64 (the reference semantics of each ONNX op used). */
+type Value = number | number[];
+
+/**
+ * Runs a program on one number in float64 (the reference semantics of each
+ * ONNX op used): values are numbers, or 1-D arrays along the axis Unsqueeze
+ * adds (the piecewise-linear ramps), which MatMul with a 1-D right operand
+ * reduces again, as ONNX's numpy-style MatMul does.
+ */
 function evaluate(program: Program, x: number): number {
-  const values: number[] = [];
-  const read = (operand: ProgramOperand | null): number => {
+  const values: Value[] = [];
+  const read = (operand: ProgramOperand | null): Value => {
     if (!operand) return Number.NaN;
     if (operand.kind === "input") return x;
     if (operand.kind === "constant") return operand.value;
     if (operand.kind === "step") return values[operand.index]!;
+    if (operand.kind === "vector") return [...operand.values];
+    if (operand.kind === "axes") return [...operand.axes];
     throw new Error(`unexpected operand ${operand.kind}`);
   };
+  const map2 = (a: Value, b: Value, f: (p: number, q: number) => number): Value => {
+    if (typeof a === "number" && typeof b === "number") return f(a, b);
+    // Broadcasting: a number or a 1-element array stretches to the other's length.
+    const length = (v: Value) => (typeof v === "number" ? 1 : v.length);
+    const n = Math.max(length(a), length(b));
+    const at = (v: Value, i: number) =>
+      typeof v === "number" ? v : v.length === 1 ? v[0]! : v[i]!;
+    return Array.from({ length: n }, (_, i) => f(at(a, i), at(b, i)));
+  };
   for (const step of program.steps) {
-    const [a, b, c] = step.inputs.map(read) as [number, number, number];
+    const [a, b, c] = step.inputs.map(read) as [Value, Value, Value];
+    const scalar = (v: Value) => v as number;
     const attribute = (name: string) =>
       step.attributes.find((entry) => entry.name === name)?.value as number;
-    const result: Record<string, () => number> = {
-      Add: () => a + b,
-      Sub: () => a - b,
-      Mul: () => a * b,
-      Div: () => a / b,
-      Max: () => Math.max(a, b),
-      Min: () => Math.min(a, b),
-      Relu: () => Math.max(a, 0),
-      Abs: () => Math.abs(a),
-      Neg: () => -a,
-      Sqrt: () => Math.sqrt(a),
-      Reciprocal: () => 1 / a,
-      Exp: () => Math.exp(a),
-      Log: () => Math.log(a),
+    const result: Record<string, () => Value> = {
+      Add: () => map2(a, b, (p, q) => p + q),
+      Sub: () => map2(a, b, (p, q) => p - q),
+      Mul: () => map2(a, b, (p, q) => p * q),
+      Div: () => scalar(a) / scalar(b),
+      Max: () => Math.max(scalar(a), scalar(b)),
+      Min: () => Math.min(scalar(a), scalar(b)),
+      Relu: () => map2(a, 0, (p) => Math.max(p, 0)),
+      Abs: () => Math.abs(scalar(a)),
+      Neg: () => -scalar(a),
+      Sqrt: () => Math.sqrt(scalar(a)),
+      Reciprocal: () => 1 / scalar(a),
+      Exp: () => Math.exp(scalar(a)),
+      Log: () => Math.log(scalar(a)),
+      Floor: () => Math.floor(scalar(a)),
+      Cast: () => Math.trunc(scalar(a)),
+      Unsqueeze: () => [scalar(a)],
+      MatMul: () => (a as number[]).reduce((sum, p, i) => sum + p * (b as number[])[i]!, 0),
+      Gather: () => (a as number[])[scalar(b)]!,
       Clip: () =>
         step.inputs.length === 1
-          ? Math.min(Math.max(a, attribute("min")), attribute("max"))
-          : Math.min(Math.max(a, b), c),
-      Less: () => (a < b ? 1 : 0),
-      Greater: () => (a > b ? 1 : 0),
-      Where: () => (a ? b : c),
+          ? Math.min(Math.max(scalar(a), attribute("min")), attribute("max"))
+          : Math.min(Math.max(scalar(a), scalar(b)), scalar(c)),
+      Less: () => (scalar(a) < scalar(b) ? 1 : 0),
+      Greater: () => (scalar(a) > scalar(b) ? 1 : 0),
+      Where: () => (scalar(a) ? b : c),
     };
     values.push(result[step.opType]!());
   }
-  return read(program.result);
+  return read(program.result) as number;
 }
 
 const allowAll = { opset: 17, allows: () => true };
@@ -145,5 +169,40 @@ describe("lowerExpression", () => {
       axes: [1],
     });
     expect(() => lowerExpression(softmax.expression, allowAll)).toThrow(/needs the site's axis/);
+  });
+
+  it("writes a many-knot piecewise-linear fit in four nodes and falls back to one ramp per knot", () => {
+    const silu = instantiate(getActivation("silu-pwl"), { e: 1e-3 });
+    const compact = lowerExpression(silu.expression, allowAll);
+    const counts = programOpCounts(compact);
+    // Clip, then Unsqueeze → Sub → Relu → MatMul, then the outer line and the constant.
+    expect(counts).toMatchObject({ Unsqueeze: 1, MatMul: 1, Clip: 1 });
+    expect(compact.steps.length).toBeLessThanOrEqual(10);
+    const ramps = compact.steps.find((step) => step.opType === "MatMul")!;
+    expect(ramps.width).toBeGreaterThan(20);
+    const noMatMul = lowerExpression(silu.expression, {
+      opset: 17,
+      allows: (op) => op !== "MatMul",
+    });
+    expect(noMatMul.steps.length).toBeGreaterThan(80);
+    for (const x0 of [-40, -6.5, -1.2, -0.01, 0, 0.3, 2.2, 7.9, 100]) {
+      expect(evaluate(compact, x0)).toBeCloseTo(silu.f(x0), 9);
+      expect(evaluate(noMatMul, x0)).toBeCloseTo(silu.f(x0), 9);
+    }
+  });
+
+  it("writes a table as Floor, Cast and two Gathers where the target has them, else as ramps", () => {
+    const sigmoid = instantiate(getActivation("sigmoid-lut"), { e: 1e-3 });
+    const gather = lowerExpression(sigmoid.expression, allowAll);
+    expect(programOpCounts(gather)).toMatchObject({ Floor: 1, Cast: 1, Gather: 2 });
+    const ramps = lowerExpression(sigmoid.expression, {
+      opset: 17,
+      allows: (op) => op !== "Gather",
+    });
+    expect(programOpCounts(ramps)).toMatchObject({ MatMul: 1 });
+    for (const x0 of [-30, -7, -2.25, 0, 0.1, 1.7, 6.9, 50]) {
+      expect(Math.abs(evaluate(gather, x0) - 1 / (1 + Math.exp(-x0)))).toBeLessThanOrEqual(1e-3);
+      expect(evaluate(ramps, x0)).toBeCloseTo(evaluate(gather, x0), 9);
+    }
   });
 });

@@ -1,4 +1,10 @@
-import { applyOp, type Expr, expressionNodes, type PrimitiveOp } from "@rectify/kernels";
+import {
+  applyOp,
+  type Expr,
+  expressionNodes,
+  opDefinitions,
+  type PrimitiveOp,
+} from "@rectify/kernels";
 import { type Program, ProgramBuilder, type ProgramOperand } from "./program.js";
 
 /** What lowering may emit: which ops (after legalisation) and at which opset. */
@@ -16,39 +22,33 @@ export class LoweringRefusal extends Error {
   override readonly name = "LoweringRefusal";
 }
 
-/** Opset where each op first takes numpy-style broadcasting or exists at all, as the ONNX spec lists them. */
-const minimumOpset: Partial<Record<string, number>> = {
-  Add: 7,
-  Sub: 7,
-  Mul: 7,
-  Div: 7,
-  Pow: 7,
-  Less: 7,
-  Greater: 7,
-  Max: 8,
-  Min: 8,
-  Erf: 9,
-  Sign: 9,
-  Where: 9,
-  GreaterOrEqual: 12,
-  Clip: 6,
+/**
+ * Opset from which an emitted op exists with numpy-style broadcasting: the
+ * kernels vocabulary's for primitive ops, and these for the ONNX-only ops a
+ * lowering writes (negative Unsqueeze axes from 11; Cast to bool from 9).
+ */
+const onnxOnlyOpset: Partial<Record<string, number>> = {
+  Unsqueeze: 11,
+  MatMul: 9,
+  Gather: 11,
+  Cast: 9,
 };
 
-const unary = new Set([
-  "Neg",
-  "Abs",
-  "Sqrt",
-  "Reciprocal",
-  "Exp",
-  "Log",
-  "Erf",
-  "Tanh",
-  "Sigmoid",
-  "Relu",
-  "Sign",
-  "Floor",
-]);
-const comparisons = new Set(["Less", "Greater", "GreaterOrEqual"]);
+function minimumOpsetOf(opType: string): number | undefined {
+  if (Object.hasOwn(opDefinitions, opType))
+    return opDefinitions[opType as PrimitiveOp].minimumOpset;
+  return onnxOnlyOpset[opType];
+}
+
+/** A constant list of operands' values, or undefined when one is not constant. */
+function constantValues(operands: readonly ProgramOperand[]): number[] | undefined {
+  const values: number[] = [];
+  for (const operand of operands) {
+    if (operand.kind !== "constant") return undefined;
+    values.push(operand.value);
+  }
+  return values;
+}
 
 /**
  * Lowers a kernels expression to a program of ONNX ops the policy allows,
@@ -85,11 +85,11 @@ class Lowering {
   constructor(private readonly policy: LoweringPolicy) {}
 
   private can(opType: string): boolean {
-    return this.policy.allows(opType) && this.policy.opset >= (minimumOpset[opType] ?? 1);
+    return this.policy.allows(opType) && this.policy.opset >= (minimumOpsetOf(opType) ?? 1);
   }
 
   private refuse(opType: string, why = ""): never {
-    const since = minimumOpset[opType];
+    const since = minimumOpsetOf(opType);
     const reason =
       since !== undefined && this.policy.opset < since && this.policy.allows(opType)
         ? `${opType} needs opset ${since} (the graph uses ${this.policy.opset}${this.policy.opset < 7 ? "; onnxruntime runs nothing older than opset 7: upgrade the model first, e.g. with onnx.version_converter" : ""})`
@@ -115,15 +115,13 @@ class Lowering {
       op !== "ReduceMax" &&
       op !== "ReduceSum"
     ) {
-      const [a, b, c] = operands.map((operand) => (operand as { value: number }).value);
-      return {
-        kind: "constant",
-        value: applyOp(op, a ?? Number.NaN, b ?? Number.NaN, c ?? Number.NaN),
-      };
+      const values = operands.map((operand) => (operand as { value: number }).value);
+      return { kind: "constant", value: applyOp(op, 0, 0, 0, values) };
     }
     if (op === "Where") return this.where(operands);
     const values = operands.map((operand) => this.numeric(operand));
-    if (comparisons.has(op)) {
+    const definition = opDefinitions[op];
+    if (definition.comparison) {
       if (!this.can(op)) this.refuse(op);
       return this.builder.add(op, values, { bool: true });
     }
@@ -157,13 +155,112 @@ class Lowering {
       case "ReduceMax":
       case "ReduceSum":
         return this.reduce(op, values[0]!);
+      case "ReluSum":
+        return this.reluSum(values);
+      case "Lookup":
+        return this.lookup(values);
       default:
-        if (unary.has(op)) {
+        if (definition.arity === 1 && !definition.reduction) {
           if (!this.can(op)) this.refuse(op);
           return this.builder.add(op, values);
         }
         throw new LoweringRefusal(`no lowering for ${op}`);
     }
+  }
+
+  /** An op through its expansion in the vocabulary (each new op lowered in turn). */
+  private expand(op: PrimitiveOp, operands: ProgramOperand[]): ProgramOperand {
+    const expand = opDefinitions[op].expand;
+    if (expand === undefined) throw new LoweringRefusal(`no lowering for ${op}`);
+    const values = operands.map((operand) =>
+      operand.kind === "constant" ? operand.value : undefined,
+    );
+    return expand(
+      operands,
+      {
+        apply: (inner, ...innerOperands) => this.op(inner, innerOperands),
+        constant: (value) => ({ kind: "constant", value }),
+      },
+      values,
+    );
+  }
+
+  /**
+   * Σₖ cₖ·relu(x − tₖ). With constant knots and coefficients and MatMul
+   * allowed, as Unsqueeze(x, −1) − t[K] → Relu → MatMul c[K]: four nodes for
+   * any K (MatMul with a 1-D right operand drops the added axis). Otherwise,
+   * or for one or two knots, one Sub, Relu and Mul per knot, summed.
+   */
+  private reluSum(operands: ProgramOperand[]): ProgramOperand {
+    const [x, ...pairs] = operands;
+    const constants = constantValues(pairs);
+    const compact =
+      constants !== undefined &&
+      pairs.length >= 6 &&
+      this.can("MatMul") &&
+      this.can("Unsqueeze") &&
+      this.can("Sub") &&
+      this.can("Relu");
+    if (!compact) return this.expand("ReluSum", operands);
+    const knots = constants.filter((_, i) => i % 2 === 0);
+    const coefficients = constants.filter((_, i) => i % 2 === 1);
+    const axes = { kind: "axes", axes: [-1] } as const;
+    const column =
+      this.policy.opset >= 13
+        ? this.builder.add("Unsqueeze", [x!, axes])
+        : this.builder.add("Unsqueeze", [x!], {
+            attributes: [{ name: "axes", type: "ints", value: [-1] }],
+          });
+    const width = { width: knots.length };
+    const ramps = this.builder.add(
+      "Relu",
+      [this.builder.add("Sub", [column, { kind: "vector", values: knots }], width)],
+      width,
+    );
+    return this.builder.add("MatMul", [ramps, { kind: "vector", values: coefficients }], width);
+  }
+
+  /**
+   * Interpolation in a table on a uniform grid. With Gather (a lookup-table
+   * device), as an index and two table reads of per-cell intercepts and
+   * slopes: i = Floor((clip(x) − x₀)/h), y = A[i] + B[i]·clip(x), the tables
+   * one entry longer so that x at the grid's end needs no clamp of i.
+   * Otherwise through its expansion (a clipped ReluSum).
+   */
+  private lookup(operands: ProgramOperand[]): ProgramOperand {
+    const [x, ...rest] = operands;
+    const constants = constantValues(rest);
+    const lut =
+      constants !== undefined &&
+      ["Clip", "Sub", "Mul", "Floor", "Cast", "Gather", "Add"].every((op) => this.can(op));
+    if (!lut) return this.expand("Lookup", operands);
+    const [start, step, ...table] = constants;
+    const cells = table.length - 1;
+    const end = start! + cells * step!;
+    const intercepts: number[] = [];
+    const slopes: number[] = [];
+    for (let i = 0; i < cells; i++) {
+      const slope = (table[i + 1]! - table[i]!) / step!;
+      slopes.push(slope);
+      intercepts.push(table[i]! - slope * (start! + i * step!));
+    }
+    slopes.push(0);
+    intercepts.push(table[cells]!);
+    const clipped = this.clip(
+      x!,
+      { kind: "constant", value: start! },
+      { kind: "constant", value: end },
+    );
+    const scaled = this.builder.add("Mul", [
+      this.sub(clipped, { kind: "constant", value: start! }),
+      { kind: "constant", value: 1 / step! },
+    ]);
+    const index = this.builder.add("Cast", [this.builder.add("Floor", [scaled])], {
+      attributes: [{ name: "to", type: "int", value: 7 }],
+    });
+    const intercept = this.builder.add("Gather", [{ kind: "vector", values: intercepts }, index]);
+    const slope = this.builder.add("Gather", [{ kind: "vector", values: slopes }, index]);
+    return this.builder.add("Add", [intercept, this.builder.add("Mul", [slope, clipped])]);
   }
 
   private binary(op: string, a: ProgramOperand, b: ProgramOperand): ProgramOperand {

@@ -33,6 +33,12 @@ export interface ProgramStep {
   readonly attributes: readonly StepAttribute[];
   /** The output is a bool tensor (comparisons). */
   readonly bool: boolean;
+  /**
+   * Values the step computes per element of the site (default 1): K for the
+   * ramps of a K-knot piecewise-linear fit, whose Sub and Relu run over a
+   * K-wide axis and whose MatMul does K multiply-adds per element.
+   */
+  readonly width?: number;
 }
 
 /** A substitute as a list of steps and the operand holding the result. */
@@ -51,6 +57,22 @@ export function programOpCounts(program: Program): Record<string, number> {
   return counts;
 }
 
+/**
+ * The work of a program's wide steps beyond one pass each, as an op
+ * histogram (a step of width K adds K − 1 of its op): added to the node
+ * counts, it prices a program by the elements it touches.
+ */
+export function programExtraWork(program: Program): Record<string, number> {
+  const extra: Record<string, number> = {};
+  for (const step of program.steps) {
+    const width = step.width ?? 1;
+    if (width <= 1) continue;
+    const key = step.domain ? `${step.domain}.${step.opType}` : step.opType;
+    extra[key] = (extra[key] ?? 0) + width - 1;
+  }
+  return extra;
+}
+
 /** Builds programs step by step; `add` returns the operand of the new step's output. */
 export class ProgramBuilder {
   readonly steps: ProgramStep[] = [];
@@ -58,7 +80,12 @@ export class ProgramBuilder {
   add(
     opType: string,
     inputs: readonly (ProgramOperand | null)[],
-    options: { attributes?: readonly StepAttribute[]; bool?: boolean; domain?: string } = {},
+    options: {
+      attributes?: readonly StepAttribute[];
+      bool?: boolean;
+      domain?: string;
+      width?: number;
+    } = {},
   ): ProgramOperand {
     this.steps.push({
       opType,
@@ -66,6 +93,7 @@ export class ProgramBuilder {
       inputs,
       attributes: options.attributes ?? [],
       bool: options.bool ?? false,
+      ...(options.width !== undefined && options.width > 1 ? { width: options.width } : {}),
     });
     return { kind: "step", index: this.steps.length - 1 };
   }

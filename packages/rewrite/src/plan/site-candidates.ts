@@ -2,11 +2,11 @@ import { DataType } from "@rectify/onnx";
 import { formatError } from "../format-error.js";
 import { legalisationOffers } from "../legalisations/index.js";
 import { siteElementType } from "../lower/emit-program.js";
-import { type Program, programOpCounts } from "../lower/program.js";
+import { type Program, programExtraWork, programOpCounts } from "../lower/program.js";
 import type { Site } from "../sites/site.js";
 import type { TargetProfile } from "../targets/profile.js";
 import type { Candidate, Offer, Rejection } from "./candidate.js";
-import { nodeOps } from "./cost.js";
+import { histogramCost, nodeOps } from "./cost.js";
 import { engineCost } from "./engine-cost.js";
 import { engineForm } from "./engine-forms.js";
 import { fittedOptions, type SiteSample } from "./fit-candidates.js";
@@ -65,7 +65,8 @@ export function siteCandidates(
     const ops = programOpCounts(offer.program);
     if (site.bias) ops.Add = (ops.Add ?? 0) + 1;
     const costed = engineCost(ops, site, target, { keep: false, ...size });
-    const cost = costed?.cost;
+    const extra = histogramCost(programExtraWork(offer.program), target);
+    const cost = costed === undefined || extra === undefined ? undefined : costed.cost + extra;
     const { predictedError } = offer;
     if (cost === undefined) {
       rejected.push({ label: offer.label, reason: "uses ops the target does not run" });

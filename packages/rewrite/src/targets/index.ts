@@ -1,5 +1,6 @@
 import { RewriteError } from "../errors/rewrite-error.js";
 import algebraic from "./algebraic.json" with { type: "json" };
+import lut from "./lut.json" with { type: "json" };
 import ortCpu from "./ort-cpu.json" with { type: "json" };
 import ortWasm from "./ort-wasm.json" with { type: "json" };
 import ortWebgpu from "./ort-webgpu.json" with { type: "json" };
@@ -11,18 +12,20 @@ import webnn from "./webnn.json" with { type: "json" };
 
 /** The built-in target profiles, by name, in the order `rectify targets` lists them. */
 export const builtinTargets: ReadonlyMap<string, TargetProfile> = new Map(
-  [ortCpu, ortWasm, ortWebgpu, ortWebgpuJsep, webnn, algebraic, piecewiseLinear].map((json) => {
-    // Built without zod (profile.test.ts checks each against the schema): the schema's defaults, applied here.
-    const input = json as TargetProfileInput;
-    const data: TargetProfileData = {
-      ...input,
-      defaultCost: input.defaultCost ?? 1,
-      ops: input.ops ?? {},
-      unsupported: input.unsupported ?? [],
-    };
-    const profile = profileFromData(data, `built-in profile ${json.name}`, input);
-    return [profile.name, profile];
-  }),
+  [ortCpu, ortWasm, ortWebgpu, ortWebgpuJsep, webnn, algebraic, piecewiseLinear, lut].map(
+    (json) => {
+      // Built without zod (profile.test.ts checks each against the schema): the schema's defaults, applied here.
+      const input = json as TargetProfileInput;
+      const data: TargetProfileData = {
+        ...input,
+        defaultCost: input.defaultCost ?? 1,
+        ops: input.ops ?? {},
+        unsupported: input.unsupported ?? [],
+      };
+      const profile = profileFromData(data, `built-in profile ${json.name}`, input);
+      return [profile.name, profile];
+    },
+  ),
 );
 
 /** A built-in profile by name; TARGET_INVALID lists the known names. */

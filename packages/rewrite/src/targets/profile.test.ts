@@ -20,6 +20,7 @@ describe("target profiles", () => {
       "webnn",
       "algebraic",
       "piecewise-linear",
+      "lut",
     ]);
     for (const profile of builtinTargets.values())
       expect(parseTargetProfile(profile.toJSON()).name).toBe(profile.name);

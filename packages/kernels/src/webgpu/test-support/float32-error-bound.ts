@@ -6,25 +6,21 @@
 // ULP, log: 3 ULP or 2⁻²¹ absolute near 1, ÷: 2.5 ULP, √: ~5 ULP), the
 // documented error of the shader's own erf/tanh/sigmoid, and the smallest
 // normal 2⁻¹²⁶ where a result is subnormal (WGSL may flush those to zero).
+// Each op's own rule is in its definition (expression/ops.ts).
 // Cancellation shows up by itself: a − b keeps the absolute bounds of a and b.
 // Where a comparison, Sign or Floor could go either way within the bounds,
 // the jump counts in full. Rows (reducing activations) are handled
 // element-wise, ReduceSum adding the recursive-summation bound.
-import { applyOp } from "../../expression/evaluate.js";
-import { type Expr, expressionNodes } from "../../expression/expression.js";
+import { type Expr, expandOps, expressionNodes } from "../../expression/expression.js";
+import { opDefinitions } from "../../expression/ops.js";
 
 const unitRoundoff = 2 ** -24;
 const smallestNormal = 2 ** -126;
-/** Absolute error of the shader's A&S 7.1.26 erf (1.5e-7), rounded up. */
-const erfAbsoluteError = 2 ** -22;
-
-/** a·b that is 0 whenever either is (no 0·∞ = NaN in bounds). */
-function times(a: number, b: number): number {
-  return a === 0 || b === 0 ? 0 : a * b;
-}
 
 /** Bound of the error a float32 computation of `root` may have, per output element. */
-export function float32ErrorBound(root: Expr, row: Float64Array): Float64Array {
+export function float32ErrorBound(expression: Expr, row: Float64Array): Float64Array {
+  // Ops without their own bound (Lookup) are bounded as the kernels compute them: expanded.
+  const root = expandOps(expression, (op) => opDefinitions[op].float32Error !== undefined);
   const n = row.length;
   const values = new Map<Expr, Float64Array>();
   const errors = new Map<Expr, Float64Array>();
@@ -61,19 +57,22 @@ export function float32ErrorBound(root: Expr, row: Float64Array): Float64Array {
         error.fill(e[0]!);
       }
     } else {
+      const definition = opDefinitions[node.op];
       const operands = node.inputs.map((input) => values.get(input)!);
       const operandErrors = node.inputs.map((input) => errors.get(input)!);
+      const width = Math.max(3, operands.length);
+      const v = new Float64Array(width);
+      const e = new Float64Array(width);
+      const exact = width === operands.length ? v : v.subarray(0, operands.length);
+      const exactErrors = width === operands.length ? e : e.subarray(0, operands.length);
       for (let i = 0; i < n; i++) {
-        const a = operands[0]![i]!;
-        const b = operands[1]?.[i] ?? 0;
-        const c = operands[2]?.[i] ?? 0;
-        const r = applyOp(node.op, a, b, c);
+        for (let k = 0; k < operands.length; k++) {
+          v[k] = operands[k]![i]!;
+          e[k] = operandErrors[k]![i]!;
+        }
+        const r = definition.evaluate(exact);
         value[i] = r;
-        const local = localBound(node.op, r, a, b, c, [
-          operandErrors[0]![i]!,
-          operandErrors[1]?.[i] ?? 0,
-          operandErrors[2]?.[i] ?? 0,
-        ]);
+        const local = definition.float32Error!(r, exact, exactErrors);
         // Special values are exact (their own checks compare them); subnormals may flush.
         // An unbounded (or NaN, from ∞ − ∞ among bounds) error is infinite: that point is not checked.
         error[i] = !Number.isFinite(r)
@@ -89,115 +88,18 @@ export function float32ErrorBound(root: Expr, row: Float64Array): Float64Array {
   return errors.get(root)!;
 }
 
-/** The error of a choice between a and b: the chosen one's, or either's when the bounds overlap. */
-function chosen(a: number, b: number, ea: number, eb: number, choseA: boolean): number {
-  if (Math.abs(a - b) > ea + eb) return choseA ? ea : eb;
-  return Math.max(ea, eb);
-}
-
-function localBound(
-  op: Exclude<Expr["op"], "Input" | "Constant">,
-  r: number,
-  a: number,
-  b: number,
-  c: number,
-  [ea, eb, ec]: number[],
-): number {
-  const magnitude = Math.abs(r);
-  const ulps = (count: number) => times(count, 2 * unitRoundoff * magnitude);
-  switch (op) {
-    case "Add":
-    case "Sub":
-      return ea! + eb! + unitRoundoff * magnitude;
-    case "Mul":
-      return times(Math.abs(b), ea!) + times(Math.abs(a), eb!) + times(ea!, eb!) + ulps(0.5);
-    case "Div":
-      if (Math.abs(b) <= eb!) return Number.POSITIVE_INFINITY;
-      return (ea! + times(magnitude, eb!)) / (Math.abs(b) - eb!) + ulps(2.5);
-    case "Reciprocal":
-      if (Math.abs(a) <= ea!) return Number.POSITIVE_INFINITY;
-      return times(magnitude, ea!) / (Math.abs(a) - ea!) + ulps(2.5);
-    // 1-Lipschitz in the operands' errors; only the chosen one's counts when the choice is sure.
-    case "Max":
-    case "Min":
-      return chosen(a, b, ea!, eb!, Object.is(r, a));
-    case "Clip": {
-      const low = Math.max(a, b);
-      const lowError = chosen(a, b, ea!, eb!, Object.is(low, a));
-      return chosen(low, c, lowError, ec!, Object.is(r, low));
-    }
-    case "Relu":
-      return chosen(a, 0, ea!, 0, r === a);
-    case "Neg":
-    case "Abs":
-      return ea!;
-    case "Greater":
-    case "Less":
-    case "GreaterOrEqual":
-      return ea! + eb! > 0 && Math.abs(a - b) <= ea! + eb! ? 1 : 0;
-    case "Sign":
-      return ea! > 0 && Math.abs(a) <= ea! ? 2 : 0;
-    case "Floor":
-      return ea! > 0 && Math.abs(a - Math.round(a)) <= ea! ? 1 + ea! : 0;
-    case "Where":
-      if (ea! > 0 && Math.abs(a) <= ea!) return Math.max(eb!, ec!) + Math.abs(b - c);
-      return a !== 0 ? eb! : ec!;
-    case "Sqrt": {
-      const propagated = r > 0 ? Math.min(ea! / (2 * r), Math.sqrt(ea!)) : Math.sqrt(ea!);
-      return propagated + ulps(5);
-    }
-    case "Exp":
-      return times(magnitude, Math.expm1(ea!)) + ulps(3 + 2 * Math.abs(a));
-    case "Log":
-      if (Math.abs(a) <= ea!) return Number.POSITIVE_INFINITY;
-      return ea! / (Math.abs(a) - ea!) + ulps(3) + 2 ** -21;
-    case "Pow": {
-      if (a === 0 || !Number.isFinite(a)) return 0;
-      const logBase = Math.log(Math.abs(a));
-      const exponent = b * Math.log2(Math.abs(a));
-      const propagated = times(Math.abs(b), ea! / Math.abs(a)) + times(Math.abs(logBase), eb!);
-      // exp2(b·log2|a|): log2 is 2⁻²¹ absolute or 3 ULP, the product rounds, exp2 is 3 + 2|y| ULP.
-      const exponentError =
-        Math.abs(b) * (2 ** -21 + 6 * unitRoundoff * Math.abs(Math.log2(Math.abs(a)))) +
-        unitRoundoff * Math.abs(exponent);
-      return (
-        times(magnitude, Math.expm1(propagated + Math.LN2 * exponentError)) +
-        ulps(3 + 2 * Math.abs(exponent))
-      );
-    }
-    // Below 0.5 (erf) and 0.3 (tanh) the shader sums a series: a few ULP, relative.
-    case "Erf":
-      return 1.13 * ea! + (Math.abs(a) < 0.5 ? 0 : erfAbsoluteError) + ulps(4);
-    case "Tanh":
-      // Above, exp(−2|x|) of up to 3 + 4|x| ULP goes through (1 − e)/(1 + e) (slope ≤ 2).
-      // From |x| = 10 on it returns ±1 exactly.
-      if (Math.abs(a) >= 10) return ea! + ulps(1);
-      return ea! + (Math.abs(a) < 0.3 ? 0 : 4 * unitRoundoff * (3 + 4 * Math.abs(a))) + ulps(4);
-    case "Sigmoid": {
-      // σ′ = σ(1 − σ) ≤ min(1/4, σ): the slope over [a − ea, a + ea] is at most σ(a + ea).
-      const slope = Math.min(0.25, 1 / (1 + Math.exp(-(a + ea!))));
-      // e^{−|x|} (3 + 2|x| ULP) enters relatively below 0, and as at most 3·2u·e^{−x}(3 + 2x) ≤ 6u above.
-      const local = a < 0 ? ulps(4 + 3 + 2 * Math.abs(a)) : 6 * unitRoundoff + ulps(4);
-      return times(slope, ea!) + local;
-    }
-    case "ReduceMax":
-    case "ReduceSum":
-      return ea!;
-  }
-}
-
 /** True when a float64 intermediate of `root` at x is finite but beyond the float32 range (float32 gives ±∞ there). */
 export function overflowsFloat32(root: Expr, x: number): boolean {
   const values = new Map<Expr, number>();
   let overflows = false;
   for (const node of expressionNodes(root)) {
-    const [a, b, c] = node.inputs.map((input) => values.get(input) ?? 0);
+    const operands = node.inputs.map((input) => values.get(input) ?? 0);
     const value =
       node.op === "Input"
         ? x
         : node.op === "Constant"
           ? node.value
-          : applyOp(node.op, a ?? 0, b ?? 0, c ?? 0);
+          : opDefinitions[node.op].evaluate(operands);
     if (Number.isFinite(value) && Math.abs(value) > 3.4028234663852886e38) overflows = true;
     values.set(node, value);
   }
