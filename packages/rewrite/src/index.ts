@@ -101,6 +101,7 @@ export {
   type OutputComparison,
   tinyNormRms,
 } from "./verify/compare.js";
+export { type BoundReport, BoundUnknown, boundModel } from "./verify/error-bound.js";
 export { feedToFloat64 } from "./verify/feeds.js";
 export { feedsUnrunnable } from "./verify/feeds-unrunnable.js";
 export { parseNpy } from "./verify/npy.js";

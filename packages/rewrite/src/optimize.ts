@@ -3,6 +3,7 @@
 // output limits hold → with limits, search past the per-activation budget →
 // measure on the target's engine, rolling back what runs slower → check the
 // result on held-out inputs → report.
+
 import { DataType, encodeModel, type Model, tensorType } from "@rectify/onnx";
 import { RewriteError } from "./errors/rewrite-error.js";
 import {
@@ -30,6 +31,7 @@ import { pastBudgetMoves } from "./search/past-budget-moves.js";
 import { findSites } from "./sites/find-sites.js";
 import type { TargetProfile } from "./targets/profile.js";
 import { type ComparisonSummary, compareOutputs } from "./verify/compare.js";
+import { type BoundReport, checkPredictedBound } from "./verify/error-bound.js";
 import {
   canProfile,
   type Evaluator,
@@ -431,6 +433,20 @@ async function runAndMeasure(
     progress("held-out check", 1, 1);
   }
   const misses = limitMisses(comparison, limits);
+  let bound: BoundReport | undefined;
+  if (applied.some((plan) => plan.action === "substitute")) {
+    progress("predicted bound", 0, 1);
+    const rewritten = await runModel(evaluator, final.model, feeds.search, "rewritten");
+    bound = await checkPredictedBound({
+      load,
+      plans: applied,
+      run: (model) => runModel(evaluator, model, feeds.search, "bound"),
+      reference,
+      rewritten,
+    });
+    evaluations += 2;
+    progress("predicted bound", 1, 1);
+  }
   return {
     applied,
     rolledBack: rollBack.rolledBack,
@@ -444,6 +460,7 @@ async function runAndMeasure(
       passed: misses.length === 0,
       misses,
       comparison,
+      ...(bound ? { bound } : {}),
       rolledBack: rollBack.rolledBack,
       evaluations,
     },

@@ -3,8 +3,9 @@ import type {
   MeasurementReport,
   RewriteReport,
   SiteReport,
+  VerificationReport,
 } from "@rectify/rewrite";
-import { describeLimits, minimumGain } from "@rectify/rewrite";
+import { defaultTolerance, describeLimits, minimumGain } from "@rectify/rewrite";
 import { idOf } from "../commands/inspect.js";
 import { formatNumber, formatOps, formatTable } from "./table.js";
 
@@ -87,6 +88,11 @@ export function formatReport(report: RewriteReport): string {
       "",
       `verified with ${verification.evaluator} on ${verification.inputs}: ${comparisonText(c)}${verification.limits ? ` (limits ${describeLimits(verification.limits)}: ${verification.passed ? "met" : `NOT MET: ${verification.misses.join("; ")}`})` : ""}`,
     );
+    if (verification.bound) lines.push(boundLine(verification.bound));
+    if (!verification.limits && c.maxAbsError > defaultTolerance.absolute)
+      lines.push(
+        `note: the substituted activations' errors compound to ${formatNumber(c.maxAbsError)} at the outputs, above the ${defaultTolerance.absolute} + ${defaultTolerance.relative}·|value| that \`rectify verify\` allows by default; give verify --atol, or give optimize --max-output-error to roll sites back until the outputs fit`,
+      );
     if (verification.rolledBack.length > 0)
       lines.push(`rolled back to meet the limits: ${verification.rolledBack.join(", ")}`);
   } else lines.push("", "not verified (--no-verify)");
@@ -101,6 +107,18 @@ export function formatReport(report: RewriteReport): string {
   }
   if (report.measurement) lines.push(...measurementLines(report.measurement));
   return lines.join("\n");
+}
+
+/** The predicted bound on the outputs and how the measurement sits in it. */
+function boundLine(bound: NonNullable<VerificationReport["bound"]>): string {
+  if ("unknown" in bound) return `predicted bound on the outputs: none (${bound.unknown})`;
+  if (bound.maxBound === null)
+    return `predicted bound on the outputs: none (the worst-case gain of the network overflows float32; measured max |error| ${formatNumber(bound.maxError)})`;
+  const share =
+    bound.maxBound > 0 ? ` (${((bound.maxError / bound.maxBound) * 100).toFixed(1)}% of it)` : "";
+  return bound.within
+    ? `predicted bound on the outputs: max |error| ≤ ${formatNumber(bound.maxBound)} per element; measured ${formatNumber(bound.maxError)}${share}, every element within its bound`
+    : `predicted bound on the outputs: max ${formatNumber(bound.maxBound)}; ${bound.violations} elements OUTSIDE their bound (measured max |error| ${formatNumber(bound.maxError)}): please report this`;
 }
 
 /** A comparison's figures in one line. */

@@ -154,9 +154,6 @@ function computeOptions(name: string, params: Parameters): SiteOption[] {
   ];
   const seen = new Set<string>();
   for (const entry of entries) {
-    // The catalog's piecewise-linear fits and tables (issue 15) are not planned by default yet:
-    // a model with dozens of them needs its compounded output error predicted first.
-    if (entry.approximation.endsWith("-pwl") || entry.approximation.endsWith("-lut")) continue;
     const forSite: ApproximationDefinition = {
       ...entry,
       exactParams: params,

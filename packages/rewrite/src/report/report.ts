@@ -10,6 +10,7 @@ import type { SearchReport } from "../search/accuracy-search.js";
 import type { NearMiss } from "../sites/site.js";
 import type { TargetProfile } from "../targets/profile.js";
 import type { ComparisonSummary } from "../verify/compare.js";
+import type { BoundReport } from "../verify/error-bound.js";
 import type { OutputLimits } from "../verify/output-limits.js";
 import { type UnsupportedOp, unsupportedOps } from "./unsupported-ops.js";
 
@@ -71,6 +72,13 @@ export interface VerificationReport {
   /** How the comparison misses the limits, in words (empty when it passed). */
   readonly misses: readonly string[];
   readonly comparison: ComparisonSummary;
+  /**
+   * The predicted bound on every output element (errors of the substituted
+   * activations carried through the original model by onnxruntime, see
+   * verify/error-bound.ts), checked against the measured outputs; absent when
+   * nothing was substituted.
+   */
+  readonly bound?: BoundReport;
   /** Site ids rolled back to meet maxOutputError, in the order they were rolled back. */
   readonly rolledBack: readonly string[];
   /** Models run (original included). */
