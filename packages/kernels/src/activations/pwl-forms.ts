@@ -9,13 +9,14 @@ import {
   fitLut,
   fitPwl,
   type PiecewiseLinear,
+  type PwlFitOptions,
   slopePwl,
 } from "../approximations/pwl-fit.js";
 import { Expr } from "../expression/expression.js";
 import { celu, elu, selu } from "./elu-family.js";
 import { erf } from "./erf.js";
 import { gelu, geluTanh } from "./gelu.js";
-import { exp, sigmoid, tanh } from "./logistic.js";
+import { exp, sigmoid, softsign, tanh } from "./logistic.js";
 import { mish } from "./mish.js";
 import { silu } from "./silu.js";
 import { softplus } from "./softplus.js";
@@ -51,6 +52,7 @@ export function pwlPieces(
   if (!pwl) {
     const own = Object.fromEntries(exact.parameters.map((spec) => [spec.name, p[spec.name]!]));
     pwl = (kind === "lut" ? fitLut : fitPwl)((x) => exact.f(x, own), {
+      ...(fitHints.get(exact) ?? {}),
       // Fitted 0.5% inside e: what float32 arithmetic adds stays within it.
       maxError: p.e! * fitMargin,
       // Their extremes, −64 and 64, stand for ℝ: a scaled activation may bend further out.
@@ -184,6 +186,24 @@ export function piecesOf(
   return piecesByForm.get(definition)?.(params);
 }
 
+/**
+ * What a fit needs told about an activation: softsign approaches ±1 like
+ * 1/x, too slowly to read the asymptotes off f (within 1e-3 only beyond
+ * |x| = 999).
+ */
+const fitHints = new Map<ActivationDefinition, Partial<PwlFitOptions>>([
+  [
+    softsign,
+    {
+      asymptotes: {
+        left: { slope: 0, intercept: -1 },
+        right: { slope: 0, intercept: 1 },
+        far: 2 ** 30,
+      },
+    },
+  ],
+]);
+
 /** The smooth activations with a piecewise-linear family (exp on (−∞, 0] only). */
 export const pwlExacts: readonly ActivationDefinition[] = [
   sigmoid,
@@ -197,6 +217,7 @@ export const pwlExacts: readonly ActivationDefinition[] = [
   selu,
   celu,
   erf,
+  softsign,
   exp,
 ];
 
@@ -204,8 +225,16 @@ export const pwlForms: readonly ActivationDefinition[] = pwlExacts.map((exact) =
   exact === exp ? pwlForm(exact, [Number.NEGATIVE_INFINITY, 0]) : pwlForm(exact),
 );
 
-/** The lookup-table families `<name>-lut`, one per piecewise-linear one. */
-export const lutForms: readonly ActivationDefinition[] = pwlExacts.map((exact) =>
+/**
+ * The activations with a lookup-table family: those with a piecewise-linear
+ * one, but softsign (a uniform grid out to |x| = 1/e would need 10⁴–10⁵ entries).
+ */
+export const lutExacts: readonly ActivationDefinition[] = pwlExacts.filter(
+  (exact) => exact !== softsign,
+);
+
+/** The lookup-table families `<name>-lut`, one per activation of `lutExacts`. */
+export const lutForms: readonly ActivationDefinition[] = lutExacts.map((exact) =>
   exact === exp
     ? pwlForm(exact, [Number.NEGATIVE_INFINITY, 0], "lut")
     : pwlForm(exact, exact.properties.domain, "lut"),

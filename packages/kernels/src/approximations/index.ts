@@ -1,4 +1,4 @@
-import { pwlExacts } from "../activations/pwl-forms.js";
+import { lutExacts, pwlExacts } from "../activations/pwl-forms.js";
 import type { ApproximationDefinition } from "./approximation.js";
 
 export type { ApproximationDefinition } from "./approximation.js";
@@ -162,21 +162,23 @@ export const approximations: readonly ApproximationDefinition[] = [
 /** The piecewise-linear and lookup-table rows: every family of src/activations/pwl-forms.ts at three error bounds. */
 function pwlEntries(): ApproximationDefinition[] {
   return pwlExacts.flatMap((exact) =>
-    (["pwl", "lut"] as const).flatMap((kind) =>
-      pwlErrors.map(
-        (e): ApproximationDefinition => ({
-          exact: exact.name,
-          approximation: `${exact.name}-${kind}`,
-          params: (own) => ({ ...own, e }),
-          ...(exact.name === "exp"
-            ? {
-                domain: [Number.NEGATIVE_INFINITY, 0] as const,
-                note: "on (−∞, 0]: softmax after the max shift",
-              }
-            : {}),
-        }),
+    (["pwl", "lut"] as const)
+      .filter((kind) => kind === "pwl" || lutExacts.includes(exact))
+      .flatMap((kind) =>
+        pwlErrors.map(
+          (e): ApproximationDefinition => ({
+            exact: exact.name,
+            approximation: `${exact.name}-${kind}`,
+            params: (own) => ({ ...own, e }),
+            ...(exact.name === "exp"
+              ? {
+                  domain: [Number.NEGATIVE_INFINITY, 0] as const,
+                  note: "on (−∞, 0]: softmax after the max shift",
+                }
+              : {}),
+          }),
+        ),
       ),
-    ),
   );
 }
 

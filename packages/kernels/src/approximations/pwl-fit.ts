@@ -73,6 +73,12 @@ export interface PwlFitOptions {
    * at its edge with a knot, and the line past it continues the last piece.
    */
   readonly domain?: readonly [number, number];
+  /**
+   * The lines f approaches at −∞ and +∞ and how far out they hold to 1e-9,
+   * for functions that approach them too slowly for the fit to read them off
+   * f (softsign: ±1, within e only from |x| ≈ 1/e). Default: read at ±64, ±256, ….
+   */
+  readonly asymptotes?: { readonly left: Line; readonly right: Line; readonly far: number };
   /** f never decreases: neither may the fit (no piece slopes down). */
   readonly nondecreasing?: boolean;
   /**
@@ -248,8 +254,17 @@ function fitInterval(f: (x: number) => number, options: PwlFitOptions) {
   const to = Math.min(range[1], domain[1]);
   if (!(from < to))
     throw new KernelsError("PARAM_INVALID", `the fit's range [${from}, ${to}] is empty`);
-  const leftTailLine = Number.isFinite(domain[0]) ? undefined : asymptote(f, -1);
-  const rightTailLine = Number.isFinite(domain[1]) ? undefined : asymptote(f, 1);
+  const given = options.asymptotes;
+  const leftTailLine = Number.isFinite(domain[0])
+    ? undefined
+    : given
+      ? { line: given.left, far: given.far }
+      : asymptote(f, -1);
+  const rightTailLine = Number.isFinite(domain[1])
+    ? undefined
+    : given
+      ? { line: given.right, far: given.far }
+      : asymptote(f, 1);
   const left = leftTailLine?.line;
   const right = rightTailLine?.line;
   // Between the tails the fit must hold: from where the left asymptote is within epsilon from

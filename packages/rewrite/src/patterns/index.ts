@@ -5,6 +5,7 @@ import { mishRule } from "./mish.js";
 import type { SiteRule } from "./rule.js";
 import { siluRule } from "./silu.js";
 import { softplusLogExpRule } from "./softplus-log-exp.js";
+import { softsignDivRule } from "./softsign-div.js";
 import { tanhGeluRule } from "./tanh-gelu.js";
 
 /** Recognisers of decomposed activations as exporters emit them (one file each). */
@@ -14,6 +15,7 @@ export const patternRules: readonly SiteRule[] = [
   mishRule,
   hardSwishRule,
   softplusLogExpRule,
+  softsignDivRule,
   siluRule,
   leakyReluMaxRule,
 ];

@@ -47,6 +47,7 @@ export function fittedOptions(site: Site, sample: SiteSample): SiteOption[] {
     sample.min - observedRangeMargin * span,
     sample.max + observedRangeMargin * span,
   ];
+  fitted.push(...rangedFits(site, domain));
   for (const option of siteOptions(site)) {
     const entry = option.entry;
     // Stand-ins that hold on part of ℝ only are not refitted: a fit would stretch them past it.
@@ -66,12 +67,7 @@ export function fittedOptions(site: Site, sample: SiteSample): SiteOption[] {
     const { exact } = instantiateEntry(entry);
     const approximation = instantiate(getActivation(entry.approximation), result.params);
     const measured = measureError(exact, approximation, { domain, maxAbsOnly: true });
-    let float32 = measured.maxAbsError;
-    for (let i = 0; i <= 1024; i++) {
-      const x = Math.fround(domain[0] + ((domain[1] - domain[0]) * i) / 1024);
-      const error = Math.abs(approximation.compiled.evaluate32(x) - exact.f(x));
-      if (!(error <= float32)) float32 = error;
-    }
+    const float32 = float32Error(exact, approximation, domain, measured.maxAbsError);
     const shown = Object.entries(result.fitted).map(
       ([name, value]) => `${name}=${Number(value.toPrecision(4))}`,
     );
@@ -87,4 +83,61 @@ export function fittedOptions(site: Site, sample: SiteSample): SiteOption[] {
     });
   }
   return fitted;
+}
+
+/**
+ * The piecewise-linear fits and tables placed on the observed range (their
+ * `lo` and `hi`, which always hold [−1, 1] and stop at ±64): the same max
+ * |error| there with knots only where the site's inputs lie, so fewer of them
+ * (outside, the lines keep the asymptotes' slopes). Measured over `domain`.
+ */
+function rangedFits(site: Site, domain: readonly [number, number]): SiteOption[] {
+  const lo = Math.min(-1, Math.max(-64, domain[0]));
+  const hi = Math.max(1, Math.min(64, domain[1]));
+  if (lo === -64 && hi === 64) return []; // the catalog's fits over ℝ already
+  const ranged: SiteOption[] = [];
+  for (const option of siteOptions(site)) {
+    const entry = option.entry;
+    if (!entry || !/-(pwl|lut)$/.test(entry.approximation) || !option.activation) continue;
+    let approximation: ReturnType<typeof instantiate>;
+    try {
+      approximation = instantiate(getActivation(entry.approximation), {
+        ...option.activation.params,
+        lo: Math.fround(lo),
+        hi: Math.fround(hi),
+      });
+    } catch {
+      continue;
+    }
+    const { exact } = instantiateEntry(entry);
+    const measured = measureError(exact, approximation, { domain, maxAbsOnly: true });
+    const float32 = float32Error(exact, approximation, domain, measured.maxAbsError);
+    ranged.push({
+      ...option,
+      label: `${approximation.id} fitted on [${domain[0].toPrecision(3)}, ${domain[1].toPrecision(3)}]`,
+      activation: approximation,
+      expression: approximation.expression,
+      maxAbsError: measured.maxAbsError,
+      maxAbsErrorFloat32: float32,
+      meanAbsErrorNormal: Number.NaN,
+      argMaxAbsError: measured.argMaxAbsError,
+    });
+  }
+  return ranged;
+}
+
+/** The max |error| with float32 arithmetic at 1,025 points of `domain` (at least `atLeast`). */
+function float32Error(
+  exact: { f(x: number): number },
+  approximation: ReturnType<typeof instantiate>,
+  domain: readonly [number, number],
+  atLeast: number,
+): number {
+  let largest = atLeast;
+  for (let i = 0; i <= 1024; i++) {
+    const x = Math.fround(domain[0] + ((domain[1] - domain[0]) * i) / 1024);
+    const error = Math.abs(approximation.compiled.evaluate32(x) - exact.f(x));
+    if (!(error <= largest)) largest = error;
+  }
+  return largest;
 }

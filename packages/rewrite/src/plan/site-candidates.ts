@@ -10,7 +10,7 @@ import { histogramCost, nodeOps } from "./cost.js";
 import { engineCost } from "./engine-cost.js";
 import { engineForm } from "./engine-forms.js";
 import { fittedOptions, type SiteSample } from "./fit-candidates.js";
-import { type SiteOption, siteOptions } from "./site-options.js";
+import { budgetFitOptions, type SiteOption, siteOptions } from "./site-options.js";
 import { loweredProgram, nativeProgram, sameOpsAs } from "./site-programs.js";
 
 /** Admissible candidates of a site (keep first when the target runs it) and the rest with why not. */
@@ -57,7 +57,7 @@ export function siteCandidates(
     rejected.push({ label: "any substitute", reason: refusal });
     return { ...(keep ? { keep } : {}), admissible, rejected };
   }
-  for (const offer of offers(site, target, keepOps, sample)) {
+  for (const offer of offers(site, target, keepOps, sample, budget)) {
     if (typeof offer.program === "string") {
       rejected.push({ label: offer.label, reason: offer.program });
       continue;
@@ -122,12 +122,12 @@ function offers(
   target: TargetProfile,
   keepOps: Readonly<Record<string, number>>,
   sample: SiteSample | undefined,
+  budget: number,
 ): Offer[] {
   const legalised = legalisationOffers(site, target);
   if (legalised) return legalised;
-  const options = sample
-    ? [...siteOptions(site), ...fittedOptions(site, sample)]
-    : siteOptions(site);
+  const catalog = [...siteOptions(site), ...budgetFitOptions(site, budget)];
+  const options = sample ? [...catalog, ...fittedOptions(site, sample)] : catalog;
   if (options.length === 0) {
     return [
       {

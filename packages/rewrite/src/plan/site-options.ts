@@ -154,37 +154,89 @@ function computeOptions(name: string, params: Parameters): SiteOption[] {
   ];
   const seen = new Set<string>();
   for (const entry of entries) {
-    const forSite: ApproximationDefinition = {
-      ...entry,
-      exactParams: params,
-      params: inheritParameters(entry),
-    };
-    let row: Measured;
-    try {
-      row = measureApproximation(
-        forSite,
-        exact.params,
-        instantiateEntry(forSite).approximation.params,
-      );
-    } catch {
-      continue; // parameters outside what the form accepts (e.g. a derived parameter out of range)
-    }
-    if (seen.has(row.label) || row.label === name) continue;
-    seen.add(row.label);
-    const approximation = instantiate(getActivation(entry.approximation), row.params);
-    options.push({
-      kind: "approximation",
-      label: row.label,
-      activation: approximation,
-      expression: approximation.expression,
-      maxAbsError: row.maxAbsError,
-      maxAbsErrorFloat32: row.maxAbsErrorFloat32,
-      meanAbsErrorNormal: row.meanAbsErrorNormal,
-      argMaxAbsError: row.argMaxAbsError,
-      entry: forSite,
-      ...(entry.domain ? { domain: entry.domain } : {}),
-    });
+    const option = approximationOption(entry, params, exact);
+    if (!option || seen.has(option.label) || option.label === name) continue;
+    seen.add(option.label);
+    options.push(option);
   }
+  return options;
+}
+
+/** A catalog entry measured for a site's parameters; undefined when its parameters are out of range. */
+function approximationOption(
+  entry: ApproximationDefinition,
+  params: Parameters,
+  exact: Activation,
+): SiteOption | undefined {
+  const forSite: ApproximationDefinition = {
+    ...entry,
+    exactParams: params,
+    params: inheritParameters(entry),
+  };
+  let row: Measured;
+  try {
+    row = measureApproximation(
+      forSite,
+      exact.params,
+      instantiateEntry(forSite).approximation.params,
+    );
+  } catch {
+    return undefined; // parameters outside what the form accepts (e.g. a derived parameter out of range)
+  }
+  const approximation = instantiate(getActivation(entry.approximation), row.params);
+  return {
+    kind: "approximation",
+    label: row.label,
+    activation: approximation,
+    expression: approximation.expression,
+    maxAbsError: row.maxAbsError,
+    maxAbsErrorFloat32: row.maxAbsErrorFloat32,
+    meanAbsErrorNormal: row.meanAbsErrorNormal,
+    argMaxAbsError: row.argMaxAbsError,
+    entry: forSite,
+    ...(entry.domain ? { domain: entry.domain } : {}),
+  };
+}
+
+const budgetCache = new Map<string, SiteOption[]>();
+
+/**
+ * Piecewise-linear fits and tables refitted to the budget itself (the
+ * catalog lists them at 1e-2, 1e-3 and 1e-4): the fewest knots, or the
+ * smallest table, whose max |error| is the budget. Budgets outside
+ * [1e-5, 0.5] get none. Measured once per activation, parameters and budget.
+ */
+export function budgetFitOptions(
+  site: Pick<Site, "activation" | "params">,
+  budget: number,
+): SiteOption[] {
+  if (!(budget >= 1e-5 && budget <= 0.5)) return [];
+  const cacheKey = `${key(site)}|${budget}`;
+  const cached = budgetCache.get(cacheKey);
+  if (cached) return cached;
+  const options: SiteOption[] = [];
+  let exact: Activation | undefined;
+  try {
+    exact = instantiate(getActivation(site.activation), site.params);
+  } catch {
+    exact = undefined;
+  }
+  if (exact) {
+    const families = new Set<string>();
+    // At a budget the catalog lists already (1e-3 by default) the catalog's rows are these.
+    const catalogLabels = new Set(siteOptions(site).map((option) => option.label));
+    for (const entry of approximationsFor(site.activation)) {
+      if (!/-(pwl|lut)$/.test(entry.approximation) || families.has(entry.approximation)) continue;
+      families.add(entry.approximation);
+      const atBudget: ApproximationDefinition = {
+        ...entry,
+        params: (own) => ({ ...own, e: budget }),
+      };
+      const option = approximationOption(atBudget, site.params, exact);
+      if (option && !catalogLabels.has(option.label)) options.push(option);
+    }
+  }
+  budgetCache.set(cacheKey, options);
   return options;
 }
 

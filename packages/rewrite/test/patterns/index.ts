@@ -7,6 +7,7 @@ import { leakyReluMaxCases } from "./leaky-relu-max.cases.js";
 import { mishCases } from "./mish.cases.js";
 import { siluCases } from "./silu.cases.js";
 import { softplusLogExpCases } from "./softplus-log-exp.cases.js";
+import { softsignDivCases } from "./softsign-div.cases.js";
 import { tanhGeluCases } from "./tanh-gelu.cases.js";
 
 /** The case tables, one per rule. */
@@ -16,6 +17,7 @@ export const patternCaseTables: readonly PatternCases[] = [
   siluCases,
   mishCases,
   softplusLogExpCases,
+  softsignDivCases,
   hardSwishCases,
   leakyReluMaxCases,
 ];
