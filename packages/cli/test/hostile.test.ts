@@ -493,6 +493,8 @@ describe("hostile model files (through the binary)", () => {
       examplePath,
       "--target",
       "piecewise-linear",
+      "--budget",
+      "1e-5",
       "--no-verify",
       "-o",
       out,
@@ -501,7 +503,7 @@ describe("hostile model files (through the binary)", () => {
     const last = result.stdout.trimEnd().split("\n").slice(-2);
     expect(last[0]).toMatch(/^wrote .*pl\.onnx \(\d+ sites? substituted\)$/);
     expect(last[1]).toMatch(
-      /^exit 3: \d+ sites? still cannot run on piecewise-linear within the budget 0\.001 \(marked CANNOT RUN above\)$/,
+      /^exit 3: \d+ sites? still cannot run on piecewise-linear within the budget 1\.00e-5 \(marked CANNOT RUN above\)$/,
     );
     expect(validateLoads(await readFile(out))).toBe(true);
   });

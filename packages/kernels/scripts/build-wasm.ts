@@ -289,6 +289,12 @@ async function main() {
     // make the module hundreds of kilobytes larger.
     if (opsUsed(activation.expression).includes("Lookup")) continue;
     const plan = planExpression(activation.expression);
+    // Likewise a reducing form with a long ramp sum (softmax-pwl): each pass over the row repeats it.
+    const longestRampSum = Math.max(
+      0,
+      ...plan.nodes.filter((node) => node.op === "ReluSum").map((node) => node.inputs.length >> 1),
+    );
+    if (plan.reduces && longestRampSum > 64) continue;
     const entry = structures.get(plan.structure) ?? { plan, users: [] };
     if (!entry.users.includes(activation.id)) entry.users.push(activation.id);
     structures.set(plan.structure, entry);

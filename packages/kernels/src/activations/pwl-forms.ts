@@ -4,6 +4,7 @@ import {
   type ParameterSpec,
   type Parameters,
 } from "../activation/activation.js";
+import { defineExpressionActivation } from "../activation/expression-activation.js";
 import {
   evaluatePwl,
   fitLut,
@@ -102,8 +103,7 @@ const fitParameters: readonly ParameterSpec[] = [
  * lowering writes in four nodes for any K), s_L and s_R the outer lines'
  * slopes (left out when 0, so that y(±∞) is the asymptote, never ∞ − ∞).
  */
-export function pwlExpression(pwl: PiecewiseLinear): Expr {
-  const x = Expr.input();
+export function pwlExpression(pwl: PiecewiseLinear, x: Expr = Expr.input()): Expr {
   const { knots, values, left, right } = pwl;
   const last = knots.length - 1;
   const first = knots[0]!;
@@ -129,8 +129,7 @@ export function pwlExpression(pwl: PiecewiseLinear): Expr {
  * A table's pieces as one Lookup over the grid plus the outer lines:
  * y = Lookup(x; t₀, h, v) + s_L·min(x − t₀, 0) + s_R·relu(x − t_N).
  */
-export function lutExpression(pwl: PiecewiseLinear): Expr {
-  const x = Expr.input();
+export function lutExpression(pwl: PiecewiseLinear, x: Expr = Expr.input()): Expr {
   const { knots, values, left, right } = pwl;
   const cells = knots.length - 1;
   const start = knots[0]!;
@@ -164,7 +163,7 @@ function pwlForm(
     parameters: [...exact.parameters, ...fitParameters],
     f: (x, p) => evaluatePwl(pieces(p), x),
     df: (x, p) => slopePwl(pieces(p), x),
-    expression: (p) => (kind === "lut" ? lutExpression : pwlExpression)(pieces(p)),
+    expression: (p) => (kind === "lut" ? lutExpression(pieces(p)) : pwlExpression(pieces(p))),
     properties: {
       ...(exact.properties.monotonic ? { monotonic: "nondecreasing" as const } : {}),
       kinks: (p) => [...pieces(p).knots],
@@ -239,3 +238,86 @@ export const lutForms: readonly ActivationDefinition[] = lutExacts.map((exact) =
     ? pwlForm(exact, [Number.NEGATIVE_INFINITY, 0], "lut")
     : pwlForm(exact, exact.properties.domain, "lut"),
 );
+
+/**
+ * 1/s on [1, n] from ops an integer NPU runs: a first guess that is linear
+ * between powers of two (within 12.5% of 1/s), then three Newton steps
+ * r ← r·(2 − s·r), each squaring the relative error (12.5% → 1.6% → 2.4e−4 →
+ * 6e−8). It holds for s in [1, 2n); n is a power of two.
+ */
+export function reciprocalExpression(s: Expr, n: number): Expr {
+  const knots: number[] = [];
+  const changes: number[] = [];
+  let slope = 0;
+  for (let a = 1; a < n; a *= 2) {
+    const next = -1 / (2 * a * a); // (1/(2a) − 1/a) / a
+    knots.push(a);
+    changes.push(next - slope);
+    slope = next;
+  }
+  let r = s.clip(1, n).reluSum(knots, changes).add(1);
+  for (let step = 0; step < 3; step++) r = r.mul(Expr.constant(2).sub(s.mul(r)));
+  return r;
+}
+
+const relativeExps = new Map<string, PiecewiseLinear>();
+
+/**
+ * exp on (−∞, 0] within e·eʸ + e/n: relative to exp itself down to where it
+ * is below e/n, so that a row of up to n terms sums within 2e·(its sum)
+ * however its errors line up (an absolute bound would let n same-signed
+ * errors add up to n·e).
+ */
+function relativeExp(e: number, n: number): PiecewiseLinear {
+  const key = `${e}|${n}`;
+  let fit = relativeExps.get(key);
+  if (!fit) {
+    fit = fitPwl(Math.exp, {
+      maxError: e * fitMargin,
+      band: (y) => fitMargin * e * (Math.exp(y) + 1 / n),
+      domain: [Number.NEGATIVE_INFINITY, 0],
+      nondecreasing: true,
+    });
+    if (relativeExps.size >= keptFits) relativeExps.delete(relativeExps.keys().next().value!);
+    relativeExps.set(key, fit);
+  }
+  return fit;
+}
+
+/**
+ * Softmax from a piecewise-linear exp on (−∞, 0] (max |error| e) and the
+ * Newton reciprocal of the sum: e≈ᵢ = exp≈(xᵢ − max x), pᵢ = e≈ᵢ·(1/Σ e≈)≈.
+ * Ops: ReduceMax, ReduceSum, Sub, Clip, ReluSum, Mul, Add. Rows of up to n
+ * elements (the reciprocal's first guess holds up to 2n).
+ */
+export const softmaxPwl = defineExpressionActivation({
+  name: "softmax-pwl",
+  title: "Softmax, piecewise-linear exp and Newton reciprocal",
+  formula:
+    "e≈ᵢ·r, e≈ᵢ = exp≈(xᵢ − max x) within e·(eˣ + 1/n), r = Newton³(1/Σ e≈), rows of at most n",
+  parameters: [
+    {
+      name: "e",
+      default: 1e-3,
+      min: 1e-6,
+      max: 0.1,
+      description: "relative error of the piecewise-linear exp on (−∞, 0] (e·(eˣ + 1/n) absolute)",
+      typical: [1e-4, 1e-2],
+    },
+    {
+      name: "n",
+      default: 65536,
+      min: 2,
+      max: 2 ** 24,
+      integer: true,
+      description: "the longest row (rounded up to a power of two)",
+    },
+  ],
+  expression: (p) => {
+    const x = Expr.input();
+    const n = 2 ** Math.ceil(Math.log2(Math.max(2, p.n!)));
+    const t = pwlExpression(relativeExp(p.e!, n), x.sub(Expr.apply("ReduceMax", x)));
+    return t.mul(reciprocalExpression(Expr.apply("ReduceSum", t), n));
+  },
+  properties: { range: () => [0, 1] },
+});

@@ -156,6 +156,11 @@ export const approximations: readonly ApproximationDefinition[] = [
   ...pwlEntries(),
   // multivariable
   ...tunable("softmax", "softmax-squaring", expSettings),
+  ...tunable(
+    "softmax",
+    "softmax-pwl",
+    pwlErrors.map((e) => ({ e })),
+  ),
   ...tunable("logsumexp", "logsumexp-squaring", expLogSettings),
 ];
 

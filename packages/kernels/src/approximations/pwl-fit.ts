@@ -79,6 +79,12 @@ export interface PwlFitOptions {
    * f (softsign: ±1, within e only from |x| ≈ 1/e). Default: read at ±64, ±256, ….
    */
   readonly asymptotes?: { readonly left: Line; readonly right: Line; readonly far: number };
+  /**
+   * The error allowed at x, when it varies (at most maxError anywhere): a
+   * relative bound ε·|f(x)| plus a floor makes exp's pieces good relative to
+   * exp itself, which a softmax's sum needs. Pass `density` to match.
+   */
+  readonly band?: (x: number) => number;
   /** f never decreases: neither may the fit (no piece slopes down). */
   readonly nondecreasing?: boolean;
   /**
@@ -102,7 +108,7 @@ export interface PwlFitOptions {
  * ±64). One pass over the fitted range, at the grid step the error bound needs.
  */
 export function fitPwl(f: (x: number) => number, options: PwlFitOptions): PiecewiseLinear {
-  const { epsilon, step, start, finish, left, right, startsOnAsymptote, endsOnAsymptote } =
+  const { epsilon, band, step, start, finish, left, right, startsOnAsymptote, endsOnAsymptote } =
     fitInterval(f, options);
   const knots: number[] = [start];
   const values: number[] = [startsOnAsymptote ? lineAt(left!, start) : f(start)];
@@ -115,8 +121,9 @@ export function fitPwl(f: (x: number) => number, options: PwlFitOptions): Piecew
     let ended = false;
     for (let x = Math.min(t + step, finish); ; x = Math.min(x + step, finish)) {
       const fx = f(x);
-      const nextLow = Math.max(low, (fx - epsilon - y) / (x - t));
-      const nextHigh = Math.min(high, (fx + epsilon - y) / (x - t));
+      const allowed = band(x);
+      const nextLow = Math.max(low, (fx - allowed - y) / (x - t));
+      const nextHigh = Math.min(high, (fx + allowed - y) / (x - t));
       if (nextLow > nextHigh) break;
       if (x >= finish) {
         // The last piece: onto the asymptote, or to f at the range's end, if the cone allows it;
@@ -146,7 +153,7 @@ export function fitPwl(f: (x: number) => number, options: PwlFitOptions): Piecew
     const fx = f(reach.x);
     const curvature = f(reach.x + 1e-3) - 2 * fx + f(reach.x - 1e-3);
     const wanted =
-      (fx + (curvature > 0 ? -epsilon : curvature < 0 ? epsilon : 0) - y) / (reach.x - t);
+      (fx + (curvature > 0 ? -1 : curvature < 0 ? 1 : 0) * band(reach.x) - y) / (reach.x - t);
     const slope = Math.min(reach.high, Math.max(reach.low, wanted));
     knots.push(reach.x);
     values.push(y + slope * (reach.x - t));
@@ -269,10 +276,9 @@ function fitInterval(f: (x: number) => number, options: PwlFitOptions) {
   const right = rightTailLine?.line;
   // Between the tails the fit must hold: from where the left asymptote is within epsilon from
   // there on down (or the range's start) to where the right one is (or the range's end).
-  const leftTail = leftTailLine ? tailEnd(f, leftTailLine, epsilon, -1) : Number.NEGATIVE_INFINITY;
-  const rightTail = rightTailLine
-    ? tailEnd(f, rightTailLine, epsilon, 1)
-    : Number.POSITIVE_INFINITY;
+  const band = options.band ? (x: number) => Math.min(epsilon, options.band!(x)) : () => epsilon;
+  const leftTail = leftTailLine ? tailEnd(f, leftTailLine, band, -1) : Number.NEGATIVE_INFINITY;
+  const rightTail = rightTailLine ? tailEnd(f, rightTailLine, band, 1) : Number.POSITIVE_INFINITY;
   let start = Math.max(from, leftTail);
   let finish = Math.min(to, rightTail);
   if (!(start < finish)) {
@@ -282,10 +288,18 @@ function fitInterval(f: (x: number) => number, options: PwlFitOptions) {
     finish = Math.max(leftTail, rightTail);
     if (!(start < finish)) finish = start + Math.sqrt(epsilon);
   }
+  // A walk of more than 2·10⁷ grid points (softsign below 1e−4: its tail starts at 1/e) would
+  // take minutes: refused, so that a planner asking for it moves on.
+  if ((finish - start) / step > 2e7)
+    throw new KernelsError(
+      "FIT_FAILED",
+      `a piecewise-linear fit within ${epsilon} would walk ${((finish - start) / step).toExponential(1)} grid points over [${start.toPrecision(4)}, ${finish.toPrecision(4)}]`,
+    );
   // The walk ends on the right asymptote when the fit runs to its tail, else at `finish` on f.
   const endsOnAsymptote = right !== undefined && finish === rightTail;
   return {
     epsilon,
+    band,
     step,
     start,
     finish,
@@ -323,14 +337,14 @@ function asymptote(f: (x: number) => number, side: -1 | 1): { line: Line; far: n
   );
 }
 
-/** The innermost x (scanning from ±far towards 0) from which on f stays within epsilon of the line. */
+/** The innermost x (scanning from ±far towards 0) from which on f stays within the band of the line. */
 function tailEnd(
   f: (x: number) => number,
   { line, far }: { line: Line; far: number },
-  epsilon: number,
+  band: (x: number) => number,
   side: -1 | 1,
 ): number {
-  const off = (x: number) => Math.abs(f(x) - lineAt(line, x)) > epsilon;
+  const off = (x: number) => Math.abs(f(x) - lineAt(line, x)) > band(x);
   const steps = 4096;
   let inside = side * far;
   let outside = 0;

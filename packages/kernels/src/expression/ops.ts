@@ -90,8 +90,16 @@ export interface OpDefinition {
    * are bounded through `expand`.
    */
   float32Error?(r: number, v: Operands, e: Operands): number;
-  /** The op as a WGSL expression over operand names; `use` includes a helper and returns its name. */
-  wgsl?(args: readonly string[], use: (helper: WgslHelperName) => string): string;
+  /**
+   * The op as a WGSL expression over operand names; `use` includes a helper
+   * and returns its name; `define` adds a module-scope function (once per
+   * name) and returns its name.
+   */
+  wgsl?(
+    args: readonly string[],
+    use: (helper: WgslHelperName) => string,
+    define: (name: string, source: string) => string,
+  ): string;
   /** The op as an AssemblyScript f32x4 expression over operand names (ops without one are expanded). */
   wasm?(args: readonly string[]): string;
   /**
@@ -553,11 +561,26 @@ export const opDefinitions: { readonly [op in PrimitiveOp]: OpDefinition } = {
         }
         return bound;
       },
-      wgsl: ([x, ...pairs], use) => {
-        const terms: string[] = [];
-        for (let k = 0; k + 1 < pairs.length; k += 2)
-          terms.push(`${pairs[k + 1]} * ${use("rectify")}(${x} - ${pairs[k]})`);
-        return `(${terms.join(" + ")})`;
+      // A loop over the knots in a function per K (unrolled, a fit with hundreds of knots makes
+      // shaders that take SwiftShader minutes to compile); the sum runs in the same order.
+      wgsl: ([x, ...pairs], use, define) => {
+        const count = pairs.length >> 1;
+        const rectify = use("rectify");
+        const name = define(
+          `reluSum${count}`,
+          `fn reluSum${count}(x: f32, t: array<f32, ${count}>, c: array<f32, ${count}>) -> f32 {
+  var knots = t;
+  var coefficients = c;
+  var sum = 0.0f;
+  for (var k = 0u; k < ${count}u; k++) {
+    sum = sum + coefficients[k] * ${rectify}(x - knots[k]);
+  }
+  return sum;
+}`,
+        );
+        const knots = pairs.filter((_, i) => i % 2 === 0);
+        const coefficients = pairs.filter((_, i) => i % 2 === 1);
+        return `${name}(${x}, array<f32, ${count}>(${knots.join(", ")}), array<f32, ${count}>(${coefficients.join(", ")}))`;
       },
       wasm: ([x, ...pairs]) => {
         let sum = "";
