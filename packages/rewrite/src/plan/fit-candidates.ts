@@ -64,23 +64,13 @@ export function fittedOptions(site: Site, sample: SiteSample): SiteOption[] {
     } catch {
       continue; // a fit that fails leaves the catalog settings as the only choice
     }
-    const { exact } = instantiateEntry(entry);
     const approximation = instantiate(getActivation(entry.approximation), result.params);
-    const measured = measureError(exact, approximation, { domain, maxAbsOnly: true });
-    const float32 = float32Error(exact, approximation, domain, measured.maxAbsError);
     const shown = Object.entries(result.fitted).map(
       ([name, value]) => `${name}=${Number(value.toPrecision(4))}`,
     );
-    fitted.push({
-      ...option,
-      label: `${entry.approximation}{${shown.join(",")}} fitted on [${domain[0].toPrecision(3)}, ${domain[1].toPrecision(3)}]`,
-      activation: approximation,
-      expression: approximation.expression,
-      maxAbsError: measured.maxAbsError,
-      maxAbsErrorFloat32: float32,
-      meanAbsErrorNormal: Number.NaN,
-      argMaxAbsError: measured.argMaxAbsError,
-    });
+    fitted.push(
+      measuredOn(option, approximation, domain, `${entry.approximation}{${shown.join(",")}}`),
+    );
   }
   return fitted;
 }
@@ -109,21 +99,33 @@ function rangedFits(site: Site, domain: readonly [number, number]): SiteOption[]
     } catch {
       continue;
     }
-    const { exact } = instantiateEntry(entry);
-    const measured = measureError(exact, approximation, { domain, maxAbsOnly: true });
-    const float32 = float32Error(exact, approximation, domain, measured.maxAbsError);
-    ranged.push({
-      ...option,
-      label: `${approximation.id} fitted on [${domain[0].toPrecision(3)}, ${domain[1].toPrecision(3)}]`,
-      activation: approximation,
-      expression: approximation.expression,
-      maxAbsError: measured.maxAbsError,
-      maxAbsErrorFloat32: float32,
-      meanAbsErrorNormal: Number.NaN,
-      argMaxAbsError: measured.argMaxAbsError,
-    });
+    ranged.push(measuredOn(option, approximation, domain, approximation.id));
   }
   return ranged;
+}
+
+/**
+ * An option's refitted stand-in with its error measured over `domain` (float64,
+ * and float32 at 1,025 points), labelled `<name> fitted on [a, b]`.
+ */
+function measuredOn(
+  option: SiteOption,
+  approximation: ReturnType<typeof instantiate>,
+  domain: readonly [number, number],
+  name: string,
+): SiteOption {
+  const { exact } = instantiateEntry(option.entry!);
+  const measured = measureError(exact, approximation, { domain, maxAbsOnly: true });
+  return {
+    ...option,
+    label: `${name} fitted on [${domain[0].toPrecision(3)}, ${domain[1].toPrecision(3)}]`,
+    activation: approximation,
+    expression: approximation.expression,
+    maxAbsError: measured.maxAbsError,
+    maxAbsErrorFloat32: float32Error(exact, approximation, domain, measured.maxAbsError),
+    meanAbsErrorNormal: Number.NaN,
+    argMaxAbsError: measured.argMaxAbsError,
+  };
 }
 
 /** The max |error| with float32 arithmetic at 1,025 points of `domain` (at least `atLeast`). */
