@@ -111,14 +111,16 @@ export function formatReport(report: RewriteReport): string {
 
 /** The predicted bound on the outputs and how the measurement sits in it. */
 function boundLine(bound: NonNullable<VerificationReport["bound"]>): string {
-  if ("unknown" in bound) return `predicted bound on the outputs: none (${bound.unknown})`;
+  const what =
+    "worst-case bound on the outputs (each substitute's error carried through |weights|)";
+  if ("unknown" in bound) return `${what}: none (${bound.unknown})`;
   if (bound.maxBound === null)
-    return `predicted bound on the outputs: none (the worst-case gain of the network overflows float32; measured max |error| ${formatNumber(bound.maxError)})`;
-  const share =
-    bound.maxBound > 0 ? ` (${((bound.maxError / bound.maxBound) * 100).toFixed(1)}% of it)` : "";
-  return bound.within
-    ? `predicted bound on the outputs: max |error| ≤ ${formatNumber(bound.maxBound)} per element; measured ${formatNumber(bound.maxError)}${share}, every element within its bound`
-    : `predicted bound on the outputs: max ${formatNumber(bound.maxBound)}; ${bound.violations} elements OUTSIDE their bound (measured max |error| ${formatNumber(bound.maxError)}): please report this`;
+    return `${what}: none (the network's worst-case gain overflows float32; measured max |error| ${formatNumber(bound.maxError)})`;
+  if (!bound.within)
+    return `${what}: ≤ ${formatNumber(bound.maxBound)}; ${bound.violations} elements OUTSIDE their bound (measured max |error| ${formatNumber(bound.maxError)}): please report this`;
+  const below =
+    bound.maxError > 0 ? `, ${formatNumber(bound.maxBound / bound.maxError)}× below it` : "";
+  return `${what}: ≤ ${formatNumber(bound.maxBound)}; measured ${formatNumber(bound.maxError)}${below}, every element within its bound`;
 }
 
 /** A comparison's figures in one line. */
