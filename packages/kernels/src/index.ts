@@ -74,7 +74,6 @@ export {
 export {
   type ExpandBuilder,
   type OpDefinition,
-  opDefinition,
   opDefinitions,
   type WgslHelperName,
 } from "./expression/ops.js";

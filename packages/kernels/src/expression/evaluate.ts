@@ -28,6 +28,9 @@ interface Instruction {
   args: Int32Array;
   value: number;
   definition: OpDefinition | undefined;
+  /** The shared scratch arrays cut to this op's operand count (ReluSum and Lookup read the length). */
+  operands: Float64Array;
+  tangents: Float64Array;
 }
 
 const scratch = new Float64Array(8);
@@ -51,53 +54,49 @@ export function applyOp(
 export function compileExpression(root: Expr): CompiledExpression {
   const nodes = expressionNodes(root);
   const slot = new Map<Expr, number>();
+  const widest = Math.max(0, ...nodes.map((node) => node.inputs.length));
+  const operandScratch = new Float64Array(widest);
+  const tangentScratch = new Float64Array(widest);
   const program: Instruction[] = nodes.map((node, index) => {
     slot.set(node, index);
     const args = Int32Array.from(node.inputs, (input) => slot.get(input)!);
     const definition =
       node.op === "Input" || node.op === "Constant" ? undefined : opDefinitions[node.op];
-    return { op: node.op, args, value: node.value, definition };
+    return {
+      op: node.op,
+      args,
+      value: node.value,
+      definition,
+      operands: operandScratch.subarray(0, args.length),
+      tangents: tangentScratch.subarray(0, args.length),
+    };
   });
   if (!nodes.some((node) => node.op === "Input"))
     throw new KernelsError("EXPRESSION_INVALID", "the expression does not use its input x");
   const reduces = nodes.some(
     (node) => node.op !== "Input" && node.op !== "Constant" && reductionOps.has(node.op),
   );
-  const widest = Math.max(3, ...program.map((instruction) => instruction.args.length));
   const scalarSlots = new Float64Array(program.length);
-  const operands = new Float64Array(widest);
   const tangentSlots = new Float64Array(program.length);
-  const operandTangents = new Float64Array(widest);
   const fround = Math.fround;
-  /** Copies the instruction's operand values (and tangents) into the scratch arrays, zero-padded to 3. */
+  /** Copies the instruction's operand values (or tangents) from the slots into `to`. */
   const gather = (args: Int32Array, from: Float64Array, to: Float64Array) => {
-    const n = args.length;
-    for (let k = 0; k < n; k++) to[k] = from[args[k]!]!;
-    for (let k = n; k < 3; k++) to[k] = 0;
-  };
-  // Ops see exactly their operands (ReluSum and Lookup read the list's length): a view of the scratch.
-  const views = new Map<number, [Float64Array, Float64Array]>();
-  const view = (n: number, array: Float64Array) => {
-    if (n === widest) return array;
-    let pair = views.get(n);
-    if (pair === undefined) {
-      pair = [operands.subarray(0, n), operandTangents.subarray(0, n)];
-      views.set(n, pair);
-    }
-    return array === operands ? pair[0] : pair[1];
+    for (let k = 0; k < args.length; k++) to[k] = from[args[k]!]!;
   };
 
   const run = (x: number, round: boolean): number => {
     const s = scalarSlots;
     for (let i = 0; i < program.length; i++) {
-      const { op, args, value, definition } = program[i]!;
+      const { op, args, value, definition, operands } = program[i]!;
       let r: number;
       if (op === "Input") r = x;
       else if (definition === undefined) r = value;
       else {
         gather(args, s, operands);
-        const v = view(args.length, operands);
-        r = round && definition.evaluate32 ? definition.evaluate32(v) : definition.evaluate(v);
+        r =
+          round && definition.evaluate32
+            ? definition.evaluate32(operands)
+            : definition.evaluate(operands);
       }
       s[i] = round ? fround(r) : r;
     }
@@ -108,7 +107,7 @@ export function compileExpression(root: Expr): CompiledExpression {
     const s = scalarSlots;
     const t = tangentSlots;
     for (let i = 0; i < program.length; i++) {
-      const { op, args, value, definition } = program[i]!;
+      const { op, args, value, definition, operands, tangents } = program[i]!;
       if (op === "Input") {
         s[i] = x;
         t[i] = 1;
@@ -117,11 +116,10 @@ export function compileExpression(root: Expr): CompiledExpression {
         t[i] = 0;
       } else {
         gather(args, s, operands);
-        gather(args, t, operandTangents);
-        const v = view(args.length, operands);
-        const r = definition.evaluate(v);
+        gather(args, t, tangents);
+        const r = definition.evaluate(operands);
         s[i] = r;
-        t[i] = definition.tangent(r, v, view(args.length, operandTangents));
+        t[i] = definition.tangent(r, operands, tangents);
       }
     }
     return t[program.length - 1]!;
@@ -131,7 +129,7 @@ export function compileExpression(root: Expr): CompiledExpression {
     const values: (number | Float64Array)[] = new Array(program.length);
     const at = (v: number | Float64Array, i: number) => (typeof v === "number" ? v : v[i]!);
     for (let i = 0; i < program.length; i++) {
-      const { op, args, value, definition } = program[i]!;
+      const { op, args, value, definition, operands } = program[i]!;
       if (op === "Input") values[i] = x;
       else if (definition === undefined) values[i] = value;
       else if (op === "ReduceMax" || op === "ReduceSum") {
@@ -145,19 +143,12 @@ export function compileExpression(root: Expr): CompiledExpression {
           );
       } else {
         const inputs = Array.from(args, (slotIndex) => values[slotIndex]!);
-        const v = view(args.length, operands);
-        if (inputs.every((input) => typeof input === "number")) {
-          gather(args, values as unknown as Float64Array, operands);
-          values[i] = definition.evaluate(v);
-        } else {
-          const out = new Float64Array(x.length);
-          for (let k = 0; k < x.length; k++) {
-            for (let j = 0; j < inputs.length; j++) operands[j] = at(inputs[j]!, k);
-            for (let j = inputs.length; j < 3; j++) operands[j] = 0;
-            out[k] = definition.evaluate(v);
-          }
-          values[i] = out;
-        }
+        const elementAt = (k: number) => {
+          for (let j = 0; j < inputs.length; j++) operands[j] = at(inputs[j]!, k);
+          return definition.evaluate(operands);
+        };
+        if (inputs.every((input) => typeof input === "number")) values[i] = elementAt(0);
+        else values[i] = Float64Array.from({ length: x.length }, (_, k) => elementAt(k));
       }
     }
     return values[program.length - 1]!;

@@ -191,11 +191,6 @@ function comparison(
   });
 }
 
-/** Pairs (tₖ, cₖ) of a "knots" op's operands. */
-function knotCount(v: ArrayLike<unknown>): number {
-  return (v.length - 1) >> 1;
-}
-
 /**
  * Every primitive op, named as ONNX op types where ONNX has one. Comparisons
  * evaluate to 1 or 0; Where takes such a condition; Clip takes (x, lo, hi);
@@ -675,11 +670,6 @@ export const opDefinitions: { readonly [op in PrimitiveOp]: OpDefinition } = {
   ),
 };
 
-/** The definition of `op`. */
-export function opDefinition(op: PrimitiveOp): OpDefinition {
-  return opDefinitions[op];
-}
-
 /** Whether `count` operands suit the op's arity. */
 export function arityAccepts(arity: OpDefinition["arity"], count: number): boolean {
   if (arity === "knots") return count >= 3 && count % 2 === 1;
@@ -693,5 +683,3 @@ export function arityText(arity: OpDefinition["arity"]): string {
   if (arity === "table") return "x, x₀, h and at least two table values";
   return `${arity} operand${arity === 1 ? "" : "s"}`;
 }
-
-export { knotCount };

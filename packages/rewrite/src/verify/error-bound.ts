@@ -83,7 +83,11 @@ const multivariable: Readonly<Record<string, number>> = {
   logsumexp: 1,
 };
 
-/** Ops whose output is the same rearrangement of the data input's elements (applied to the bound too). */
+/**
+ * Ops whose output is the same rearrangement (or pooling, or mean) of the data
+ * input's elements, applied to the bound too; Pad, Resize, Split and Cast
+ * have their own rules below.
+ */
 const rearranging = new Set([
   "Identity",
   "Dropout",
@@ -100,7 +104,6 @@ const rearranging = new Set([
   "GatherND",
   "DepthToSpace",
   "SpaceToDepth",
-  "Split",
   "MaxPool",
   "GlobalMaxPool",
   "AveragePool",
@@ -108,10 +111,6 @@ const rearranging = new Set([
   "ReduceMean",
   "ReduceSum",
   "ReduceMax",
-  "Pad",
-  "Resize",
-  "Upsample",
-  "Cast",
 ]);
 
 /** Ops whose outputs never depend on values (shapes, sizes). */
@@ -266,8 +265,6 @@ class BoundBuilder {
     }
     if (error > 0) terms.push(this.constant(error));
     if (terms.length > 0) this.bound.set(output, this.sum(terms, output));
-    // The site's other outputs (none for activations) would be unknown: there are none to track.
-    void node;
   }
 
   /** A node outside every site. */
@@ -280,79 +277,69 @@ class BoundBuilder {
       throw new BoundUnknown(`no error rule for ${node.domain}.${node.opType} (node ${node.name})`);
     const out = node.outputs[0];
     if (!out) return;
-    const set = (value: Value): void => {
-      this.bound.set(out, value);
-    };
     const E = (i: number) => bounds[i];
     const x = (i: number) => inputs[i]!;
-    const rule = (): void => {
+    // The output's bound (Split sets its outputs' bounds itself and gives none).
+    const rule = (): Value | undefined => {
       switch (node.opType) {
         case "Add":
         case "Sub":
         case "Sum":
-          return set(
+          return this.sum(
+            bounds.filter((b): b is Value => b !== undefined),
+            out,
+          );
+        case "Mean":
+          return this.emit("Mul", [
             this.sum(
               bounds.filter((b): b is Value => b !== undefined),
               out,
             ),
-          );
-        case "Mean":
-          return set(
-            this.emit("Mul", [
-              this.sum(
-                bounds.filter((b): b is Value => b !== undefined),
-                out,
-              ),
-              this.constant(1 / inputs.length),
-            ]),
-          );
+            this.constant(1 / inputs.length),
+          ]);
         case "Max":
         case "Min": {
           // Each is 1-Lipschitz in the largest operand bound.
           const present = bounds.filter((b): b is Value => b !== undefined);
           const largest = present.reduce((a, b) => this.emit("Max", [a, b]));
-          return set(this.shapedLike(largest, out));
+          return this.shapedLike(largest, out);
         }
         case "Mul": {
           const terms: Value[] = [];
           if (E(0)) terms.push(this.emit("Mul", [E(0)!, this.abs(x(1))]));
           if (E(1)) terms.push(this.emit("Mul", [E(1)!, this.abs(x(0))]));
           if (E(0) && E(1)) terms.push(this.emit("Mul", [E(0)!, E(1)!]));
-          return set(this.sum(terms, out));
+          return this.sum(terms, out);
         }
         case "Div": {
-          if (!E(1)) return set(this.emit("Div", [E(0)!, this.abs(x(1))]));
+          if (!E(1)) return this.emit("Div", [E(0)!, this.abs(x(1))]);
           // |ã/b̃ − a/b| ≤ (E_a + |a/b|·E_b) / (|b| − E_b) while |b| > E_b (else unbounded: +∞).
           const quotient = this.abs(this.emit("Div", [x(0), x(1)]));
           const numerator = E(0)
             ? this.emit("Add", [E(0)!, this.emit("Mul", [quotient, E(1)!])])
             : this.emit("Mul", [quotient, E(1)!]);
           const margin = this.emit("Relu", [this.emit("Sub", [this.abs(x(1)), E(1)!])]);
-          return set(this.shapedLike(this.emit("Div", [numerator, margin]), out));
+          return this.shapedLike(this.emit("Div", [numerator, margin]), out);
         }
         case "Where":
           if (E(0))
             throw new BoundUnknown(`a Where condition carries an error (node ${node.name})`);
-          return set(
-            this.emit("Where", [x(0), E(1) ?? this.constant(0), E(2) ?? this.constant(0)]),
-          );
+          return this.emit("Where", [x(0), E(1) ?? this.constant(0), E(2) ?? this.constant(0)]);
         case "Concat": {
           const parts = inputs.map((input, i) => E(i) ?? this.shapedLike(this.constant(0), input!));
-          return set(this.emit("Concat", parts, undefined, copyAttributes(node)));
+          return this.emit("Concat", parts, undefined, copyAttributes(node));
         }
         case "Conv":
         case "ConvTranspose":
           if (E(1))
             throw new BoundUnknown(`the weights of ${node.opType} ${node.name} carry an error`);
-          return set(
-            this.emit(node.opType, [E(0)!, this.abs(x(1))], undefined, copyAttributes(node)),
-          );
+          return this.emit(node.opType, [E(0)!, this.abs(x(1))], undefined, copyAttributes(node));
         case "MatMul": {
           const terms: Value[] = [];
           if (E(0)) terms.push(this.emit("MatMul", [E(0)!, this.abs(x(1))]));
           if (E(1)) terms.push(this.emit("MatMul", [this.abs(x(0)), E(1)!]));
           if (E(0) && E(1)) terms.push(this.emit("MatMul", [E(0)!, E(1)!]));
-          return set(this.sum(terms, out));
+          return this.sum(terms, out);
         }
         case "Gemm": {
           const alpha = Math.abs(node.getFloat("alpha", 1)!);
@@ -370,47 +357,51 @@ class BoundBuilder {
           if (E(1)) terms.push(gemm(this.abs(x(0)), E(1)!));
           if (E(0) && E(1)) terms.push(gemm(E(0)!, E(1)!));
           if (E(2)) terms.push(this.emit("Mul", [E(2)!, this.constant(beta)]));
-          return set(this.sum(terms, out));
+          return this.sum(terms, out);
         }
         case "BatchNormalization": {
           if (bounds.slice(1).some((b) => b !== undefined))
             throw new BoundUnknown(`BatchNormalization ${node.name} has inexact statistics`);
           // BN(E) with |scale|, zero bias and zero mean: |scale|·E/√(var + ε).
           const zero = this.emit("Mul", [x(2), this.constant(0)]);
-          return set(
-            this.emit(
-              "BatchNormalization",
-              [E(0)!, this.abs(x(1)), zero, zero, x(4)],
-              undefined,
-              node.attributes
-                .filter((a) => a.name === "epsilon")
-                .map((a) => Attribute.create(a.name, AttributeType.FLOAT, a.value as number)),
-            ),
+          return this.emit(
+            "BatchNormalization",
+            [E(0)!, this.abs(x(1)), zero, zero, x(4)],
+            undefined,
+            node.attributes
+              .filter((a) => a.name === "epsilon")
+              .map((a) => Attribute.create(a.name, AttributeType.FLOAT, a.value as number)),
           );
         }
         case "ReduceMin":
-          return set(
-            this.emit("ReduceMax", [E(0)!, ...inputs.slice(1)], undefined, copyAttributes(node)),
+          return this.emit(
+            "ReduceMax",
+            [E(0)!, ...inputs.slice(1)],
+            undefined,
+            copyAttributes(node),
           );
         case "Pad": {
           // Padded with zeros (constant mode), or with the bounds of the edge (edge, reflect).
           const padded = [E(0)!, inputs[1] ?? null, null, ...inputs.slice(3)];
-          return set(this.emit("Pad", padded, undefined, copyAttributes(node)));
+          return this.emit("Pad", padded, undefined, copyAttributes(node));
         }
         case "Resize":
         case "Upsample": {
           const mode = node.getString("mode", "nearest");
           if (mode === "cubic")
             throw new BoundUnknown(`cubic Resize ${node.name} has negative weights`);
-          return set(
-            this.emit(node.opType, [E(0)!, ...inputs.slice(1)], undefined, copyAttributes(node)),
+          return this.emit(
+            node.opType,
+            [E(0)!, ...inputs.slice(1)],
+            undefined,
+            copyAttributes(node),
           );
         }
         case "Cast": {
           const to = node.getInt("to");
           if (to !== DataType.FLOAT && to !== DataType.DOUBLE && to !== DataType.FLOAT16)
             throw new BoundUnknown(`Cast ${node.name} to a non-float type of an inexact value`);
-          return set(E(0)!);
+          return E(0)!;
         }
         case "Split": {
           const split = this.graph.addNode({
@@ -429,18 +420,22 @@ class BoundBuilder {
           if (rearranging.has(node.opType)) {
             if (bounds.slice(1).some((b) => b !== undefined))
               throw new BoundUnknown(`${node.opType} ${node.name} has an inexact index or shape`);
-            return set(
-              this.emit(node.opType, [E(0)!, ...inputs.slice(1)], undefined, copyAttributes(node)),
+            return this.emit(
+              node.opType,
+              [E(0)!, ...inputs.slice(1)],
+              undefined,
+              copyAttributes(node),
             );
           }
           const lipschitz = elementwise[node.opType];
           if (lipschitz && inputs.slice(1).every((input, i) => !input || !E(i + 1)))
-            return set(this.emit("Mul", [E(0)!, this.constant(lipschitz(node))]));
+            return this.emit("Mul", [E(0)!, this.constant(lipschitz(node))]);
           throw new BoundUnknown(`no error rule for ${node.opType} (node ${node.name})`);
         }
       }
     };
-    rule();
+    const result = rule();
+    if (result) this.bound.set(out, result);
     if (node.outputs.length > 1 && node.opType !== "Split") {
       // Extra outputs (Dropout's mask, MaxPool's indices) are not float data the errors flow into.
       for (const extra of node.outputs.slice(1))
