@@ -54,6 +54,20 @@ export {
   approximations,
   approximationsFor,
 } from "./approximations/index.js";
+/** Integer devices: per-tensor quantization grids, int8/int16 activation tables, and errors computed input by input as the device computes them. */
+export {
+  calibratedGrid,
+  dequantize,
+  deviceAddedError,
+  deviceTableValue,
+  fitQuantizedTable,
+  integerRange,
+  outputGrid,
+  type QuantizationGrid,
+  type QuantizedTable,
+  quantize,
+  quantizedTableExpression,
+} from "./approximations/quantized.js";
 export { KernelsError, type KernelsErrorCode } from "./errors/kernels-error.js";
 export { applyOp, type CompiledExpression, compileExpression } from "./expression/evaluate.js";
 export {

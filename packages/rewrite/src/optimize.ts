@@ -136,7 +136,10 @@ export async function optimizeModel(load: Load, options: OptimizeOptions): Promi
   const progress: Progress = options.onProgress ?? (() => {});
   const limits = limitsOf(options);
   let samples: Map<string, SiteSample> | undefined;
+  let ranges: Map<string, readonly [number, number]> | undefined;
   let elements: Map<string, number> | undefined;
+  // An integer device calibrates each site's grid to the range its input takes: the run that sizes sites reads it.
+  const quantized = options.target.quantization !== undefined;
   if (options.evaluator) {
     // One run that reads every main-graph site's input: its size prices per-node overhead, its values fit stand-ins.
     progress("record site inputs", 0, 1);
@@ -144,11 +147,15 @@ export async function optimizeModel(load: Load, options: OptimizeOptions): Promi
       load,
       options.evaluator,
       options.feeds ?? randomFeedsFor(await load(), options),
-      options.fit === true,
+      { keepValues: options.fit === true || quantized, needValues: options.fit === true },
       options.feeds !== undefined,
     );
     elements = observed.elements;
     if (options.fit) samples = observed.samples;
+    if (quantized)
+      ranges = new Map(
+        [...observed.samples].map(([id, sample]) => [id, [sample.min, sample.max] as const]),
+      );
     progress("record site inputs", 1, 1);
   } else {
     // Nothing runs: sites are sized as random feeds would size the inputs, so a plan made without
@@ -164,6 +171,7 @@ export async function optimizeModel(load: Load, options: OptimizeOptions): Promi
   const plan = planModel(model, options.target, {
     ...(options.budget !== undefined ? { budget: options.budget } : {}),
     ...(samples ? { samples } : {}),
+    ...(ranges ? { ranges } : {}),
     ...(elements ? { elements } : {}),
   });
   const substituted = applyPlan(model, plan.plans);
@@ -554,9 +562,10 @@ async function recordSiteInputs(
   load: Load,
   evaluator: Evaluator,
   feeds: Feeds,
-  keepValues: boolean,
+  values: { readonly keepValues: boolean; readonly needValues: boolean },
   given: boolean,
 ): Promise<{ samples: Map<string, SiteSample>; elements: Map<string, number> }> {
+  const { keepValues } = values;
   const model = await load();
   const { sites } = findSites(model);
   const observed = sites.filter(
@@ -572,7 +581,7 @@ async function recordSiteInputs(
   } catch (error) {
     // The inputs may not run the model at all: that is said as the original's run says it (FEEDS_UNRUNNABLE).
     await runOriginal(evaluator, await load(), feeds, given);
-    if (keepValues) throw error;
+    if (values.needValues) throw error;
     return { samples: new Map(), elements: new Map() };
   }
   const samples = new Map<string, SiteSample>();

@@ -15,6 +15,7 @@ import { optimizeModel } from "../src/optimize.js";
 import { builtinTarget } from "../src/targets/index.js";
 import type { FeedTensor } from "../src/verify/evaluator.js";
 import { parseNpy } from "../src/verify/npy.js";
+import { withDeviceActivations } from "./support/device-activations.js";
 import { createOrtNodeEvaluator } from "./support/ort-node-evaluator.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "../../../tooling/models/torch");
@@ -44,11 +45,15 @@ const transcendental = new Set(["Sigmoid", "Tanh", "Softplus", "Erf", "Exp", "Lo
 const evaluator = createOrtNodeEvaluator();
 const rows: string[] = [];
 
+/** The held-out logits [n, 10] of a model. */
+async function logitsOf(bytes: Uint8Array): Promise<Float32Array> {
+  const outputs = await evaluator.run(bytes, { input: heldOut });
+  return (outputs.logits as FeedTensor).data as Float32Array;
+}
+
 /** Top-1 accuracy of a model's logits [n, 10] against the labels, in percent. */
 async function accuracy(bytes: Uint8Array): Promise<number> {
-  const outputs = await evaluator.run(bytes, { input: heldOut });
-  const logits = outputs.logits as FeedTensor;
-  const data = logits.data as Float32Array;
+  const data = await logitsOf(bytes);
   let right = 0;
   for (let row = 0; row < labels.length; row++) {
     let best = 0;
@@ -60,7 +65,7 @@ async function accuracy(bytes: Uint8Array): Promise<number> {
 
 describe("digits classifiers on integer NPUs (piecewise-linear and lut targets)", () => {
   for (const model of models) {
-    for (const targetName of ["piecewise-linear", "lut"]) {
+    for (const targetName of ["piecewise-linear", "lut", "lut-int8", "lut-int16"]) {
       it(`${model.name} → ${targetName}`, async () => {
         const bytes = readFileSync(model.path);
         const target = builtinTarget(targetName);
@@ -88,8 +93,35 @@ describe("digits classifiers on integer NPUs (piecewise-linear and lut targets)"
         const before = await accuracy(bytes);
         const after = await accuracy(encodeModel(rewritten));
         const forms = [...new Set(report.sites.map((site) => site.substitute ?? site.action))];
+        // On an integer device: also with every table computed as the device computes it (inputs and
+        // results rounded to the site's grids), and each table's device error within the budget.
+        let device = "";
+        if (target.quantization) {
+          for (const site of report.sites) {
+            expect(site.device?.method, `${site.id}: a table on the device's grid`).toBe("table");
+            expect(site.device!.addedError).toBeLessThanOrEqual(report.budget);
+          }
+          const simulated = withDeviceActivations(
+            decodeModel(bytes),
+            decodeModel(encodeModel(rewritten)),
+            report,
+          );
+          const onDevice = await accuracy(encodeModel(simulated));
+          // The rounding took effect: the device's logits are not the float model's.
+          const float = await logitsOf(encodeModel(rewritten));
+          const rounded = await logitsOf(encodeModel(simulated));
+          let moved = 0;
+          for (let i = 0; i < float.length; i++)
+            moved = Math.max(moved, Math.abs(float[i]! - rounded[i]!));
+          expect(moved).toBeGreaterThan(0);
+          device = ` (device activations: ${onDevice.toFixed(2)}, logits moved ≤ ${moved.toPrecision(2)})`;
+          expect(
+            before - onDevice,
+            `${model.name} → ${targetName} as the device computes activations`,
+          ).toBeLessThanOrEqual(0.3);
+        }
         rows.push(
-          `| ${model.name} | ${targetName} | ${before.toFixed(2)} | ${after.toFixed(2)} | ${(after - before).toFixed(2)} | ${report.verification!.comparison.maxAbsError.toExponential(2)} | ${"maxBound" in bound && bound.maxBound !== null ? bound.maxBound.toPrecision(3) : "—"} | ${forms.join(", ")} |`,
+          `| ${model.name} | ${targetName} | ${before.toFixed(2)} | ${after.toFixed(2)}${device} | ${(after - before).toFixed(2)} | ${report.verification!.comparison.maxAbsError.toExponential(2)} | ${"maxBound" in bound && bound.maxBound !== null ? bound.maxBound.toPrecision(3) : "—"} | ${forms.join(", ")} |`,
         );
         expect(
           before - after,

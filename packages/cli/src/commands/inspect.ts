@@ -126,6 +126,11 @@ export async function inspectCommand(
     "  native: the target runs the site as it is (or an earlier rectify substitute) and nothing cheaper fits;",
     "  substitute: replaced by a stand-in within the budget; cannot run: nothing the target runs fits the budget.",
   );
+  const integer = targets.filter((target) => target.quantization).map((target) => target.name);
+  if (integer.length > 0 && sites.length > 0)
+    lines.push(
+      `  ${integer.join(", ")}: inspect does not run the model, so the integer grids (calibrated to each site's input range) are unknown and tables on them are not planned here; rectify optimize runs the model and plans them.`,
+    );
   if (options.sites) {
     for (const entry of perTarget) {
       if (entry.changes.length === 0) continue;

@@ -39,7 +39,9 @@ export function formatReport(report: RewriteReport): string {
           "now",
           "cost",
           ...(timed ? ["time (original)"] : []),
-          "max |error|",
+          report.quantization
+            ? `max |error| added to int${report.quantization.bits}`
+            : "max |error|",
         ],
         report.sites.map((site) => [
           site.nodes.at(-1) ?? site.id,
@@ -56,7 +58,9 @@ export function formatReport(report: RewriteReport): string {
             : shortOps(site.opsBefore),
           `${formatNumber(site.costBefore)} → ${formatNumber(site.costAfter)}`,
           ...(timed ? [engineTime(site.measured)] : []),
-          formatNumber(site.predictedError),
+          report.quantization && site.action === "substitute" && !site.device
+            ? `${formatNumber(site.predictedError)} (float)`
+            : formatNumber(site.predictedError),
         ]),
       ),
     );
@@ -74,13 +78,14 @@ export function formatReport(report: RewriteReport): string {
   }
   lines.push(
     "",
-    `activation cost on ${report.target}: ${formatNumber(report.siteCost.before)} → ${formatNumber(report.siteCost.after)}; largest predicted error per activation ${formatNumber(report.maxPredictedError)}`,
+    `activation cost on ${report.target}: ${formatNumber(report.siteCost.before)} → ${formatNumber(report.siteCost.after)}; largest predicted error per activation ${formatNumber(report.maxPredictedError)}${report.maxFloatError !== undefined ? ` added to the int${report.quantization!.bits} rounding, ${formatNumber(report.maxFloatError)} in the float model written` : ""}`,
   );
   if (report.unsupportedOps.length > 0) {
     lines.push(
       `ops the target still cannot run: ${report.unsupportedOps.map((op) => `${op.op}×${op.count} (${op.nodes.join(", ")})`).join("; ")}`,
     );
   } else lines.push(`every op of the result runs on ${report.target}`);
+  if (report.quantization) lines.push(...quantizationLines(report));
   const verification = report.verification;
   if (verification) {
     const c = verification.comparison;
@@ -107,6 +112,38 @@ export function formatReport(report: RewriteReport): string {
   }
   if (report.measurement) lines.push(...measurementLines(report.measurement));
   return lines.join("\n");
+}
+
+/** What was assumed of an integer device, and each substitute's errors there. */
+function quantizationLines(report: RewriteReport): string[] {
+  const q = report.quantization!;
+  const lines = [
+    "",
+    `assumed of the int${q.bits} device:`,
+    ...q.assumptions.map((a) => `  - ${a}`),
+  ];
+  const sites = report.sites.filter((site) => site.device);
+  if (sites.length === 0) return lines;
+  lines.push(
+    "",
+    formatTable(
+      ["site", "input range", "input step", "output step", "added", "with rounding", "float model"],
+      sites.map((site) => {
+        const d = site.device!;
+        return [
+          site.nodes.at(-1) ?? site.id,
+          `[${formatNumber(d.range[0])}, ${formatNumber(d.range[1])}]`,
+          formatNumber(d.input.scale),
+          formatNumber(d.output.scale),
+          formatNumber(d.addedError),
+          d.totalError !== undefined ? formatNumber(d.totalError) : "—",
+          formatNumber(d.floatError),
+        ];
+      }),
+    ),
+    `added: max |error| the substitute adds to rounding the exact activation to the output grid, over every input integer (${[...new Set(sites.map((site) => site.device!.method))].join("; ")}); with rounding: against the exact activation; float model: the written model in float at this site (what verification measures)`,
+  );
+  return lines;
 }
 
 /** The predicted bound on the outputs and how the measurement sits in it. */

@@ -1,5 +1,5 @@
 import type { TargetProfile } from "../targets/profile.js";
-import type { SitePlan } from "./planner.js";
+import { type SitePlan, siteContext } from "./planner.js";
 import { siteCandidates } from "./site-candidates.js";
 
 /** A plan with one stand-in put wherever it fits the budget. */
@@ -36,7 +36,7 @@ export function alternativePlans(
     if (plan.site.location !== "main") continue;
     if (plan.chosen && plan.chosen.predictedError > budget) continue;
     const now = plan.action === "substitute" ? plan.chosen?.label : "keep";
-    for (const candidate of siteCandidates(plan.site, target, budget, undefined, plan.elements)
+    for (const candidate of siteCandidates(plan.site, target, budget, siteContext(plan))
       .admissible) {
       if (candidate.kind === "keep" || candidate.label === now) continue;
       const entry = byLabel.get(candidate.label) ?? {

@@ -1,4 +1,5 @@
 import type { Program } from "../lower/program.js";
+import type { DeviceError } from "./quantized-options.js";
 import type { SiteOption } from "./site-options.js";
 
 /** One way to compute a site, costed and checked against a target. */
@@ -14,8 +15,12 @@ export interface Candidate {
   readonly cost: number;
   /** What the engine makes of it, when that changes its cost (`fuses it into com.microsoft.Gelu`). */
   readonly engine?: string;
-  /** Predicted max |error| per activation: the larger of the float64 bound and the float32 evaluation (0 for keep). */
+  /** Predicted max |error| per activation: the larger of the float64 bound and the float32 evaluation (0 for keep); on an integer device, what it adds to the device's rounding. */
   readonly predictedError: number;
+  /** On an integer device: what the stand-in does there (predictedError is its addedError). */
+  readonly device?: DeviceError;
+  /** On an integer device: the float model's max |error| for the stand-in, which verification and the output bound see. */
+  readonly floatError?: number;
 }
 
 /** Why a candidate was not chosen. */
@@ -33,4 +38,6 @@ export interface Offer {
   readonly option?: SiteOption;
   readonly program: Program | string;
   readonly predictedError: number;
+  readonly device?: DeviceError;
+  readonly floatError?: number;
 }

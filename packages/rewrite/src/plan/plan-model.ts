@@ -15,6 +15,8 @@ export interface ModelPlanOptions {
   readonly samples?: ReadonlyMap<string, SiteSample>;
   /** Elements of each site's tensor, by site id (measured; inferred when the shape is static). */
   readonly elements?: ReadonlyMap<string, number>;
+  /** The range each main-graph site's input took when the model ran, by site id (integer devices calibrate to it). */
+  readonly ranges?: ReadonlyMap<string, readonly [number, number]>;
 }
 
 /** What a model's activations would become on a target, before anything changes. */
@@ -111,6 +113,7 @@ function planFound(
   const plans = planSites(fresh, target, {
     budget,
     ...(options.samples ? { samples: options.samples } : {}),
+    ...(options.ranges ? { ranges: options.ranges } : {}),
     elements: siteElements(fresh, options.elements),
   });
   return { target, budget, plans, alreadyRewritten, nearMisses };

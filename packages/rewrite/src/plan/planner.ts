@@ -5,7 +5,7 @@ import type { TargetProfile } from "../targets/profile.js";
 import type { Candidate, Rejection } from "./candidate.js";
 import { missingOps, nodeOps } from "./cost.js";
 import type { SiteSample } from "./fit-candidates.js";
-import { siteCandidates } from "./site-candidates.js";
+import { type SiteContext, siteCandidates } from "./site-candidates.js";
 
 /** Default error budget: max |error| one substituted activation may add, in its output units. */
 export const defaultBudget = 1e-3;
@@ -34,6 +34,8 @@ export interface SitePlan extends SiteChoice {
   readonly originalEngine?: string;
   /** Elements of the site's tensor, when measured or inferred (costs then include per-node overhead). */
   readonly elements?: number;
+  /** The range the site's input took on the inputs optimize ran (an integer device's calibration). */
+  readonly inputRange?: readonly [number, number];
   readonly rejected: readonly Rejection[];
   /** The choice when verification rolls the site back: the original where the target runs it, else the most accurate substitute. */
   readonly rollback: SiteChoice;
@@ -52,6 +54,16 @@ export interface PlanOptions {
   readonly samples?: ReadonlyMap<string, SiteSample>;
   /** Elements of each site's tensor (by site id), measured or inferred: per-node overhead is costed with them. */
   readonly elements?: ReadonlyMap<string, number>;
+  /** The range each site's input took (by site id): an integer device calibrates its grid to it. */
+  readonly ranges?: ReadonlyMap<string, readonly [number, number]>;
+}
+
+/** What a plan knows of its site beyond the graph (its size and input range), for candidates built again. */
+export function siteContext(plan: SitePlan): SiteContext {
+  return {
+    ...(plan.elements !== undefined ? { elements: plan.elements } : {}),
+    ...(plan.inputRange ? { range: plan.inputRange } : {}),
+  };
 }
 
 /** A cost in messages: 3 significant digits. */
@@ -80,22 +92,23 @@ export function planSites(
 ): SitePlan[] {
   const { budget } = options;
   return sites.map((site) => {
-    const { keep, admissible, rejected } = siteCandidates(
-      site,
-      target,
-      budget,
-      options.samples?.get(site.id),
-      options.elements?.get(site.id),
-    );
+    const sample = options.samples?.get(site.id);
+    const elements = options.elements?.get(site.id);
+    const inputRange = options.ranges?.get(site.id);
+    const { keep, admissible, rejected } = siteCandidates(site, target, budget, {
+      ...(sample ? { sample } : {}),
+      ...(elements !== undefined ? { elements } : {}),
+      ...(inputRange ? { range: inputRange } : {}),
+    });
     const missing = () => missingOps(nodeOps(site.nodes), target.atOpset(site.opset)).join(", ");
     const rollback = rollbackChoice(keep, admissible);
     const best = [...admissible].sort(byCost)[0];
-    const elements = options.elements?.get(site.id);
     const plan = {
       site,
       rejected,
       rollback,
       ...(elements !== undefined ? { elements } : {}),
+      ...(inputRange ? { inputRange } : {}),
       ...(keep ? { originalCost: keep.cost } : {}),
       ...(keep?.engine ? { originalEngine: keep.engine } : {}),
     };
@@ -128,10 +141,17 @@ export function planSites(
       action: "substitute",
       chosen: best,
       reason: keep
-        ? `cheaper than the original (cost ${formatCost(best.cost)} vs ${formatCost(keep.cost)}${keep.engine ? `: ${keep.engine}` : ""}) with max |error| ${formatError(best.predictedError)} ≤ ${formatError(budget)}`
-        : `the target does not run ${missing()}; cheapest substitute within budget (max |error| ${formatError(best.predictedError)})`,
+        ? `cheaper than the original (cost ${formatCost(best.cost)} vs ${formatCost(keep.cost)}${keep.engine ? `: ${keep.engine}` : ""}) with ${errorPhrase(best)} ≤ ${formatError(budget)}`
+        : `the target does not run ${missing()}; cheapest substitute within budget (${errorPhrase(best)})`,
     };
   });
+}
+
+/** "max |error| 1e-4", or on an integer device what the candidate adds to its rounding. */
+function errorPhrase(candidate: Candidate): string {
+  return candidate.device
+    ? `max |error| added to the int${candidate.device.bits} rounding ${formatError(candidate.predictedError)}`
+    : `max |error| ${formatError(candidate.predictedError)}`;
 }
 
 /** What a roll-back puts at a site: the original when the target runs it, else the most accurate substitute. */

@@ -10,8 +10,19 @@ import { histogramCost, nodeOps } from "./cost.js";
 import { engineCost } from "./engine-cost.js";
 import { engineForm } from "./engine-forms.js";
 import { fittedOptions, type SiteSample } from "./fit-candidates.js";
+import { deviceErrorOf, quantizedTableOption } from "./quantized-options.js";
 import { budgetFitOptions, type SiteOption, siteOptions } from "./site-options.js";
 import { loweredProgram, nativeProgram, sameOpsAs } from "./site-programs.js";
+
+/** What is known of a site beyond the graph: the inputs it saw and its size. */
+export interface SiteContext {
+  /** Inputs the site saw, to refit stand-ins to (`--fit`). */
+  readonly sample?: SiteSample;
+  /** Elements of its tensor (per-node overhead is costed with them). */
+  readonly elements?: number;
+  /** The range its input took on the inputs optimize ran (an integer device calibrates its grid to it). */
+  readonly range?: readonly [number, number];
+}
 
 /** Admissible candidates of a site (keep first when the target runs it) and the rest with why not. */
 export interface SiteCandidates {
@@ -30,9 +41,9 @@ export function siteCandidates(
   site: Site,
   profile: TargetProfile,
   budget: number,
-  sample?: SiteSample,
-  elements?: number,
+  context: SiteContext = {},
 ): SiteCandidates {
+  const { sample, elements, range } = context;
   // What runs can depend on the opset (a provider without the newest version's kernel).
   const target = profile.atOpset(site.opset);
   const admissible: Candidate[] = [];
@@ -57,7 +68,7 @@ export function siteCandidates(
     rejected.push({ label: "any substitute", reason: refusal });
     return { ...(keep ? { keep } : {}), admissible, rejected };
   }
-  for (const offer of offers(site, target, keepOps, sample, budget)) {
+  for (const offer of offers(site, target, keepOps, sample, budget, range)) {
     if (typeof offer.program === "string") {
       rejected.push({ label: offer.label, reason: offer.program });
       continue;
@@ -68,6 +79,9 @@ export function siteCandidates(
     const extra = histogramCost(programExtraWork(offer.program), target);
     const cost = costed === undefined || extra === undefined ? undefined : costed.cost + extra;
     const { predictedError } = offer;
+    const measured = {
+      ...(offer.device ? { device: offer.device, floatError: offer.floatError! } : {}),
+    };
     if (cost === undefined) {
       rejected.push({ label: offer.label, reason: "uses ops the target does not run" });
     } else if (keepCost && sameCounts(costed!.ops, keepCost.ops)) {
@@ -94,6 +108,7 @@ export function siteCandidates(
         ops,
         cost,
         predictedError,
+        ...measured,
         ...(costed?.note ? { engine: costed.note } : {}),
       });
     }
@@ -123,11 +138,27 @@ function offers(
   keepOps: Readonly<Record<string, number>>,
   sample: SiteSample | undefined,
   budget: number,
+  observedRange: readonly [number, number] | undefined,
 ): Offer[] {
   const legalised = legalisationOffers(site, target);
   if (legalised) return legalised;
   const catalog = [...siteOptions(site), ...budgetFitOptions(site, budget)];
-  const options = sample ? [...catalog, ...fittedOptions(site, sample)] : catalog;
+  const fitted = sample ? [...catalog, ...fittedOptions(site, sample)] : catalog;
+  const quantization = target.quantization;
+  const range = observedRange ?? finite(site.range);
+  const table = quantization && range ? quantizedTableOption(site, quantization, range) : undefined;
+  const options = table && typeof table !== "string" ? [...fitted, table] : fitted;
+  const noTable: Offer[] =
+    typeof table === "string"
+      ? [
+          {
+            kind: "approximation",
+            label: `int${quantization!.bits} table`,
+            program: `no table on the device's grid: ${table}`,
+            predictedError: Number.NaN,
+          },
+        ]
+      : [];
   if (options.length === 0) {
     return [
       {
@@ -142,15 +173,30 @@ function offers(
   // Errors are measured in float64 and float32; 16-bit floats underflow constants such as 2⁻¹⁰⁰ and round
   // far more, so only the native op (exact by definition) is offered there.
   const halfPrecision = elementType === DataType.FLOAT16 || elementType === DataType.BFLOAT16;
-  return options.flatMap((option) => {
-    const predictedError = Math.max(option.maxAbsError, option.maxAbsErrorFloat32);
+  const offered = options.flatMap((option) => {
+    const floatError = Math.max(option.maxAbsError, option.maxAbsErrorFloat32);
+    // On an integer device the budget checks what a stand-in adds to the device's own rounding.
+    const device =
+      quantization && range
+        ? (option.device ?? deviceErrorOf(option, site, quantization, range))
+        : undefined;
+    const predictedError = device ? device.addedError : floatError;
     const offer = (program: Program | string, label = option.label): Offer => ({
       kind: option.kind,
       label,
       option,
       program,
       predictedError,
+      ...(device ? { device, floatError } : {}),
     });
+    if (quantization && !option.device && /-lut$/.test(option.entry?.approximation ?? ""))
+      return [
+        offer(
+          range
+            ? `its grid is not the device's int${quantization.bits} input grid: the table on that grid is offered instead`
+            : `a table for an int${quantization.bits} device needs the range of the site's input to place its grid (run the model: optimize with an evaluator)`,
+        ),
+      ];
     if (option.domain && !within(site.range, option.domain))
       return [
         offer(`holds on ${interval(option.domain)} only, and the input is not known to stay there`),
@@ -201,6 +247,14 @@ function offers(
       ? [...engineOffers, ...lowered]
       : [...engineOffers, offer(single, `${option.label} as ${onnx.opType}`), ...lowered];
   });
+  return [...noTable, ...offered];
+}
+
+/** A known range when both ends are finite. */
+function finite(
+  range: readonly [number, number] | undefined,
+): readonly [number, number] | undefined {
+  return range && Number.isFinite(range[0]) && Number.isFinite(range[1]) ? range : undefined;
 }
 
 /** True when a known range lies inside a domain. */

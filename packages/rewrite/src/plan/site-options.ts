@@ -11,6 +11,7 @@ import {
 } from "@rectify/kernels";
 import type { Site } from "../sites/site.js";
 import { type Measured, measureApproximation, measureExactExpression } from "./measure.js";
+import type { DeviceError } from "./quantized-options.js";
 
 /**
  * The ways a site can be computed, before the target is consulted: the exact
@@ -46,6 +47,8 @@ export interface SiteOption {
   readonly entry?: ApproximationDefinition;
   /** Where the stand-in holds (its error is measured there): absent for all of ℝ. */
   readonly domain?: readonly [number, number];
+  /** A table on an integer device's grid: what it does there. */
+  readonly device?: DeviceError;
 }
 
 const cache = new Map<string, SiteOption[]>();

@@ -6,6 +6,7 @@ import { nodeOps, opKey } from "../plan/cost.js";
 import type { SiteSample } from "../plan/fit-candidates.js";
 import type { ModelPlan } from "../plan/plan-model.js";
 import type { SitePlan } from "../plan/planner.js";
+import type { DeviceError } from "../plan/quantized-options.js";
 import type { SearchReport } from "../search/accuracy-search.js";
 import type { NearMiss } from "../sites/site.js";
 import type { TargetProfile } from "../targets/profile.js";
@@ -58,6 +59,34 @@ export interface SiteReport {
   };
   /** With fitting: how many inputs the site saw and their range. */
   readonly observed?: { readonly count: number; readonly min: number; readonly max: number };
+  /** On an integer device: the grids assumed and what the substitute does there. */
+  readonly device?: DeviceSiteReport;
+}
+
+/** A substitute on an integer device (a profile with quantization). */
+export interface DeviceSiteReport {
+  readonly bits: 8 | 16;
+  /** The range the site's input took, which its grid is calibrated to. */
+  readonly range: readonly [number, number];
+  readonly input: { readonly scale: number; readonly zeroPoint: number };
+  readonly output: { readonly scale: number; readonly zeroPoint: number };
+  readonly tableCells?: number;
+  /** What the substitute adds to rounding the exact activation to the output grid (the figure the budget checks). */
+  readonly addedError: number;
+  /** Tables: with the output's own rounding, against the exact activation. */
+  readonly totalError?: number;
+  /** How addedError was found: "table" (every input integer, as the device interpolates), "every input" (computed exactly, rounded once), "float error + one step". */
+  readonly method: string;
+  /** The float model's max |error| at this site (what verification and the output bound see). */
+  readonly floatError: number;
+}
+
+/** What the report assumes of an integer device. */
+export interface QuantizationReport {
+  readonly bits: 8 | 16;
+  readonly symmetric: boolean;
+  readonly tableCells: number;
+  readonly assumptions: readonly string[];
 }
 
 /** The measured side: how far the rewritten model's outputs are from the original's. */
@@ -127,6 +156,8 @@ export interface RewriteReport {
   };
   /** Largest predicted per-activation error among substituted sites. */
   readonly maxPredictedError: number;
+  /** On an integer device: the largest max |error| of a substituted activation in the float model written (maxPredictedError is what the device adds to its rounding). */
+  readonly maxFloatError?: number;
   readonly unsupportedOps: readonly UnsupportedOp[];
   readonly nearMisses: readonly { rule: string; node: string; location: string; reason: string }[];
   readonly verification?: VerificationReport;
@@ -136,6 +167,8 @@ export interface RewriteReport {
   readonly measurement?: MeasurementReport;
   /** With output limits: the result checked on inputs the search did not see. */
   readonly heldOut?: HeldOutReport;
+  /** On an integer device (a profile with quantization): what was assumed of it. */
+  readonly quantization?: QuantizationReport;
 }
 
 /** Op histogram of every graph of a model (`domain.Op` for non-default domains). */
@@ -193,8 +226,56 @@ export function siteReports(
       ...(sample
         ? { observed: { count: sample.values.length, min: sample.min, max: sample.max } }
         : {}),
+      ...(plan.action === "substitute" && plan.chosen!.device
+        ? { device: deviceSiteReport(plan.chosen!.device, plan.chosen!.floatError!) }
+        : {}),
     };
   });
+}
+
+function deviceSiteReport(device: DeviceError, floatError: number): DeviceSiteReport {
+  const grid = ({ scale, zeroPoint }: { scale: number; zeroPoint: number }) => ({
+    scale,
+    zeroPoint,
+  });
+  return {
+    bits: device.bits,
+    range: device.range,
+    input: grid(device.input),
+    output: grid(device.output),
+    ...(device.tableCells !== undefined ? { tableCells: device.tableCells } : {}),
+    addedError: device.addedError,
+    ...(device.totalError !== undefined ? { totalError: device.totalError } : {}),
+    method: device.method,
+    floatError,
+  };
+}
+
+/** What a plan for an integer device assumed, in words. */
+export function quantizationReport(target: TargetProfile): QuantizationReport | undefined {
+  const q = target.quantization;
+  if (!q) return undefined;
+  const integers = `int${q.bits}`;
+  const table =
+    q.tableCells === 2 ** q.bits
+      ? `a table has one entry per input integer (${q.tableCells}), so it adds nothing to the output's rounding`
+      : `a table has ${q.tableCells + 1} entries over the ${integers} range (a cell every ${2 ** q.bits / q.tableCells} input integers), interpolated as entry + ((next − entry)·offset + ${2 ** q.bits / q.tableCells / 2}) >> ${Math.log2(2 ** q.bits / q.tableCells)}; its error is computed for every input integer`;
+  return {
+    bits: q.bits,
+    symmetric: q.symmetric,
+    tableCells: q.tableCells,
+    assumptions: [
+      `activations are ${integers} per tensor, ${q.symmetric ? "symmetric (zero point 0)" : "asymmetric (scale and zero point)"}, calibrated to the min/max each site's input took on the inputs optimize ran (widened to hold 0), as post-training min/max calibration sets them`,
+      `each activation's output is ${integers}, calibrated to the exact activation's range over the input grid; a substitute's error is what it adds to rounding the exact activation to that grid (the figure the budget checks)`,
+      table,
+      q.bits === 8
+        ? "other stand-ins are computed exactly and their output rounded once, for every input integer (a device that rounds between ops adds more)"
+        : "other stand-ins are bounded by their float error plus one output step (a device that computes them exactly and rounds once)",
+      "inputs beyond the calibrated range saturate on the device, and in the written model's tables too; the model keeps float tensors, and its tables give the device's values at the grid inputs and interpolate between them",
+      "activations over a vector (softmax) and sites whose input was not observed (in subgraphs or functions, or when the model did not run) get no table: their stand-ins are checked in float",
+      ...(q.note ? [q.note] : []),
+    ],
+  };
 }
 
 /** Converts near misses to their JSON form. */
@@ -288,6 +369,7 @@ export function buildReport(inputs: ReportInputs): RewriteReport {
     }
     return total;
   };
+  const quantization = quantizationReport(plan.target);
   const count = (action: SiteReport["action"]) =>
     sites.filter((site) => site.action === action).length;
   return {
@@ -311,11 +393,20 @@ export function buildReport(inputs: ReportInputs): RewriteReport {
       predictedSavingMilliseconds: predictedSaving(inputs.applied, plan.target) ?? null,
     },
     maxPredictedError: Math.max(0, ...sites.map((site) => site.predictedError)),
+    ...(quantization
+      ? {
+          maxFloatError: Math.max(
+            0,
+            ...sites.map((site) => site.device?.floatError ?? site.predictedError),
+          ),
+        }
+      : {}),
     unsupportedOps: unsupportedOps(inputs.result, plan.target),
     nearMisses: nearMissReports(plan.nearMisses),
     ...(inputs.verification ? { verification: inputs.verification } : {}),
     ...(inputs.search ? { search: inputs.search } : {}),
     ...(inputs.measurement ? { measurement: inputs.measurement } : {}),
     ...(inputs.heldOut ? { heldOut: inputs.heldOut } : {}),
+    ...(quantization ? { quantization } : {}),
   };
 }

@@ -1,7 +1,7 @@
 import { formatError } from "../format-error.js";
 import type { Candidate } from "../plan/candidate.js";
 import type { SiteSample } from "../plan/fit-candidates.js";
-import type { SitePlan } from "../plan/planner.js";
+import { type SitePlan, siteContext } from "../plan/planner.js";
 import { siteCandidates } from "../plan/site-candidates.js";
 import type { TargetProfile } from "../targets/profile.js";
 
@@ -41,13 +41,11 @@ export function pastBudgetMoves(
     const cost = plan.chosen?.cost ?? plan.originalCost;
     const error = plan.action === "substitute" ? plan.chosen!.predictedError : 0;
     if (cost === undefined) continue;
-    const { admissible } = siteCandidates(
-      plan.site,
-      target,
-      searchBudget,
-      samples?.get(plan.site.id),
-      plan.elements,
-    );
+    const sample = samples?.get(plan.site.id);
+    const { admissible } = siteCandidates(plan.site, target, searchBudget, {
+      ...siteContext(plan),
+      ...(sample ? { sample } : {}),
+    });
     const cheaper = admissible.filter(
       (candidate) =>
         candidate.kind !== "keep" &&

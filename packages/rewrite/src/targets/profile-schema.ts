@@ -1,7 +1,8 @@
 import * as z from "zod/mini";
 import { en } from "zod/v4/locales";
 import { RewriteError } from "../errors/rewrite-error.js";
-import { profileFromData, type TargetProfile } from "./profile.js";
+import { builtinTargets } from "./index.js";
+import { extendProfile, profileFromData, type TargetProfile } from "./profile.js";
 
 // The JSON format of target profiles, checked with zod. Only user files go
 // through it: built-in profiles are checked against it by the tests and built
@@ -62,6 +63,26 @@ const engineRules = z.strictObject({
   notes: z.optional(z.array(z.string())),
 });
 
+/** How the device holds activations, when it works in integers. */
+const quantizationRules = z
+  .strictObject({
+    /** int8 or int16 tensors. */
+    bits: z.union([z.literal(8), z.literal(16)]),
+    /** Zero point 0 and one scale for ±(default: false for int8, true for int16, as TFLite and most NPUs do). */
+    symmetric: z.optional(z.boolean()),
+    /** Cells of the device's activation table, a power of two (default: one per input for int8, 512 for int16). */
+    tableCells: z.optional(z.number().check(z.int(), z.minimum(2), z.maximum(65536))),
+    note: z.optional(z.string()),
+  })
+  .check(
+    z.refine(
+      (q) =>
+        q.tableCells === undefined ||
+        (Number.isInteger(Math.log2(q.tableCells)) && q.tableCells <= 2 ** q.bits),
+      { message: "tableCells must be a power of two no larger than 2^bits", path: ["tableCells"] },
+    ),
+  );
+
 /**
  * The JSON format of a profile (what `rectify optimize --target profile.json`
  * reads), in zod/mini: the same checks as zod's classic API at a tenth of the
@@ -69,6 +90,8 @@ const engineRules = z.strictObject({
  */
 export const targetProfileSchema = z.strictObject({
   $schema: z.optional(z.string()),
+  /** A built-in profile this one starts from: its ops, unsupported ops, substitute ops, engine and quantization apply unless given here (ops merge; an op listed here is no longer unsupported). */
+  extends: z.optional(z.string()),
   name: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]*$/, { message: "kebab-case, e.g. my-npu" })),
   description: z.string().check(z.minLength(1)),
   /** Relative cost of ops not listed in `ops` that the target runs (when `runsUnlistedOps`). */
@@ -83,9 +106,14 @@ export const targetProfileSchema = z.strictObject({
   substituteOps: z.optional(z.array(opName)),
   /** The engine's own graph rewrites and per-node overhead: costs of what it really runs. */
   engine: z.optional(engineRules),
+  /** The device computes in integers: activations are quantized per tensor, and stand-ins are tables on its grid. */
+  quantization: z.optional(quantizationRules),
   /** Why the profile says what it says (sources, measurements). */
   notes: z.optional(z.array(z.string())),
 });
+
+/** The quantization part of a profile. */
+export type QuantizationRules = z.output<typeof quantizationRules>;
 
 /** The engine part of a profile. */
 export type EngineRules = z.output<typeof engineRules>;
@@ -108,7 +136,7 @@ export function parseTargetProfile(json: unknown, source = "profile"): TargetPro
     z.config(en());
     localeSet = true;
   }
-  const parsed = targetProfileSchema.safeParse(json);
+  const parsed = targetProfileSchema.safeParse(withBase(json, source));
   if (!parsed.success) {
     const problems = parsed.error.issues.slice(0, 5).map((issue) => {
       const path = issue.path.map(String).join(".") || "(top level)";
@@ -126,4 +154,18 @@ export function parseTargetProfile(json: unknown, source = "profile"): TargetPro
     );
   }
   return profileFromData(parsed.data, source, json as TargetProfileInput);
+}
+
+/** A profile that names a built-in in `extends`, merged onto it (anything else as it is). */
+function withBase(json: unknown, source: string): unknown {
+  if (typeof json !== "object" || json === null || !("extends" in json)) return json;
+  const name = (json as { extends: unknown }).extends;
+  const base = typeof name === "string" ? builtinTargets.get(name) : undefined;
+  if (!base)
+    throw new RewriteError(
+      "TARGET_INVALID",
+      `${source}: "extends" must name a built-in target (${[...builtinTargets.keys()].join(", ")}), got ${JSON.stringify(name)}`,
+      { file: source, path: "extends" },
+    );
+  return extendProfile(base.toJSON(), json as TargetProfileInput);
 }

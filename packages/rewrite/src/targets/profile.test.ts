@@ -21,6 +21,8 @@ describe("target profiles", () => {
       "algebraic",
       "piecewise-linear",
       "lut",
+      "lut-int8",
+      "lut-int16",
     ]);
     for (const profile of builtinTargets.values())
       expect(parseTargetProfile(profile.toJSON()).name).toBe(profile.name);
@@ -120,6 +122,57 @@ describe("target profiles", () => {
       expect((caught as Error).message).toMatch(message);
       expect((caught as Error).message).toContain("my-npu.json");
     }
+  });
+
+  it("extends a built-in: ops merge, an op listed runs again, quantization defaults apply", () => {
+    const mine = parseTargetProfile(
+      {
+        extends: "lut",
+        name: "my-int8-npu",
+        description: "lut with exp and int8 tensors",
+        ops: { Exp: 2 },
+        quantization: { bits: 8 },
+        notes: ["measured on my board"],
+      },
+      "my-int8-npu.json",
+    );
+    expect(mine.runs("Exp")).toBe(true);
+    expect(mine.cost("Exp")).toBe(2);
+    expect(mine.cost("Gather")).toBe(1); // from lut
+    expect(mine.runs("Erf")).toBe(false); // still unsupported
+    expect(mine.allowsInSubstitute("Floor")).toBe(true);
+    expect(mine.quantization).toEqual({ bits: 8, symmetric: false, tableCells: 256 });
+    expect(mine.notes.at(-1)).toBe("measured on my board");
+    expect(mine.notes.length).toBeGreaterThan(1);
+    expect(builtinTarget("lut-int16").quantization).toMatchObject({
+      bits: 16,
+      symmetric: true,
+      tableCells: 512,
+    });
+    expect(builtinTarget("lut").quantization).toBeUndefined();
+  });
+
+  it("refuses an unknown base and a table that is not a power of two", () => {
+    expect(() =>
+      parseTargetProfile({ extends: "tpu", name: "x", description: "x" }, "x.json"),
+    ).toThrow(/"extends" must name a built-in target/);
+    expect(() =>
+      parseTargetProfile(
+        {
+          extends: "lut",
+          name: "x",
+          description: "x",
+          quantization: { bits: 16, tableCells: 500 },
+        },
+        "x.json",
+      ),
+    ).toThrow(/quantization.tableCells: tableCells must be a power of two/);
+    expect(() =>
+      parseTargetProfile(
+        { extends: "lut", name: "x", description: "x", quantization: { bits: 4 } },
+        "x.json",
+      ),
+    ).toThrow(/quantization.bits/);
   });
 
   it("names the built-ins when a target is unknown", () => {

@@ -1,5 +1,10 @@
 import { RewriteError } from "../errors/rewrite-error.js";
-import type { EngineRules, TargetProfileData, TargetProfileInput } from "./profile-schema.js";
+import type {
+  EngineRules,
+  QuantizationRules,
+  TargetProfileData,
+  TargetProfileInput,
+} from "./profile-schema.js";
 
 /**
  * A target profile is data: which ONNX ops a device or execution provider
@@ -21,10 +26,50 @@ export interface TargetProfile {
   cost(opType: string, domain?: string): number | undefined;
   /** How the engine rewrites and runs nodes (fusions, folds, expansions, per-node overhead), when the profile says. */
   readonly engine?: EngineRules;
+  /** How the device quantizes activations, when it computes in integers (defaults applied). */
+  readonly quantization?: Quantization;
   /** The profile as JSON (what `rectify targets --json` prints). */
   toJSON(): TargetProfileInput;
   /** The same profile for graphs of one opset: ops whose minOpset/maxOpset exclude it do not run. */
   atOpset(opset: number): TargetProfile;
+}
+
+/** A device's integer format with the defaults applied. */
+export interface Quantization {
+  readonly bits: 8 | 16;
+  readonly symmetric: boolean;
+  /** Cells of its activation table (2^bits for one entry per input). */
+  readonly tableCells: number;
+  readonly note?: string;
+}
+
+function quantizationOf(rules: QuantizationRules): Quantization {
+  return {
+    bits: rules.bits,
+    symmetric: rules.symmetric ?? rules.bits === 16,
+    tableCells: rules.tableCells ?? (rules.bits === 8 ? 256 : 512),
+    ...(rules.note ? { note: rules.note } : {}),
+  };
+}
+
+/**
+ * A profile that extends `base` (a built-in's JSON): ops merge (its own
+ * entries win), an op it lists is no longer unsupported, notes add up, and
+ * the rest is its own where given, else the base's.
+ */
+export function extendProfile(
+  base: TargetProfileInput,
+  own: TargetProfileInput,
+): TargetProfileInput {
+  const { extends: _name, ...rest } = own;
+  const ops = { ...base.ops, ...own.ops };
+  return {
+    ...base,
+    ...rest,
+    ops,
+    unsupported: (own.unsupported ?? base.unsupported ?? []).filter((op) => !(op in ops)),
+    notes: [...(base.notes ?? []), ...(own.notes ?? [])],
+  };
 }
 
 function qualified(opType: string, domain = ""): string {
@@ -95,6 +140,7 @@ export function profileFromData(
       description: data.description,
       notes: data.notes ?? [],
       ...(data.engine ? { engine: data.engine } : {}),
+      ...(data.quantization ? { quantization: quantizationOf(data.quantization) } : {}),
       runs: runsHere,
       allowsInSubstitute: (opType, domain = "") =>
         runsHere(opType, domain) && (!substitute || substitute.has(qualified(opType, domain))),

@@ -141,7 +141,9 @@ export function boundModel(model: Model, plans: readonly SitePlan[]): BoundModel
   const sitesByOutput = new Map<string, { site: Site; error: number }>();
   const inSite = new Set<Node>();
   for (const plan of plans) {
-    const error = plan.action === "substitute" ? (plan.chosen?.predictedError ?? 0) : 0;
+    // The float model's error: on an integer device the budget checks another figure (what a table adds to the device's rounding).
+    const chosen = plan.action === "substitute" ? plan.chosen : undefined;
+    const error = chosen ? (chosen.floatError ?? chosen.predictedError) : 0;
     if (plan.site.graph.kind !== "main") {
       if (error > 0)
         throw new BoundUnknown(`a substituted site is inside a subgraph (${plan.site.location})`);
