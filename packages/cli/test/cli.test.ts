@@ -26,6 +26,8 @@ describe("rectify CLI", () => {
       "algebraic",
       "piecewise-linear",
       "lut",
+      "lut-int8",
+      "lut-int16",
     ])
       expect(table.stdout).toContain(name);
     const json = JSON.parse((await cli("targets", "--json")).stdout) as { name: string }[];
@@ -38,7 +40,62 @@ describe("rectify CLI", () => {
       "algebraic",
       "piecewise-linear",
       "lut",
+      "lut-int8",
+      "lut-int16",
     ]);
+  });
+
+  it("optimize --target lut-int8: int8 tables on each site's calibrated grid, and what was assumed", async () => {
+    const output = join(folder, "example.int8.onnx");
+    const reportPath = join(folder, "report-int8.json");
+    const result = await cli(
+      "optimize",
+      examplePath,
+      "--target",
+      "lut-int8",
+      "-o",
+      output,
+      "--report",
+      reportPath,
+    );
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("assumed of the int8 device:");
+    expect(result.stdout).toMatch(/int8 table \(256 entries\) on \[/);
+    expect(result.stdout).toContain("max |error| added to int8");
+    const report = JSON.parse(readFileSync(reportPath, "utf8")) as {
+      budget: number;
+      quantization: { bits: number; assumptions: string[] };
+      maxFloatError: number;
+      sites: {
+        substitute?: string;
+        predictedError: number;
+        device?: {
+          method: string;
+          addedError: number;
+          floatError: number;
+          range: [number, number];
+          input: { scale: number };
+        };
+      }[];
+      verification: { comparison: { maxAbsError: number } };
+    };
+    expect(report.quantization.bits).toBe(8);
+    expect(report.quantization.assumptions.join(" ")).toMatch(/min\/max/);
+    const tables = report.sites.filter((site) => site.device?.method === "table");
+    expect(tables.length).toBeGreaterThan(2);
+    for (const site of tables) {
+      // One entry per input integer: nothing added to the device's rounding.
+      expect(site.device!.addedError).toBe(0);
+      expect(site.predictedError).toBe(0);
+      // 256 integers over the calibrated range (widened to hold 0).
+      const [lo, hi] = site.device!.range;
+      const span = Math.max(hi, 0) - Math.min(lo, 0);
+      expect(site.device!.input.scale).toBeCloseTo(span / 255, 12);
+      expect(site.device!.floatError).toBeLessThanOrEqual(report.maxFloatError);
+    }
+    expect(report.maxFloatError).toBeGreaterThan(report.budget); // int8 rounding is coarser than 1e-3
+    expect(validateModel(decodeModel(readFileSync(output)))).toEqual([]);
   });
 
   it("approximations: the catalog with measured errors", async () => {

@@ -30,6 +30,12 @@ export interface ActivationProperties {
   readonly kinks?: (p: Parameters) => readonly number[];
   /** Only defined on this interval (e.g. exp approximations on (−∞, 0]). */
   readonly domain?: readonly [number, number];
+  /**
+   * A proven bound on |f − the activation it stands for| over every input,
+   * for forms over vectors, whose measurement samples rows and can miss the
+   * worst one: the measurement reports the larger of the two.
+   */
+  readonly errorBound?: (p: Parameters) => number;
 }
 
 /**

@@ -7,7 +7,7 @@ import { gelu, geluSigmoid, geluTanh } from "./gelu.js";
 import { hardMish, hardSigmoid, hardSwish, heaviside } from "./hard.js";
 import { exp, log, sigmoid, softsign, tanh } from "./logistic.js";
 import { mish } from "./mish.js";
-import { lutForms, pwlForms, softmaxPwl } from "./pwl-forms.js";
+import { logSumExpPwl, lutForms, pwlForms, softmaxPwl } from "./pwl-forms.js";
 import { relu } from "./relu.js";
 import { leakyRelu, prelu, relu6, shiftedRelu } from "./relu-variants.js";
 import { silu } from "./silu.js";
@@ -93,6 +93,7 @@ export const activations: readonly ActivationDefinition[] = [
   // The same as lookup tables on a uniform grid (`<name>-lut`).
   ...lutForms,
   softmaxPwl,
+  logSumExpPwl,
 ];
 
 const byName = new Map(activations.map((definition) => [definition.name, definition]));

@@ -285,6 +285,70 @@ function relativeExp(e: number, n: number): PiecewiseLinear {
 }
 
 /**
+ * ln s on [1, n] within e, as pieces between knots in geometric progression
+ * 1, r, r², …: log's chord over [a, ra] strays from it by the same amount
+ * for every a (log(ra) − log(a) = log r), so shifting every chord up by half
+ * that stray gives the minimax line of each piece, all meeting at the knots.
+ * The ratio r solves stray(r) = 2e; beyond n (and below 1) the outer pieces
+ * continue. Knots: ⌈ln n / ln r⌉ + 1 (n = 2¹⁶, e = 3.3e−4: 152).
+ */
+export function logPieces(e: number, n: number): PiecewiseLinear {
+  // The chord of ln over [1, r] at its farthest: at s* = (r − 1)/ln r, ln s* − (s* − 1)·ln r/(r − 1).
+  const stray = (r: number) => {
+    const slope = Math.log(r) / (r - 1);
+    const at = 1 / slope;
+    return Math.log(at) - (at - 1) * slope;
+  };
+  let low = 1 + 1e-9;
+  let high = 2 ** 20;
+  for (let i = 0; i < 200; i++) {
+    const mid = Math.sqrt(low * high);
+    if (stray(mid) <= 2 * e) low = mid;
+    else high = mid;
+  }
+  const pieces = Math.max(1, Math.ceil(Math.log(n) / Math.log(low)));
+  const ratio = n ** (1 / pieces); // the same count, spread to end exactly at n (each stray ≤ 2e)
+  const shift = stray(ratio) / 2;
+  const knots = Float64Array.from({ length: pieces + 1 }, (_, k) => ratio ** k);
+  const values = Float64Array.from(knots, (t) => Math.log(t) + shift);
+  const slopeOf = (i: number) => (values[i + 1]! - values[i]!) / (knots[i + 1]! - knots[i]!);
+  const line = (i: number, at: number) => ({
+    slope: slopeOf(i),
+    intercept: values[at]! - slopeOf(i) * knots[at]!,
+  });
+  return { knots, values, left: line(0, 0), right: line(pieces - 1, pieces) };
+}
+
+/** The ratio each of logExpression's chunks spans (inputs below 64: float32 ramp sums stay within 1.3e−5 of float64). */
+const logChunk = 64;
+
+/** logExpression's chunks, the pieces each uses, and the bound they give: a chunk is off by at most its shift, half the chord's stray. */
+function logChunks(e: number, n: number) {
+  const chunks = Math.max(1, Math.ceil(Math.log(n) / Math.log(logChunk) - 1e-9));
+  const pieces = logPieces(e / chunks, logChunk);
+  const shift = pieces.values[0]!; // ln 1 + shift
+  return { chunks, pieces, bound: chunks * shift };
+}
+
+/**
+ * ln s for s in [1, n] within e, in float32 too: ln s = Σⱼ ln clip(s/64ʲ, 1, 64)
+ * (exact: every chunk below s's is ln 64, every one above ln 1), each ln on
+ * [1, 64] from logPieces within e/J. One ramp sum over all of [1, n] would
+ * add terms of size s that cancel to ln s, and lose 1.4e−2 to float32
+ * rounding near s = 65,536; a chunk's terms stay below 64.
+ */
+export function logExpression(s: Expr, e: number, n: number): Expr {
+  const { chunks, pieces } = logChunks(e, n);
+  let sum: Expr | undefined;
+  for (let j = 0; j < chunks; j++) {
+    const scaled = j === 0 ? s : s.mul(logChunk ** -j);
+    const term = pwlExpression(pieces, scaled.clip(1, logChunk));
+    sum = sum ? sum.add(term) : term;
+  }
+  return sum!;
+}
+
+/**
  * Softmax from a piecewise-linear exp on (−∞, 0] (max |error| e) and the
  * Newton reciprocal of the sum: e≈ᵢ = exp≈(xᵢ − max x), pᵢ = e≈ᵢ·(1/Σ e≈)≈.
  * Ops: ReduceMax, ReduceSum, Sub, Clip, ReluSum, Mul, Add. Rows of up to n
@@ -320,4 +384,52 @@ export const softmaxPwl = defineExpressionActivation({
     return t.mul(reciprocalExpression(Expr.apply("ReduceSum", t), n));
   },
   properties: { range: () => [0, 1] },
+});
+
+/**
+ * LogSumExp from ops an integer NPU runs: m + ln≈(Σ exp≈(xᵢ − m)), m = max x,
+ * exp≈ within e/3·(eʸ + 1/n) on (−∞, 0] (the sum within 2e/3 of itself, so
+ * its log within about 2e/3) and ln≈ within e/3 on [1, n] (logExpression). Ops:
+ * ReduceMax, ReduceSum, Sub, Clip, ReluSum, Min, Mul, Add. Rows of at most n.
+ */
+export const logSumExpPwl = defineExpressionActivation({
+  name: "logsumexp-pwl",
+  title: "LogSumExp, piecewise-linear exp and log",
+  formula:
+    "m + ln≈(Σ exp≈(xᵢ − m)), m = max x, exp≈ within e/3·(eˣ + 1/n), ln≈ within e/3 on [1, n]",
+  parameters: [
+    {
+      name: "e",
+      default: 1e-3,
+      min: 1e-6,
+      max: 0.1,
+      description: "max |error| (a third each from exp, the sum and log)",
+      typical: [1e-4, 1e-2],
+    },
+    {
+      name: "n",
+      default: 65536,
+      min: 2,
+      max: 2 ** 24,
+      integer: true,
+      description: "the longest row (rounded up to a power of two)",
+    },
+  ],
+  expression: (p) => {
+    const x = Expr.input();
+    const n = 2 ** Math.ceil(Math.log2(Math.max(2, p.n!)));
+    const m = Expr.apply("ReduceMax", x);
+    const t = pwlExpression(relativeExp(p.e! / 3, n), x.sub(m));
+    return m.add(logExpression(Expr.apply("ReduceSum", t), p.e! / 3, n));
+  },
+  properties: {
+    monotonic: "increasing",
+    // |ln≈ ŝ − ln s| ≤ the log's bound + |ln ŝ − ln s|, and |ŝ − s| ≤ ε·(s + 1) ≤ 2ε·s (s ≥ 1: the row's max
+    // contributes e⁰ = 1) with ε the exp fit's relative band, so |ln ŝ − ln s| ≤ −ln(1 − 2ε).
+    errorBound: (p) => {
+      const n = 2 ** Math.ceil(Math.log2(Math.max(2, p.n!)));
+      const epsilon = (fitMargin * p.e!) / 3;
+      return logChunks(p.e! / 3, n).bound - Math.log(1 - 2 * epsilon);
+    },
+  },
 });

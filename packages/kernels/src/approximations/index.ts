@@ -162,6 +162,11 @@ export const approximations: readonly ApproximationDefinition[] = [
     pwlErrors.map((e) => ({ e })),
   ),
   ...tunable("logsumexp", "logsumexp-squaring", expLogSettings),
+  ...tunable(
+    "logsumexp",
+    "logsumexp-pwl",
+    pwlErrors.map((e) => ({ e })),
+  ),
 ];
 
 /** The piecewise-linear and lookup-table rows: every family of src/activations/pwl-forms.ts at three error bounds. */

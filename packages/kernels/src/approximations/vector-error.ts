@@ -156,6 +156,9 @@ export function measureVector(
     }
     mean = sum / cachedNormalRows.length;
   }
+  // A proven bound the sampled rows stay below still holds for rows they missed.
+  const proven = approximation.definition.properties.errorBound?.(approximation.params);
+  if (proven !== undefined && maxAbs >= 0 && proven > maxAbs) maxAbs = proven;
   return {
     domain: options.domain ?? [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY],
     maxAbsError: maxAbs < 0 ? Number.NaN : maxAbs,

@@ -405,6 +405,25 @@ class BoundBuilder {
             throw new BoundUnknown(`Cast ${node.name} to a non-float type of an inexact value`);
           return E(0)!;
         }
+        case "NegativeLogLikelihoodLoss": {
+          // −w[t]·x[t] per element, summed or averaged: the same op over −E with |w| bounds it; a mean divides
+          // by Σ w[t], which |w| keeps only when no weight is negative.
+          if (E(1) || E(2))
+            throw new BoundUnknown(`${node.opType} ${node.name} has an inexact target or weight`);
+          const weight = inputs[2];
+          const nonNegative =
+            !weight || weight.initializer?.toFloat64Array().every((w) => w >= 0) === true;
+          if (node.getString("reduction", "mean") === "mean" && !nonNegative)
+            throw new BoundUnknown(
+              `${node.opType} ${node.name} averages with weights not known to be ≥ 0`,
+            );
+          return this.emit(
+            node.opType,
+            [this.emit("Neg", [E(0)!]), x(1), ...(weight ? [this.abs(weight)] : [])],
+            undefined,
+            copyAttributes(node),
+          );
+        }
         case "Split": {
           const split = this.graph.addNode({
             opType: "Split",
