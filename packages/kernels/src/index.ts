@@ -16,6 +16,8 @@ export {
 export { expBySquaring, logByRoots } from "./activations/algebraic-exp-log.js";
 export { algebraicForms } from "./activations/algebraic-forms.js";
 export { activations, exactActivations, getActivation } from "./activations/index.js";
+/** Piecewise-linear pieces: a fitted form's own (piecesOf), evaluated, and written as an expression of ops integer NPUs run. */
+export { piecesOf, pwlExpression } from "./activations/pwl-forms.js";
 /** The measured catalog: `catalog()` rows (op counts, max abs/rel error, mean |err| under N(0,1)), as Markdown or JSON. */
 export {
   type CatalogRow,
@@ -54,11 +56,13 @@ export {
   approximations,
   approximationsFor,
 } from "./approximations/index.js";
+export { evaluatePwl, type Line, type PiecewiseLinear } from "./approximations/pwl-fit.js";
 /** Integer devices: per-tensor quantization grids, int8/int16 activation tables, and errors computed input by input as the device computes them. */
 export {
   calibratedGrid,
+  type DeviceErrors,
   dequantize,
-  deviceAddedError,
+  deviceErrors,
   deviceTableValue,
   fitQuantizedTable,
   integerRange,
@@ -67,6 +71,7 @@ export {
   type QuantizedTable,
   quantize,
   quantizedTableExpression,
+  snapPwlToGrid,
 } from "./approximations/quantized.js";
 export { KernelsError, type KernelsErrorCode } from "./errors/kernels-error.js";
 export { applyOp, type CompiledExpression, compileExpression } from "./expression/evaluate.js";

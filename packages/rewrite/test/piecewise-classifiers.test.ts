@@ -1,7 +1,10 @@
 // Issue 15's accuracy test: digits classifiers trained in the repo, one per
 // activation family (tooling/models/train-classifiers.py, plus digits-silu),
 // rewritten for an integer NPU at the default budget: `piecewise-linear`
-// (ramp sums, MatMul) and `lut` (tables, Gather). Each result must hold no
+// (ramp sums, MatMul), `lut` (tables, Gather), and `lut-int8` and `lut-int16`
+// (the device's own tables on grids calibrated to the calibration digits; their
+// top-1 is also taken with every table's input and output rounded to its
+// grids, as the device computes the activations). Each result must hold no
 // transcendental op or division left from an activation, only ops the target
 // runs, outputs within the predicted bound, and top-1 on the 497 held-out
 // digits (never trained or calibrated on) at most 0.3 points below the

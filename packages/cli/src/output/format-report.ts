@@ -123,7 +123,13 @@ function quantizationLines(report: RewriteReport): string[] {
     ...q.assumptions.map((a) => `  - ${a}`),
   ];
   const sites = report.sites.filter((site) => site.device);
-  if (sites.length === 0) return lines;
+  if (sites.length === 0) {
+    if (report.summary.substituted > 0)
+      lines.push(
+        `  note: no site's input range was observed (the model did not run${report.verification ? "" : ": --no-verify"}), so no grid was calibrated: the stand-ins above are float fits, checked in float; run without --no-verify (with --inputs for your own data) for the int${q.bits} tables`,
+      );
+    return lines;
+  }
   lines.push(
     "",
     formatTable(
@@ -141,7 +147,7 @@ function quantizationLines(report: RewriteReport): string[] {
         ];
       }),
     ),
-    `added: max |error| the substitute adds to rounding the exact activation to the output grid, over every input integer (${[...new Set(sites.map((site) => site.device!.method))].join("; ")}); with rounding: against the exact activation; float model: the written model in float at this site (what verification measures)`,
+    `added: how far the substitute raises the device's worst |error| above rounding the exact activation itself, over every input integer (${[...new Set(sites.map((site) => site.device!.method))].join("; ")}); with rounding: its worst |error| against the exact activation; float model: the written model in float at this site (what verification measures)`,
   );
   return lines;
 }

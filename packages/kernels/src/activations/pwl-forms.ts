@@ -348,6 +348,33 @@ export function logExpression(s: Expr, e: number, n: number): Expr {
   return sum!;
 }
 
+/** The parameters of the row forms (softmax-pwl, logsumexp-pwl): the error bound e and the longest row n. */
+function rowFitParameters(errorDescription: string): ParameterSpec[] {
+  return [
+    {
+      name: "e",
+      default: 1e-3,
+      min: 1e-6,
+      max: 0.1,
+      description: errorDescription,
+      typical: [1e-4, 1e-2],
+    },
+    {
+      name: "n",
+      default: 65536,
+      min: 2,
+      max: 2 ** 24,
+      integer: true,
+      description: "the longest row (rounded up to a power of two)",
+    },
+  ];
+}
+
+/** The longest row a row form holds for: n rounded up to a power of two. */
+function rowLength(p: Parameters): number {
+  return 2 ** Math.ceil(Math.log2(Math.max(2, p.n!)));
+}
+
 /**
  * Softmax from a piecewise-linear exp on (−∞, 0] (max |error| e) and the
  * Newton reciprocal of the sum: e≈ᵢ = exp≈(xᵢ − max x), pᵢ = e≈ᵢ·(1/Σ e≈)≈.
@@ -359,27 +386,12 @@ export const softmaxPwl = defineExpressionActivation({
   title: "Softmax, piecewise-linear exp and Newton reciprocal",
   formula:
     "e≈ᵢ·r, e≈ᵢ = exp≈(xᵢ − max x) within e·(eˣ + 1/n), r = Newton³(1/Σ e≈), rows of at most n",
-  parameters: [
-    {
-      name: "e",
-      default: 1e-3,
-      min: 1e-6,
-      max: 0.1,
-      description: "relative error of the piecewise-linear exp on (−∞, 0] (e·(eˣ + 1/n) absolute)",
-      typical: [1e-4, 1e-2],
-    },
-    {
-      name: "n",
-      default: 65536,
-      min: 2,
-      max: 2 ** 24,
-      integer: true,
-      description: "the longest row (rounded up to a power of two)",
-    },
-  ],
+  parameters: rowFitParameters(
+    "relative error of the piecewise-linear exp on (−∞, 0] (e·(eˣ + 1/n) absolute)",
+  ),
   expression: (p) => {
     const x = Expr.input();
-    const n = 2 ** Math.ceil(Math.log2(Math.max(2, p.n!)));
+    const n = rowLength(p);
     const t = pwlExpression(relativeExp(p.e!, n), x.sub(Expr.apply("ReduceMax", x)));
     return t.mul(reciprocalExpression(Expr.apply("ReduceSum", t), n));
   },
@@ -397,27 +409,10 @@ export const logSumExpPwl = defineExpressionActivation({
   title: "LogSumExp, piecewise-linear exp and log",
   formula:
     "m + ln≈(Σ exp≈(xᵢ − m)), m = max x, exp≈ within e/3·(eˣ + 1/n), ln≈ within e/3 on [1, n]",
-  parameters: [
-    {
-      name: "e",
-      default: 1e-3,
-      min: 1e-6,
-      max: 0.1,
-      description: "max |error| (a third each from exp, the sum and log)",
-      typical: [1e-4, 1e-2],
-    },
-    {
-      name: "n",
-      default: 65536,
-      min: 2,
-      max: 2 ** 24,
-      integer: true,
-      description: "the longest row (rounded up to a power of two)",
-    },
-  ],
+  parameters: rowFitParameters("max |error| (a third each from exp, the sum and log)"),
   expression: (p) => {
     const x = Expr.input();
-    const n = 2 ** Math.ceil(Math.log2(Math.max(2, p.n!)));
+    const n = rowLength(p);
     const m = Expr.apply("ReduceMax", x);
     const t = pwlExpression(relativeExp(p.e! / 3, n), x.sub(m));
     return m.add(logExpression(Expr.apply("ReduceSum", t), p.e! / 3, n));
@@ -427,7 +422,7 @@ export const logSumExpPwl = defineExpressionActivation({
     // |ln≈ ŝ − ln s| ≤ the log's bound + |ln ŝ − ln s|, and |ŝ − s| ≤ ε·(s + 1) ≤ 2ε·s (s ≥ 1: the row's max
     // contributes e⁰ = 1) with ε the exp fit's relative band, so |ln ŝ − ln s| ≤ −ln(1 − 2ε).
     errorBound: (p) => {
-      const n = 2 ** Math.ceil(Math.log2(Math.max(2, p.n!)));
+      const n = rowLength(p);
       const epsilon = (fitMargin * p.e!) / 3;
       return logChunks(p.e! / 3, n).bound - Math.log(1 - 2 * epsilon);
     },

@@ -1,17 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { instantiate } from "../activation/activation.js";
 import { getActivation } from "../activations/index.js";
+import { piecesOf } from "../activations/pwl-forms.js";
 import { compileExpression } from "../expression/evaluate.js";
+import { evaluatePwl } from "./pwl-fit.js";
 import {
   calibratedGrid,
   dequantize,
-  deviceAddedError,
+  deviceErrors,
   deviceTableValue,
   fitQuantizedTable,
   integerRange,
   outputGrid,
   quantize,
   quantizedTableExpression,
+  snapPwlToGrid,
 } from "./quantized.js";
 
 const silu = instantiate(getActivation("silu"));
@@ -51,23 +54,33 @@ describe("device tables", () => {
       expect(deviceTableValue(table, q)).toBe(quantize(table.output, silu.f(dequantize(input, q))));
   });
 
-  it("int16: 512 interpolated cells stay within a few output steps of the rounded function, input by input", () => {
+  it("int16: 512 interpolated cells raise the worst error by less than one output step, input by input", () => {
     const input = calibratedGrid([-8, 8], 16, true);
     const table = fitQuantizedTable(sigmoid.f, input, { cells: 512, symmetric: true });
     expect(table.entries.length).toBe(513);
     // Recomputed here over all 65,536 inputs from the device's arithmetic.
-    let added = 0;
+    let total = 0;
+    let floor = 0;
     const [qmin, qmax] = integerRange(16);
     for (let q = qmin; q <= qmax; q++) {
-      const device = deviceTableValue(table, q);
-      const ideal = quantize(table.output, sigmoid.f(dequantize(input, q)));
-      added = Math.max(added, Math.abs(device - ideal) * table.output.scale);
+      const exact = sigmoid.f(dequantize(input, q));
+      total = Math.max(
+        total,
+        Math.abs(dequantize(table.output, deviceTableValue(table, q)) - exact),
+      );
+      floor = Math.max(
+        floor,
+        Math.abs(dequantize(table.output, quantize(table.output, exact)) - exact),
+      );
     }
-    expect(added).toBeCloseTo(table.addedError, 15);
-    // Interpolation over 1/32-wide cells: |f″|·h²/8 ≈ 1.2e-5 for sigmoid, a step of the output being 1.5e-5.
+    expect(total).toBeCloseTo(table.totalError, 15);
+    expect(floor).toBeCloseTo(table.floorError, 15);
+    expect(table.addedError).toBeCloseTo(total - floor, 15);
+    // Rounding f itself is off by half a step (1.5e-5 for sigmoid's output); interpolation over 1/32-wide cells
+    // (|f″|·h²/8 ≈ 1.2e-5) raises that by less than a step.
+    expect(floor).toBeLessThanOrEqual(table.output.scale / 2 + 1e-12);
     expect(table.addedError).toBeGreaterThan(0);
-    expect(table.addedError).toBeLessThan(4e-5);
-    expect(table.totalError).toBeLessThan(table.addedError + table.output.scale);
+    expect(table.addedError).toBeLessThan(table.output.scale);
   });
 
   it("fewer cells cost accuracy: 32 cells for sigmoid on [−8, 8] add more than 1e-3", () => {
@@ -104,17 +117,49 @@ describe("device tables", () => {
   it("measures a stand-in as the device rounds it: the function itself adds 0, hard-sigmoid its own error", () => {
     const input = calibratedGrid([-6, 6], 8, false);
     const output = outputGrid(sigmoid.f, input, false);
-    expect(deviceAddedError(sigmoid.f, sigmoid.f, input, output)).toBe(0);
+    expect(deviceErrors(sigmoid.f, sigmoid.f, input, output).addedError).toBe(0);
     const hard = instantiate(getActivation("hard-sigmoid"));
-    const added = deviceAddedError(sigmoid.f, hard.f, input, output);
+    const {
+      addedError: added,
+      totalError,
+      floorError,
+    } = deviceErrors(sigmoid.f, hard.f, input, output);
+    expect(added).toBeCloseTo(totalError - floorError, 15);
     let float = 0;
     for (let q = -128; q <= 127; q++) {
       const x = dequantize(input, q);
       float = Math.max(float, Math.abs(hard.f(x) - sigmoid.f(x)));
     }
-    // Each rounding moves a value by at most half a step: the two differ by at most one more step.
-    expect(added).toBeGreaterThan(float - output.scale);
-    expect(added).toBeLessThanOrEqual(float + output.scale);
+    // Rounding g moves it at most half a step, and rounding f is off by up to half a step: the raise is the
+    // float error give or take half a step.
+    expect(added).toBeGreaterThan(float - output.scale - 1e-12);
+    expect(added).toBeLessThanOrEqual(float + output.scale / 2 + 1e-12);
     expect(added).toBeGreaterThan(0.06);
+  });
+});
+
+describe("piecewise-linear pieces on a device's grid", () => {
+  it("moves every knot to an input integer and stays within a quarter step of the fit (sigmoid's slopes ≤ 1/4)", () => {
+    const fit = instantiate(getActivation("sigmoid-pwl"), { e: 1e-3 });
+    const pieces = piecesOf(fit.definition, fit.params)!;
+    const grid = calibratedGrid([-5, 5], 8, false);
+    const snapped = snapPwlToGrid(pieces, grid);
+    // Knots beyond the grid's ends are dropped; those inside sit on integers.
+    const inside = pieces.knots.filter((t) => t > -5 - grid.scale && t < 5 + grid.scale).length;
+    expect(snapped.knots.length).toBeLessThanOrEqual(inside);
+    expect(snapped.knots.length).toBeGreaterThan(inside / 2);
+    for (const t of snapped.knots) {
+      const q = t / grid.scale + grid.zeroPoint;
+      expect(Math.abs(q - Math.round(q))).toBeLessThan(1e-9);
+    }
+    let apart = 0;
+    let error = 0;
+    for (let q = -128; q <= 127; q++) {
+      const x = dequantize(grid, q);
+      apart = Math.max(apart, Math.abs(evaluatePwl(snapped, x) - evaluatePwl(pieces, x)));
+      error = Math.max(error, Math.abs(evaluatePwl(snapped, x) - sigmoid.f(x)));
+    }
+    expect(apart).toBeLessThanOrEqual(0.25 * grid.scale);
+    expect(error).toBeLessThanOrEqual(1e-3 + 0.25 * grid.scale);
   });
 });

@@ -1,5 +1,6 @@
 import { KernelsError } from "../errors/kernels-error.js";
 import { Expr } from "../expression/expression.js";
+import { evaluatePwl, type PiecewiseLinear } from "./pwl-fit.js";
 
 /**
  * Integer devices (int8 and int16 NPUs and DSPs) hold a tensor as integers q
@@ -81,10 +82,12 @@ export interface QuantizedTable {
   readonly cells: number;
   /** cells + 1 output integers (the last one a step past qmax, so no index needs a clamp). */
   readonly entries: Int32Array;
-  /** max |device(q) − round(f(x_q))| over every input integer q, in real units: what the table adds to the device's own rounding (0 for one entry per input). */
+  /** totalError − floorError: how far the table raises the device's worst error above rounding f itself (0 for one entry per input). */
   readonly addedError: number;
   /** max |device(q) − f(x_q)| over every input integer, in real units: the table and the output rounding together. */
   readonly totalError: number;
+  /** max |round(f(x_q)) − f(x_q)| over every input integer: the least any table can do on this output grid (about half a step). */
+  readonly floorError: number;
 }
 
 /**
@@ -202,14 +205,22 @@ export function fitQuantizedTable(
       if (!moved) break;
     }
   }
-  let added = 0;
+  let floor = 0;
   let total = 0;
   for (let i = 0; i < size; i++) {
     const q = interpolated(entries, width, i, output.bits);
-    added = Math.max(added, Math.abs(q - ideal[i]!) * output.scale);
+    floor = Math.max(floor, Math.abs(dequantize(output, ideal[i]!) - exact[i]!));
     total = Math.max(total, Math.abs(dequantize(output, q) - exact[i]!));
   }
-  return { input, output, cells, entries, addedError: added, totalError: total };
+  return {
+    input,
+    output,
+    cells,
+    entries,
+    addedError: Math.max(0, total - floor),
+    totalError: total,
+    floorError: floor,
+  };
 }
 
 /**
@@ -226,25 +237,76 @@ export function quantizedTableExpression(table: QuantizedTable, x: Expr = Expr.i
 }
 
 /**
- * max |round(g(x_q)) − round(f(x_q))| over every input integer q, in real
- * units: what a stand-in g adds on a device that computes it exactly and
- * rounds its output once to `output` (the assumption for forms that are not
- * tables; a device that rounds between ops adds more).
+ * How far a stand-in g raises the device's worst error against f above what
+ * rounding f itself to `output` gives: max |round(g(x_q)) − f(x_q)| minus
+ * max |round(f(x_q)) − f(x_q)| over every input integer q, in real units, on
+ * a device that computes g exactly and rounds its output once (the
+ * assumption for forms that are not tables; a device that rounds between ops
+ * does worse). Any g within d of f raises it by at most d; the function itself
+ * by 0. (Counting the inputs where round(g) and round(f) differ instead would
+ * charge a whole step for any g ≠ f, however close.)
  */
-export function deviceAddedError(
+export function deviceErrors(
   f: (x: number) => number,
   g: (x: number) => number,
   input: QuantizationGrid,
   output: QuantizationGrid,
-): number {
+): DeviceErrors {
   const [qmin, qmax] = integerRange(input.bits);
-  let worst = 0;
+  let total = 0;
+  let floor = 0;
   for (let q = qmin; q <= qmax; q++) {
     const x = dequantize(input, q);
     const gx = g(x);
-    if (!Number.isFinite(gx)) return Number.POSITIVE_INFINITY;
-    const error = Math.abs(quantize(output, gx) - quantize(output, f(x))) * output.scale;
-    if (error > worst) worst = error;
+    if (!Number.isFinite(gx))
+      return {
+        addedError: Number.POSITIVE_INFINITY,
+        totalError: Number.POSITIVE_INFINITY,
+        floorError: floor,
+      };
+    const fx = f(x);
+    total = Math.max(total, Math.abs(dequantize(output, quantize(output, gx)) - fx));
+    floor = Math.max(floor, Math.abs(dequantize(output, quantize(output, fx)) - fx));
   }
-  return worst;
+  return { addedError: Math.max(0, total - floor), totalError: total, floorError: floor };
+}
+
+/** A stand-in's errors on a device (see QuantizedTable's fields of the same names). */
+export interface DeviceErrors {
+  readonly addedError: number;
+  readonly totalError: number;
+  readonly floorError: number;
+}
+
+/**
+ * Piecewise-linear pieces with every knot moved to the nearest input of the
+ * device's grid (so relu(q − q_t) is exact in integers), knots beyond the
+ * grid's ends dropped (the device never sees those inputs), and the values at
+ * the new knots read off the old pieces: the result interpolates them, so it
+ * departs from them by at most the change of slope at a knot times half a
+ * grid step. Outside the new ends, lines with the old outer slopes.
+ */
+export function snapPwlToGrid(pwl: PiecewiseLinear, grid: QuantizationGrid): PiecewiseLinear {
+  const [qmin, qmax] = integerRange(grid.bits);
+  const snapped = new Set<number>();
+  for (const t of pwl.knots) {
+    const q = Math.round(t / grid.scale) + grid.zeroPoint;
+    if (q >= qmin && q <= qmax) snapped.add(q);
+  }
+  // Two knots at least: the grid's ends when every knot lay beyond one of them.
+  if (snapped.size < 2) {
+    snapped.add(qmin);
+    snapped.add(qmax);
+  }
+  const knots = Float64Array.from(
+    [...snapped].sort((a, b) => a - b),
+    (q) => dequantize(grid, q),
+  );
+  const values = Float64Array.from(knots, (t) => evaluatePwl(pwl, t));
+  const last = knots.length - 1;
+  const line = (slope: number, at: number) => ({
+    slope,
+    intercept: values[at]! - slope * knots[at]!,
+  });
+  return { knots, values, left: line(pwl.left.slope, 0), right: line(pwl.right.slope, last) };
 }

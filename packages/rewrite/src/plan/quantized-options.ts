@@ -2,14 +2,19 @@ import {
   type Activation,
   calibratedGrid,
   compileExpression,
-  deviceAddedError,
+  deviceErrors,
+  type Expr,
+  evaluatePwl,
   fitQuantizedTable,
   getActivation,
   instantiate,
   KernelsError,
   outputGrid,
+  piecesOf,
+  pwlExpression,
   type QuantizationGrid,
   quantizedTableExpression,
+  snapPwlToGrid,
 } from "@rectify/kernels";
 import type { Site } from "../sites/site.js";
 import type { Quantization } from "../targets/profile.js";
@@ -29,8 +34,8 @@ export type DeviceMethod =
   | "table"
   /** The stand-in computed exactly and rounded once, for every input integer. */
   | "every input"
-  /** Bounded: its float error plus one output step (each of two roundings moves a value half a step). */
-  | "float error + one step";
+  /** Bounded: its float error plus half an output step (rounding it moves it half a step at most). */
+  | "float error + half a step";
 
 /** What a site's stand-in does on the integer device. */
 export interface DeviceError {
@@ -41,9 +46,9 @@ export interface DeviceError {
   readonly output: QuantizationGrid;
   /** Cells of the table (table stand-ins). */
   readonly tableCells?: number;
-  /** max |device − round(f)| over the input integers, in output units: what the budget checks. */
+  /** How far it raises the device's worst |error| against the activation above rounding the activation itself to the output grid, over the input integers: what the budget checks. */
   readonly addedError: number;
-  /** With the output's own rounding (table stand-ins): max |device − f| over the input integers. */
+  /** With the output's own rounding (tables, and int8 stand-ins): max |device − f| over the input integers. */
   readonly totalError?: number;
   readonly method: DeviceMethod;
 }
@@ -85,18 +90,7 @@ export function quantizedTableOption(
   else if (exact && table) {
     const input = table.input;
     const expression = quantizedTableExpression(table);
-    const compiled = compileExpression(expression);
-    let float64 = 0;
-    let float32 = 0;
-    for (let i = 0; i <= 8192; i++) {
-      const x = range[0] + ((range[1] - range[0]) * i) / 8192;
-      const reference = exact.f(x);
-      float64 = Math.max(float64, Math.abs(compiled.evaluate(x) - reference));
-      float32 = Math.max(
-        float32,
-        Math.abs(compiled.evaluate32(Math.fround(x)) - exact.f(Math.fround(x))),
-      );
-    }
+    const { float64, float32 } = floatErrorOn(expression, exact, range);
     // One entry per input integer, or the cells' edges (the float Lookup keeps one more, past the last input).
     const entries = table.cells === 2 ** quantization.bits ? table.cells : table.cells + 1;
     option = {
@@ -140,16 +134,76 @@ function tableFor(
   }
 }
 
+/** max |error| of an expression against the activation at 8,193 points of the range, in float64 and float32. */
+function floatErrorOn(expression: Expr, exact: Activation, range: readonly [number, number]) {
+  const compiled = compileExpression(expression);
+  let float64 = 0;
+  let float32 = 0;
+  for (let i = 0; i <= 8192; i++) {
+    const x = range[0] + ((range[1] - range[0]) * i) / 8192;
+    float64 = Math.max(float64, Math.abs(compiled.evaluate(x) - exact.f(x)));
+    const x32 = Math.fround(x);
+    float32 = Math.max(float32, Math.abs(compiled.evaluate32(x32) - exact.f(x32)));
+  }
+  return { float64, float32 };
+}
+
+const gridCache = new Map<string, SiteOption | undefined>();
+
+/**
+ * A piecewise-linear fit with its knots moved onto the device's input grid
+ * (kernels' snapPwlToGrid: relu(q − q_t) is then exact in integers), measured
+ * on the device like any other stand-in and in float on the range.
+ * Undefined for options that are not piecewise-linear fits.
+ */
+export function gridKnotOption(
+  option: SiteOption,
+  site: Pick<Site, "activation" | "params">,
+  quantization: Quantization,
+  range: readonly [number, number],
+): SiteOption | undefined {
+  const fitted = option.activation;
+  if (option.kind !== "approximation" || !fitted || !fitted.definition.name.endsWith("-pwl"))
+    return undefined;
+  const key = `${option.label}|${site.activation}${JSON.stringify(site.params)}|${JSON.stringify(quantization)}|${range[0]},${range[1]}`;
+  if (gridCache.has(key)) return gridCache.get(key);
+  const pieces = piecesOf(fitted.definition, fitted.params);
+  const exact = exactActivation(site);
+  let gridded: SiteOption | undefined;
+  if (pieces && exact) {
+    const input = inputGrid(quantization, range);
+    const snapped = snapPwlToGrid(pieces, input);
+    const expression = pwlExpression(snapped);
+    const { float64, float32 } = floatErrorOn(expression, exact, range);
+    const withFloat: SiteOption = {
+      ...option,
+      label: `${option.label}, knots on the int${quantization.bits} grid`,
+      expression,
+      maxAbsError: float64,
+      maxAbsErrorFloat32: Math.max(float64, float32),
+      meanAbsErrorNormal: Number.NaN,
+      argMaxAbsError: Number.NaN,
+    };
+    const device = deviceErrorOf(withFloat, site, quantization, range, (x) =>
+      evaluatePwl(snapped, x),
+    );
+    gridded = device ? { ...withFloat, device } : withFloat;
+  }
+  gridCache.set(key, gridded);
+  return gridded;
+}
+
 /**
  * What another stand-in adds on the device: int8, computed for all 256
  * input integers with one rounding of its output; int16, its float error
- * plus one output step. Undefined for activations over vectors.
+ * plus half an output step. Undefined for activations over vectors.
  */
 export function deviceErrorOf(
   option: SiteOption,
   site: Pick<Site, "activation" | "params">,
   quantization: Quantization,
   range: readonly [number, number],
+  computes: (x: number) => number = (x) => option.activation!.f(x),
 ): DeviceError | undefined {
   const exact = exactActivation(site);
   if (!exact) return undefined;
@@ -165,17 +219,18 @@ export function deviceErrorOf(
   }
   const common = { bits: quantization.bits, range, input, output } as const;
   if (quantization.bits === 8) {
-    const g = option.activation;
+    const { addedError, totalError } = deviceErrors(exact.f, computes, input, output);
     return {
       ...common,
-      addedError: deviceAddedError(exact.f, (x) => g.f(x), input, output),
+      addedError,
+      totalError,
       method: "every input",
     };
   }
   return {
     ...common,
-    addedError: Math.max(option.maxAbsError, option.maxAbsErrorFloat32) + output.scale,
-    method: "float error + one step",
+    addedError: Math.max(option.maxAbsError, option.maxAbsErrorFloat32) + output.scale / 2,
+    method: "float error + half a step",
   };
 }
 

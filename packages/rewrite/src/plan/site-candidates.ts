@@ -10,7 +10,7 @@ import { histogramCost, nodeOps } from "./cost.js";
 import { engineCost } from "./engine-cost.js";
 import { engineForm } from "./engine-forms.js";
 import { fittedOptions, type SiteSample } from "./fit-candidates.js";
-import { deviceErrorOf, quantizedTableOption } from "./quantized-options.js";
+import { deviceErrorOf, gridKnotOption, quantizedTableOption } from "./quantized-options.js";
 import { budgetFitOptions, type SiteOption, siteOptions } from "./site-options.js";
 import { loweredProgram, nativeProgram, sameOpsAs } from "./site-programs.js";
 
@@ -147,7 +147,12 @@ function offers(
   const quantization = target.quantization;
   const range = observedRange ?? finite(site.range);
   const table = quantization && range ? quantizedTableOption(site, quantization, range) : undefined;
-  const options = table && typeof table !== "string" ? [...fitted, table] : fitted;
+  // On an integer device a piecewise-linear fit's knots move onto its input grid.
+  const onGrid =
+    quantization && range
+      ? fitted.map((option) => gridKnotOption(option, site, quantization, range) ?? option)
+      : fitted;
+  const options = table && typeof table !== "string" ? [...onGrid, table] : onGrid;
   const noTable: Offer[] =
     typeof table === "string"
       ? [

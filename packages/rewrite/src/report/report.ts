@@ -71,11 +71,11 @@ export interface DeviceSiteReport {
   readonly input: { readonly scale: number; readonly zeroPoint: number };
   readonly output: { readonly scale: number; readonly zeroPoint: number };
   readonly tableCells?: number;
-  /** What the substitute adds to rounding the exact activation to the output grid (the figure the budget checks). */
+  /** How far the substitute raises the device's worst |error| against the exact activation above rounding the exact activation itself to the output grid (the figure the budget checks). */
   readonly addedError: number;
-  /** Tables: with the output's own rounding, against the exact activation. */
+  /** With the output's own rounding, against the exact activation (tables, and int8 stand-ins computed input by input). */
   readonly totalError?: number;
-  /** How addedError was found: "table" (every input integer, as the device interpolates), "every input" (computed exactly, rounded once), "float error + one step". */
+  /** How addedError was found: "table" (every input integer, as the device interpolates), "every input" (computed exactly, rounded once), "float error + half a step". */
   readonly method: string;
   /** The float model's max |error| at this site (what verification and the output bound see). */
   readonly floatError: number;
@@ -258,7 +258,7 @@ export function quantizationReport(target: TargetProfile): QuantizationReport | 
   const integers = `int${q.bits}`;
   const table =
     q.tableCells === 2 ** q.bits
-      ? `a table has one entry per input integer (${q.tableCells}), so it adds nothing to the output's rounding`
+      ? `a table has one entry per input integer (${q.tableCells}): the exact activation rounded, so it adds nothing`
       : `a table has ${q.tableCells + 1} entries over the ${integers} range (a cell every ${2 ** q.bits / q.tableCells} input integers), interpolated as entry + ((next − entry)·offset + ${2 ** q.bits / q.tableCells / 2}) >> ${Math.log2(2 ** q.bits / q.tableCells)}; its error is computed for every input integer`;
   return {
     bits: q.bits,
@@ -266,11 +266,11 @@ export function quantizationReport(target: TargetProfile): QuantizationReport | 
     tableCells: q.tableCells,
     assumptions: [
       `activations are ${integers} per tensor, ${q.symmetric ? "symmetric (zero point 0)" : "asymmetric (scale and zero point)"}, calibrated to the min/max each site's input took on the inputs optimize ran (widened to hold 0), as post-training min/max calibration sets them`,
-      `each activation's output is ${integers}, calibrated to the exact activation's range over the input grid; a substitute's error is what it adds to rounding the exact activation to that grid (the figure the budget checks)`,
+      `each activation's output is ${integers}, calibrated to the exact activation's range over the input grid; rounding even the exact activation to it is off by up to half a step, and a substitute's error is how far it raises that worst |error| (the figure the budget checks)`,
       table,
       q.bits === 8
         ? "other stand-ins are computed exactly and their output rounded once, for every input integer (a device that rounds between ops adds more)"
-        : "other stand-ins are bounded by their float error plus one output step (a device that computes them exactly and rounds once)",
+        : "other stand-ins are bounded by their float error plus half an output step (a device that computes them exactly and rounds once)",
       "inputs beyond the calibrated range saturate on the device, and in the written model's tables too; the model keeps float tensors, and its tables give the device's values at the grid inputs and interpolate between them",
       "activations over a vector (softmax) and sites whose input was not observed (in subgraphs or functions, or when the model did not run) get no table: their stand-ins are checked in float",
       ...(q.note ? [q.note] : []),
