@@ -17,7 +17,7 @@ export { expBySquaring, logByRoots } from "./activations/algebraic-exp-log.js";
 export { algebraicForms } from "./activations/algebraic-forms.js";
 export { activations, exactActivations, getActivation } from "./activations/index.js";
 /** Piecewise-linear pieces: a fitted form's own (piecesOf), evaluated, and written as an expression of ops integer NPUs run. */
-export { piecesOf, pwlExpression } from "./activations/pwl-forms.js";
+export { piecesOf, pwlExpression, pwlLinesExpression } from "./activations/pwl-forms.js";
 /** The measured catalog: `catalog()` rows (op counts, max abs/rel error, mean |err| under N(0,1)), as Markdown or JSON. */
 export {
   type CatalogRow,

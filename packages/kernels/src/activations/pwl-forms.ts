@@ -9,6 +9,7 @@ import {
   evaluatePwl,
   fitLut,
   fitPwl,
+  type Line,
   type PiecewiseLinear,
   type PwlFitOptions,
   slopePwl,
@@ -123,6 +124,37 @@ export function pwlExpression(pwl: PiecewiseLinear, x: Expr = Expr.input()): Exp
   if (left.slope !== 0) y = y.add(x.sub(first).min(0).mul(left.slope));
   if (right.slope !== 0) y = y.add(x.sub(knots[last]!).relu().mul(right.slope));
   return y;
+}
+
+/**
+ * Convex pieces (slopes never falling, outer lines included) as the Max of
+ * their lines, concave ones as the Min: y = max/min over k of aₖ + bₖ·x, one
+ * Mul, one Add and one Max or Min per line, no Clip or ramps. Each line is
+ * evaluated on its own, so float32 loses nothing to the cancellation a ramp
+ * sum's terms can have. Undefined for pieces that are neither.
+ */
+export function pwlLinesExpression(pwl: PiecewiseLinear, x: Expr = Expr.input()): Expr | undefined {
+  const lines = pwlLines(pwl);
+  const slopes = lines.map((line) => line.slope);
+  const rising = slopes.every((slope, k) => k === 0 || slope >= slopes[k - 1]!);
+  const falling = slopes.every((slope, k) => k === 0 || slope <= slopes[k - 1]!);
+  if (!rising && !falling) return undefined;
+  const terms = lines.map((line) => x.mul(line.slope).add(line.intercept));
+  return terms.reduce((y, term) => (rising ? y.max(term) : y.min(term)));
+}
+
+/** Every piece's line, the outer two included, left to right (a piece of zero width adds none). */
+export function pwlLines(pwl: PiecewiseLinear): Line[] {
+  const { knots, values } = pwl;
+  const lines: Line[] = [pwl.left];
+  for (let i = 0; i + 1 < knots.length; i++) {
+    const width = knots[i + 1]! - knots[i]!;
+    if (!(width > 0)) continue;
+    const slope = (values[i + 1]! - values[i]!) / width;
+    lines.push({ slope, intercept: values[i]! - slope * knots[i]! });
+  }
+  lines.push(pwl.right);
+  return lines;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { instantiate } from "../activation/activation.js";
 import { getActivation } from "../activations/index.js";
-import { pwlPieces } from "../activations/pwl-forms.js";
+import { piecesOf, pwlLines, pwlLinesExpression, pwlPieces } from "../activations/pwl-forms.js";
+import { compileExpression } from "../expression/evaluate.js";
 import { measureError } from "./error.js";
 import { evaluatePwl, fitPwl, segmentCount } from "./pwl-fit.js";
 
@@ -78,5 +79,39 @@ describe("fitPwl", () => {
   it("refuses a bad error bound and a function without straight asymptotes", () => {
     expect(() => fitPwl(Math.tanh, { maxError: 0 })).toThrow(/maxError/);
     expect(() => fitPwl((x) => x * x, { maxError: 1e-3 })).toThrow(/asymptote/);
+  });
+});
+
+describe("convex and concave pieces as the Max or Min of their lines", () => {
+  it("softplus, ELU and exp's pieces are convex: the Max of lines is the same function; sigmoid's are neither", () => {
+    for (const name of ["softplus", "elu", "exp"]) {
+      const fit = instantiate(getActivation(`${name}-pwl`), { e: 1e-2 });
+      const pieces = piecesOf(fit.definition, fit.params)!;
+      const lines = pwlLinesExpression(pieces)!;
+      expect(lines.op, name).toBe("Max");
+      expect(pwlLines(pieces).length).toBe(pieces.knots.length + 1);
+      const compiled = compileExpression(lines);
+      for (let x = -30; x <= (name === "exp" ? 0 : 30); x += 0.01)
+        expect(
+          Math.abs(compiled.evaluate(x) - evaluatePwl(pieces, x)),
+          `${name} at ${x}`,
+        ).toBeLessThan(1e-12);
+    }
+    const sigmoid = instantiate(getActivation("sigmoid-pwl"), { e: 1e-2 });
+    expect(pwlLinesExpression(piecesOf(sigmoid.definition, sigmoid.params)!)).toBeUndefined();
+  });
+
+  it("concave pieces give the Min of their lines", () => {
+    const concave = {
+      knots: Float64Array.from([0, 1, 2]),
+      values: Float64Array.from([0, 1, 1.5]),
+      left: { slope: 2, intercept: 0 },
+      right: { slope: 0, intercept: 1.5 },
+    };
+    const lines = pwlLinesExpression(concave)!;
+    expect(lines.op).toBe("Min");
+    const compiled = compileExpression(lines);
+    for (const x of [-1, 0, 0.5, 1, 1.5, 2, 5])
+      expect(compiled.evaluate(x)).toBeCloseTo(evaluatePwl(concave, x), 12);
   });
 });

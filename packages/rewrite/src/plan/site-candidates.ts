@@ -1,3 +1,4 @@
+import { piecesOf, pwlLinesExpression } from "@rectify/kernels";
 import { DataType } from "@rectify/onnx";
 import { formatError } from "../format-error.js";
 import { legalisationOffers } from "../legalisations/index.js";
@@ -223,6 +224,15 @@ function offers(
     const same =
       option.kind === "exact" && typeof program !== "string" && sameOpsAs(program, keepOps);
     const lowered = same ? [] : [offer(program)];
+    // Few convex (concave) pieces: also as the Max (Min) of their lines, cheaper than ramps for small K.
+    const lines = linesOption(option);
+    if (lines)
+      lowered.push(
+        offer(
+          loweredProgram(lines, site, (op) => target.allowsInSubstitute(op)),
+          lines.label,
+        ),
+      );
     // The engine's own fused kernel for the form (onnxruntime's Gelu, FastGelu, QuickGelu), where the target has it.
     const fused = option.activation ? engineForm(option.activation) : undefined;
     const engineOffers =
@@ -253,6 +263,30 @@ function offers(
       : [...engineOffers, offer(single, `${option.label} as ${onnx.opType}`), ...lowered];
   });
   return [...noTable, ...offered];
+}
+
+/** The most lines a Max (Min) of lines is offered for: beyond, ramps (four nodes for any K) win. */
+const maxLines = 16;
+
+/**
+ * A piecewise-linear fit whose pieces are convex or concave (softplus, ELU,
+ * CELU) as the Max or Min of at most `maxLines` lines: the same function,
+ * so the same error (float32 does no worse: no ramp terms cancel).
+ */
+function linesOption(option: SiteOption): SiteOption | undefined {
+  const fitted = option.activation;
+  if (!fitted?.definition.name.endsWith("-pwl") || option.expression !== fitted.expression)
+    return undefined;
+  const pieces = piecesOf(fitted.definition, fitted.params);
+  if (!pieces || pieces.knots.length + 1 > maxLines) return undefined;
+  const expression = pwlLinesExpression(pieces);
+  if (!expression) return undefined;
+  const kind = expression.op === "Max" ? "Max" : "Min";
+  return {
+    ...option,
+    label: `${option.label} as ${kind} of ${pieces.knots.length + 1} lines`,
+    expression,
+  };
 }
 
 /** A known range when both ends are finite. */
