@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { chromiumInstalled, launchChromium } from "@rectify/chromium-harness";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type BenchReport, type PlanStudyEntry, reportSchema } from "../src/report/schema.js";
-import { spearman, studyVerdict } from "../src/report/study-summary.js";
+import { heavyLine, spearman, studyVerdict } from "../src/report/study-summary.js";
 import type { DrawnChart } from "../src/viewer/render.js";
 import { type CliResult, runCli } from "./support/run-cli.js";
 
@@ -132,6 +132,58 @@ describe("the activation-heavy verdict", () => {
         }),
       ),
     ).toBe("missed");
+    // Reports with the paired comparison: missed only when a stand-in is ≥ 3% faster than the
+    // written model with its interval over it above 1, whatever the medians against the original say.
+    const paired = (label: string, median: number, over: ReturnType<typeof speedup>) => ({
+      ...alternative(label, median),
+      overWritten: over,
+    });
+    expect(
+      verdictOf(
+        row({
+          ...heavy,
+          measured: speedup(1.43),
+          alternatives: [
+            paired("a", 1.53, speedup(1.06, 0.95, 1.18)),
+            paired("b", 1.2, speedup(0.9)),
+          ],
+        }),
+      ),
+    ).toBe("best-within-budget");
+    expect(
+      verdictOf(
+        row({
+          ...heavy,
+          measured: speedup(1.2),
+          alternatives: [paired("a", 1.3, speedup(1.08, 1.04, 1.12))],
+        }),
+      ),
+    ).toBe("missed");
+    // Measurably faster but by under 3%: within the tolerance.
+    expect(
+      verdictOf(
+        row({
+          ...heavy,
+          measured: speedup(1.2),
+          alternatives: [paired("a", 1.22, speedup(1.02, 1.01, 1.03))],
+        }),
+      ),
+    ).toBe("best-within-budget");
+    // The fastest is the one fastest over the written model, and the line says by how much.
+    const [line] = studyVerdict([
+      row({
+        ...heavy,
+        measured: speedup(1.2),
+        alternatives: [
+          paired("a", 1.3, speedup(1.01, 0.9, 1.1)),
+          paired("b", 1.25, speedup(1.04, 0.95, 1.1)),
+        ],
+      }),
+    ]).heavy;
+    expect(line?.best?.label).toBe("b");
+    expect(heavyLine(line!)).toContain(
+      "1.04× [0.95–1.10] over the written model in the same rounds",
+    );
     // Nothing measured says why: missed.
     expect(verdictOf(row({ ...heavy, measured: speedup(1.3) }))).toBe("missed");
     // Without a removal timing, the profiler's share decides.

@@ -253,6 +253,11 @@ export const planStudySchema = z
           label: z.string(),
           sites: z.number().int(),
           speedup: speedupSchema,
+          overWritten: speedupSchema
+            .optional()
+            .describe(
+              "Its speedup over the written model, round by round in the same rounds (written time / its time, paired 95% interval)",
+            ),
         }),
       )
       .optional()
