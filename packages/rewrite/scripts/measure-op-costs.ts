@@ -21,7 +21,20 @@ const F = DataType.FLOAT;
 
 type Build = (b: ModelBuilder, x: Value, c: Value) => Value;
 /** One op: its key in a profile's `ops`, how to build its node, and what it needs. */
-type OpSpec = { key: string; build: Build; opset?: number; positive?: boolean; bool?: boolean };
+type OpSpec = {
+  key: string;
+  build: Build;
+  opset?: number;
+  positive?: boolean;
+  bool?: boolean;
+  /** Input x holds int64 table indices in [0, tableEntries) (Gather). */
+  indices?: boolean;
+  /** The output is int64 (Cast). */
+  int64?: boolean;
+};
+
+/** Entries of the tables Gather reads, as the 1e-4 activation tables have (204–587). */
+const tableEntries = 512;
 
 /** A unary node `op(x)`. */
 const unary =
@@ -60,6 +73,18 @@ const SPECS: OpSpec[] = [
   { key: "Mish", build: unary("Mish"), opset: 18 },
   ...each("Softmax LogSoftmax", (op) => unary(op, { axis: -1 })),
   { key: "Pow", build: binary("Pow", 3) },
+  // The table lookup's ops (the Lookup lowering: Floor, Cast to int64, two Gathers from a table).
+  ...each("Floor", unary),
+  { key: "Cast", build: (b, x) => b.op("Cast", [x], { to: DataType.INT64 }), int64: true },
+  {
+    key: "Gather",
+    indices: true,
+    build: (b, x) =>
+      b.op("Gather", [
+        b.constant(F, [tableEntries], new SeededRandom(3).float32(tableEntries), "table"),
+        x,
+      ]),
+  },
   ...each("Gelu FastGelu QuickGelu", contrib).map((s) => ({ ...s, key: `${MS}.${s.key}` })),
   {
     key: `${MS}.BiasGelu`,
@@ -73,16 +98,23 @@ const SPECS: OpSpec[] = [
 function buildModel(spec: OpSpec): Uint8Array {
   const opsets: Record<string, number> = spec.key.startsWith(MS) ? { [MS]: 1 } : {};
   const b = new ModelBuilder({ opset: spec.opset ?? 17, opsets });
-  const x = b.input("x", F, SHAPE);
+  const x = b.input("x", spec.indices ? DataType.INT64 : F, SHAPE);
   const c = spec.key === "Where" ? b.input("c", DataType.BOOL, SHAPE) : x;
-  b.output(spec.build(b, x, c), spec.bool ? DataType.BOOL : F, SHAPE, "y");
+  const type = spec.bool ? DataType.BOOL : spec.int64 ? DataType.INT64 : F;
+  b.output(spec.build(b, x, c), type, SHAPE, "y");
   return encodeModel(b.build());
 }
 
 /** Seeded inputs shared by every run: x ~ U(-6, 6) (both sides of every knee), pos = |x| + 0.1. */
 function makeData() {
   const x = new SeededRandom(1).float32(SHAPE[0]! * SHAPE[1]!, { uniform: [-6, 6] });
-  return { x, pos: x.map((v) => Math.abs(v) + 0.1), cond: Uint8Array.from(x, (v) => +(v > 0)) };
+  return {
+    x,
+    pos: x.map((v) => Math.abs(v) + 0.1),
+    cond: Uint8Array.from(x, (v) => +(v > 0)),
+    // Indices spread over the table as a clamped, scaled input spreads them.
+    indices: BigInt64Array.from(x, (v) => BigInt(Math.floor(((v + 6) / 12) * (tableEntries - 1)))),
+  };
 }
 
 type Runtime = "cpu" | "wasm";
@@ -107,7 +139,11 @@ async function prepare(rt: Runtime, spec: OpSpec, d: ReturnType<typeof makeData>
     profileFilePrefix: join(PROFILES, `op${id}`),
   });
   const { Tensor } = ort(rt);
-  const feeds = { x: new Tensor("float32", spec.positive ? d.pos : d.x, SHAPE) };
+  const feeds = {
+    x: spec.indices
+      ? new Tensor("int64", d.indices, SHAPE)
+      : new Tensor("float32", spec.positive ? d.pos : d.x, SHAPE),
+  };
   if (spec.key === "Where") Object.assign(feeds, { c: new Tensor("bool", d.cond, SHAPE) });
   const kernelMs = async () => {
     // ORT-node writes the profile (a Chrome trace, µs) to a file; ORT-web prints it.
