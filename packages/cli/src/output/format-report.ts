@@ -230,10 +230,18 @@ function measurementLines(measurement: MeasurementReport): string[] {
     const activations = [...new Set(measurement.alternatives.map((trial) => trial.activation))];
     lines.push(
       `  ${measurement.alternatives.length} other stand-in${measurement.alternatives.length === 1 ? "" : "s"} within the budget timed in place of the planner's choice; the fastest of each, as the model's speed over the planner's: ${activations.map((activation) => `${activation} ${best(activation).toFixed(2)}×`).join(", ")}${taken.length === 0 ? ` (none taken: a stand-in must be ${Math.round((minimumGain - 1) * 100)}% faster)` : ""}`,
-      ...taken.map(
-        (trial) =>
-          `  ${trial.substitute} on ${trial.sites.length} site${trial.sites.length === 1 ? "" : "s"}: ${trial.gainRatio.toFixed(2)}× faster than the planner's choice — TAKEN`,
-      ),
+      ...measurement.alternatives
+        .filter((trial) => trial.confirmedGainRatio !== undefined)
+        .map(
+          (trial) =>
+            `  ${trial.substitute} on ${sitesText(trial.sites.length)}: read ${trial.gainRatio.toFixed(2)}× among all the cases; timed again head to head with the plan so far: ${trial.confirmedGainRatio!.toFixed(2)}×${trial.taken ? " — TAKEN" : ""}`,
+        ),
+      ...taken
+        .filter((trial) => trial.confirmedGainRatio === undefined)
+        .map(
+          (trial) =>
+            `  ${trial.substitute} on ${sitesText(trial.sites.length)}: ${trial.gainRatio.toFixed(2)}× faster than the planner's choice — TAKEN`,
+        ),
     );
   }
   lines.push(
@@ -241,3 +249,5 @@ function measurementLines(measurement: MeasurementReport): string[] {
   );
   return lines;
 }
+
+const sitesText = (count: number) => `${count} site${count === 1 ? "" : "s"}`;
