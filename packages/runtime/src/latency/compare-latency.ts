@@ -1,3 +1,4 @@
+import { SeededRandom } from "@rectify/onnx";
 import type {
   LatencyCase,
   LatencyComparison,
@@ -5,7 +6,6 @@ import type {
   LatencyOptions,
   LatencyRatio,
 } from "@rectify/rewrite/light";
-import { SeededRandom } from "@rectify/onnx";
 import { median, quantile, ratioInterval, spread } from "./statistics.js";
 
 /** One thing to time: a name and one run of it. */
