@@ -184,6 +184,18 @@ describe("the activation-heavy verdict", () => {
     expect(heavyLine(line!)).toContain(
       "1.04× [0.95–1.10] over the written model in the same rounds",
     );
+    // One that read faster among all the alternatives was timed again head to head: that reading decides.
+    const rechecked = row({
+      ...heavy,
+      measured: speedup(1.2),
+      alternatives: [
+        { ...paired("a", 1.26, speedup(1.01, 0.98, 1.04)), screened: speedup(1.05, 1.02, 1.08) },
+      ],
+    });
+    expect(verdictOf(rechecked)).toBe("best-within-budget");
+    expect(heavyLine(studyVerdict([rechecked]).heavy[0]!)).toContain(
+      "1.05× [1.02–1.08] over the written model among all the alternatives, 1.01× [0.98–1.04] timed again head to head",
+    );
     // Nothing measured says why: missed.
     expect(verdictOf(row({ ...heavy, measured: speedup(1.3) }))).toBe("missed");
     // Without a removal timing, the profiler's share decides.

@@ -25,7 +25,7 @@ import {
 } from "@rectify/rewrite";
 import { ratioInterval } from "@rectify/runtime";
 import type { PlanStudyEntry, SpeedupEntry } from "../report/schema.js";
-import { heavyShare, heavyTarget } from "../report/study-summary.js";
+import { heavyShare, heavyTarget, measurablyFaster } from "../report/study-summary.js";
 import { describeError } from "./describe-error.js";
 import { withoutActivations } from "./without-activations.js";
 
@@ -182,20 +182,47 @@ async function timeAlternatives(
   const ratio = (name: string) => latency.ratios.find((entry) => entry.name === name)!;
   const samples = (name: string) => latency.cases.find((entry) => entry.name === name)!;
   const writtenCase = samples("written");
-  return {
-    written: speedupEntry(ratio("written")),
-    variants: variants.map((variant, index) => {
-      // Against the written model directly, round by round: is this stand-in measurably faster than what was written?
-      const other = samples(`alternative ${index}`);
-      const [low, high] = ratioInterval(writtenCase.samples, other.samples);
-      return {
-        label: variant.label,
-        sites: variant.sites.length,
-        speedup: speedupEntry(ratio(`alternative ${index}`)),
-        overWritten: { median: writtenCase.median / other.median, low: 1 / high, high: 1 / low },
-      };
-    }),
-  };
+  const found = variants.map((variant, index) => {
+    // Against the written model directly, round by round: is this stand-in measurably faster than what was written?
+    const other = samples(`alternative ${index}`);
+    const [low, high] = ratioInterval(writtenCase.samples, other.samples);
+    return {
+      label: variant.label,
+      sites: variant.sites.length,
+      speedup: speedupEntry(ratio(`alternative ${index}`)),
+      overWritten: { median: writtenCase.median / other.median, low: 1 / high, high: 1 / low },
+    };
+  });
+  // Among dozens of stand-ins one reads faster by chance now and then (and the fastest of many reads
+  // high): any that measured faster is timed again, head to head with the written model in rounds
+  // of its own, and that second timing is the one the verdict reads.
+  const confirmed = [];
+  // One at a time: timings must not overlap.
+  for (const [index, entry] of found.entries()) {
+    if (!measurablyFaster(entry.overWritten)) {
+      confirmed.push(entry);
+      continue;
+    }
+    const again = await input.evaluator.compareLatency(
+      [
+        { name: "written", bytes: written },
+        { name: "alternative", bytes: cases[index + 2]!.bytes },
+      ],
+      input.feeds,
+      { ...input.latency, control: false },
+    );
+    const [low, high] = ratioInterval(again.cases[0]!.samples, again.cases[1]!.samples);
+    confirmed.push({
+      ...entry,
+      screened: entry.overWritten,
+      overWritten: {
+        median: again.cases[0]!.median / again.cases[1]!.median,
+        low: 1 / high,
+        high: 1 / low,
+      },
+    });
+  }
+  return { written: speedupEntry(ratio("written")), variants: confirmed };
 }
 
 function speedupEntry(ratio: LatencyRatio): SpeedupEntry {

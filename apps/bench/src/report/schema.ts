@@ -256,7 +256,12 @@ export const planStudySchema = z
           overWritten: speedupSchema
             .optional()
             .describe(
-              "Its speedup over the written model, round by round in the same rounds (written time / its time, paired 95% interval)",
+              "Its speedup over the written model (written time / its time, paired 95% interval): in the alternatives' rounds, or, when it measured faster there, timed again head to head with the written model",
+            ),
+          screened: speedupSchema
+            .optional()
+            .describe(
+              "When it measured faster than the written model among all the alternatives: that first reading (overWritten then holds the head-to-head one)",
             ),
         }),
       )
