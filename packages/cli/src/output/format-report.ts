@@ -217,7 +217,7 @@ function measurementLines(measurement: MeasurementReport): string[] {
   }
   for (const group of measurement.groups)
     lines.push(
-      `  ${group.substitute} on ${group.sites.length} site${group.sites.length === 1 ? "" : "s"}: the rewrite without it takes ${group.keepRatio.toFixed(2)}× the time${group.rolledBack ? " — faster without it: PUT BACK" : ""}`,
+      `  ${group.substitute} on ${sitesText(group.sites.length)}: the rewrite without it takes ${group.keepRatio.toFixed(2)}× the time${group.rolledBack ? " — faster without it: PUT BACK" : ""}`,
     );
   if (measurement.alternatives.length > 0) {
     const taken = measurement.alternatives.filter((trial) => trial.taken);

@@ -289,7 +289,6 @@ export async function measureAndRollBack(
     // Screening many cases at once leaves each few rounds: on a sub-millisecond model a stand-in 5%
     // faster can read 1.00–1.02 there. Those that read faster at all but were not taken are timed
     // again, head to head with the plan so far, and the fastest is taken if it is 2% faster there.
-    const current = () => (back.size > 0 ? withBack(applied, back, putBackReason) : applied);
     const nearMisses = alternatives
       .map((alternative, index) => ({
         alternative,
@@ -306,7 +305,7 @@ export async function measureAndRollBack(
       .slice(0, confirmationsAtMost);
     const confirmed = new Map<number, number>();
     if (nearMisses.length > 0) {
-      const base = current();
+      const base = back.size > 0 ? withBack(applied, back, putBackReason) : applied;
       const confirmCases = [
         { name: "plan", bytes: encodeModel((await inputs.rebuild(base)).model) },
       ];
