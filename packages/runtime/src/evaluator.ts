@@ -30,8 +30,12 @@ export interface EvaluatorOptions {
  */
 export function evaluatorWith(
   registry: ProviderRegistry,
-  options: EvaluatorOptions = {},
+  optionsOrProvider: EvaluatorOptions | string = {},
 ): TimingEvaluator | ProfilingEvaluator {
+  // A bare name is the provider: read as options it had no `provider`, and a
+  // script's createEvaluator("wasm") silently timed the cpu provider instead.
+  const options: EvaluatorOptions =
+    typeof optionsOrProvider === "string" ? { provider: optionsOrProvider } : optionsOrProvider;
   const provider = registry.named(options.provider ?? "cpu");
   const profile = provider.profile?.bind(provider);
   const bytesOf = (model: Uint8Array) =>
@@ -50,13 +54,20 @@ export function evaluatorWith(
     // Sessions are created before and released after the timing, so only runs are timed.
     async compareLatency(models, feeds, latencyOptions = {}) {
       const sessions: BackendSession[] = [];
+      // Each onnxruntime-node session has its own intra-op threads, which spin after a run while
+      // they wait for more work: sessions timed in turn steal the cores from the one running.
+      // Measured 2026-12-03 on 2 cores (a 4 ms CNN, 3 sessions in shuffled rounds): spinning, the
+      // medians read 7.6–15 ms, runs scattered by 27–88% and a model against a copy of itself read
+      // 0.57×; without spinning, 4.7–4.9 ms, 10–24% and 1.01–1.03×. Alone, one session runs 4.1 ms
+      // spinning and 4.6–4.9 ms without: times side by side are that much above a lone spinning session's.
+      const sideBySide = { ...backendOptions, spinning: false };
       try {
         for (const model of models)
-          sessions.push(await provider.createSession(await bytesOf(model.bytes), backendOptions));
+          sessions.push(await provider.createSession(await bytesOf(model.bytes), sideBySide));
         const first = models[0];
         const control =
           latencyOptions.control && first
-            ? await provider.createSession(await bytesOf(first.bytes), backendOptions)
+            ? await provider.createSession(await bytesOf(first.bytes), sideBySide)
             : undefined;
         if (control) sessions.push(control);
         return await compareLatency(

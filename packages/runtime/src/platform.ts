@@ -14,8 +14,8 @@ import {
 export interface PlatformRuntime {
   /** Creates a session: picks the first available provider (or the first of `options.providers` that is), optionally rewrites the model for it, validates feeds on each run. */
   createSession(source: ModelSource, options?: SessionOptions): Promise<Session>;
-  /** @rectify/rewrite's Evaluator on one provider (default cpu): a session per run, released after it; its compareLatency times models side by side with the latency engine; on Node's cpu and wasm providers it also profiles (check with canProfile). */
-  createEvaluator(options?: EvaluatorOptions): TimingEvaluator | ProfilingEvaluator;
+  /** @rectify/rewrite's Evaluator on one provider (default cpu; a string is the provider's name): a session per run, released after it; its compareLatency times models side by side with the latency engine; on Node's cpu and wasm providers it also profiles (check with canProfile). */
+  createEvaluator(options?: EvaluatorOptions | string): TimingEvaluator | ProfilingEvaluator;
   /** Adds (or replaces, by name) an execution provider, as onnxruntime's registerBackend does. */
   registerProvider(provider: ExecutionProvider): void;
   /** Every provider (built-in and registered), highest priority first. */

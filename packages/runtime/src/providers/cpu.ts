@@ -10,7 +10,11 @@ export const cpuProvider: ExecutionProvider = ortProvider({
   target: "ort-cpu",
   executionProvider: "cpu",
   load: loadOrtNode,
-  sessionOptions: (options) =>
-    options.threads !== undefined ? { intraOpNumThreads: options.threads } : {},
+  sessionOptions: (options) => ({
+    ...(options.threads !== undefined ? { intraOpNumThreads: options.threads } : {}),
+    ...(options.spinning === false
+      ? { extra: { session: { intra_op: { allow_spinning: "0" } } } }
+      : {}),
+  }),
   profiler: profileOrtNode,
 });

@@ -28,6 +28,12 @@ export interface BackendOptions {
   /** Intra-op threads (cpu) or WASM threads; onnxruntime's default when omitted. */
   readonly threads?: number;
   /**
+   * Whether idle intra-op threads spin while they wait for work (onnxruntime's
+   * `session.intra_op.allow_spinning`, on by default; cpu provider only).
+   * Timing several sessions side by side turns it off: see evaluator.ts.
+   */
+  readonly spinning?: boolean;
+  /**
    * Fail session creation when onnxruntime would place any node on its CPU
    * provider (its `session.disable_cpu_ep_fallback` option), so a session that
    * exists runs wholly on the chosen (GPU) provider. The cpu and wasm providers
