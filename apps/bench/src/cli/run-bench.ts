@@ -5,6 +5,7 @@ import { cpus, loadavg } from "node:os";
 import { decodeModel } from "@rectify/onnx";
 import { modelFacts } from "@rectify/rewrite";
 import { createEvaluator, createSession } from "@rectify/runtime";
+import { studyAccuracyAware } from "../measure/accuracy-study.js";
 import { describeError } from "../measure/describe-error.js";
 import { feedDims, feedSpecOf, feedsFromSpec } from "../measure/feeds.js";
 import { latencyFor } from "../measure/latency-presets.js";
@@ -13,6 +14,7 @@ import { optimizeFor } from "../measure/optimize-for.js";
 import { studyPlanning } from "../measure/plan-study.js";
 import { sweepBudgets } from "../measure/sweep.js";
 import {
+  type AccuracyStudyEntry,
   type BenchReport,
   type KernelsEntry,
   type ModelEntry,
@@ -59,8 +61,11 @@ export async function runBench(plan: BenchPlan, progress: BenchProgress): Promis
   const providers = [...plan.nodeProviders, ...browserProviders];
   const sweeps = plan.models.filter((model) => plan.sweepModels.includes(model.id));
   const runTargets = plan.studyOnly ? [] : plan.targets;
+  // Models with labelled sets also get the accuracy-aware study on each study target.
+  const awareSteps = (zoo: ZooModel) => (zoo.labelled ? plan.studyTargets.length : 0);
   const total =
     plan.models.length * (runTargets.length * (1 + providers.length) + plan.studyTargets.length) +
+    plan.models.reduce((sum, zoo) => sum + awareSteps(zoo), 0) +
     sweeps.length +
     (plan.kernels ? 1 + (plan.browser ? 1 : 0) : 0);
   let done = 0;
@@ -71,9 +76,11 @@ export async function runBench(plan: BenchPlan, progress: BenchProgress): Promis
   const sweepEntries: SweepEntry[] = [];
   const kernels: KernelsEntry[] = [];
   const study: PlanStudyEntry[] = [];
+  const awareStudy: AccuracyStudyEntry[] = [];
 
   for (const zoo of plan.models) {
-    const perModel = runTargets.length * (1 + providers.length) + plan.studyTargets.length;
+    const perModel =
+      runTargets.length * (1 + providers.length) + plan.studyTargets.length + awareSteps(zoo);
     let bytes: Uint8Array;
     let feeds: ReturnType<typeof feedsFromSpec>;
     const spec = feedSpecOf(zoo);
@@ -179,6 +186,23 @@ export async function runBench(plan: BenchPlan, progress: BenchProgress): Promis
       );
       step(`${zoo.id}: planning study for ${target}`);
     }
+    if (zoo.labelled && plan.studyTargets.length > 0) {
+      const sets = await zoo.labelled();
+      for (const { target, provider } of plan.studyTargets) {
+        awareStudy.push(
+          await studyAccuracyAware({
+            model: zoo.id,
+            target,
+            provider,
+            bytes,
+            sets,
+            evaluator: createEvaluator({ provider }),
+            latency: { ...latencyFor(provider, plan.quick), maxRounds: 2000 },
+          }),
+        );
+        step(`${zoo.id}: accuracy-aware study for ${target}`);
+      }
+    }
     if (sweeps.includes(zoo)) {
       const provider = plan.nodeProviders[0] ?? "cpu";
       sweepEntries.push(
@@ -238,6 +262,7 @@ export async function runBench(plan: BenchPlan, progress: BenchProgress): Promis
       sweeps: sweepEntries,
       kernels,
       ...(plan.studyTargets.length > 0 ? { planStudy: study } : {}),
+      ...(awareStudy.length > 0 ? { accuracyStudy: awareStudy } : {}),
       elapsedSeconds: Math.round((performance.now() - started) / 100) / 10,
       ...(partial ? { partial: true } : {}),
     };

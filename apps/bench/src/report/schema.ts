@@ -283,6 +283,73 @@ export const planStudySchema = z
     "Predicted against measured: the static plan and the default (measured) plan on the target's own provider",
   );
 
+const labelledSetSchema = z.object({
+  source: z.string(),
+  rows: z.number().int(),
+});
+
+const awareOutcomeSchema = z.object({
+  decision: z
+    .enum(["rewrite", "original", "unchanged"])
+    .describe("What measured planning wrote: the rewrite, the original, or nothing to change"),
+  substituted: z.number().int().describe("Sites substituted in the model written"),
+  overOriginal: speedupSchema.describe("The model written against the original"),
+});
+
+export const accuracyStudySchema = z
+  .object({
+    model: z.string(),
+    target: z.string(),
+    provider: z.string(),
+    status: z.enum(["measured", "failed"]),
+    limit: z
+      .string()
+      .describe("The model-level limit the search keeps, e.g. top-1 agreement ≥ 100%"),
+    calibration: labelledSetSchema.describe("What the search measured on (all its rows)"),
+    heldOut: labelledSetSchema.describe(
+      "What the chosen plan is checked on: never seen by the search",
+    ),
+    default: awareOutcomeSchema
+      .optional()
+      .describe("The default optimize (per-activation budget only), measured planning"),
+    aware: awareOutcomeSchema
+      .extend({
+        pastBudget: z
+          .array(z.object({ site: z.string(), substitute: z.string(), predictedError: z.number() }))
+          .describe("Sites the search took past the per-activation budget"),
+        evaluations: z.number().int().describe("Models the search ran"),
+      })
+      .optional()
+      .describe("optimize with the limit on the calibration set, measured planning"),
+    overDefault: speedupSchema
+      .optional()
+      .describe(
+        "The accuracy-aware model against the default's, head to head (default time / its time, paired 95% interval)",
+      ),
+    control: speedupSchema
+      .optional()
+      .describe("The default's model against a second session of itself"),
+    heldOutAgreement: z
+      .number()
+      .nullable()
+      .optional()
+      .describe(
+        "Top-1 agreement of the accuracy-aware model with the original on the held-out set",
+      ),
+    accuracy: z
+      .object({ original: z.number(), default: z.number(), aware: z.number() })
+      .optional()
+      .describe("Top-1 accuracy against the held-out labels"),
+    defaultMilliseconds: z.number().optional(),
+    rounds: z.number().int().optional(),
+    noisy: z.boolean().optional(),
+    noise: z.array(z.string()).optional(),
+    error: z.string().optional(),
+  })
+  .describe(
+    "Accuracy-aware search against the default, on a classifier with labelled calibration and held-out sets",
+  );
+
 export const reportSchema = z.object({
   schema: z.literal(reportSchemaId),
   createdAt: z.string().describe("ISO 8601"),
@@ -313,6 +380,10 @@ export const reportSchema = z.object({
     .array(planStudySchema)
     .optional()
     .describe("Predicted against measured speedups per model × onnxruntime target"),
+  accuracyStudy: z
+    .array(accuracyStudySchema)
+    .optional()
+    .describe("--min-top1-agreement 1 against the default per labelled model × onnxruntime target"),
   elapsedSeconds: z.number(),
   partial: z
     .boolean()
@@ -334,3 +405,4 @@ export type SweepPoint = z.infer<typeof sweepPointSchema>;
 export type KernelsEntry = z.infer<typeof kernelsSchema>;
 export type PlanStudyEntry = z.infer<typeof planStudySchema>;
 export type SpeedupEntry = z.infer<typeof speedupSchema>;
+export type AccuracyStudyEntry = z.infer<typeof accuracyStudySchema>;

@@ -2,6 +2,7 @@
 // HTML report, as a plain-text table.
 import { formatError, formatRate, formatSpeedup } from "../viewer/format.js";
 import { pivotRuns } from "../viewer/pivot.js";
+import { accuracySummary } from "./accuracy-summary.js";
 import type { BenchReport } from "./schema.js";
 import { studySummary } from "./study-summary.js";
 import { textTable } from "./text-table.js";
@@ -82,6 +83,8 @@ export function terminalSummary(report: BenchReport): string {
   }
   const study = studySummary(report);
   if (study) parts.push(study);
+  const aware = accuracySummary(report.accuracyStudy);
+  if (aware) parts.push(aware);
   for (const model of report.models)
     if (model.error) parts.push(`${model.id} could not be loaded or fed: ${model.error}`);
   if (pivot.noisy > 0)

@@ -9,7 +9,13 @@ import {
   PointWithErrorBar,
   ScatterWithErrorBarsController,
 } from "chartjs-chart-error-bars";
-import type { BenchReport } from "../report/schema.js";
+import {
+  accuracyCells,
+  accuracyColumns,
+  accuracySpeedupColumn,
+  accuracyVerdict,
+} from "../report/accuracy-summary.js";
+import type { AccuracyStudyEntry, BenchReport } from "../report/schema.js";
 import {
   heavyLine,
   heavyShare,
@@ -58,6 +64,7 @@ export function renderReport(container: HTMLElement, report: BenchReport): Drawn
   container.append(environmentLine(report));
   if (report.runs.length > 0) container.append(resultsTable(report));
   if (report.planStudy?.length) container.append(studyTable(report));
+  if (report.accuracyStudy?.length) container.append(accuracyTable(report.accuracyStudy));
   const drawn: DrawnChart[] = [];
   for (const spec of reportCharts(report)) drawn.push(drawChart(container, spec));
   if (report.kernels.some((entry) => entry.rows.length > 0)) container.append(kernelsTable(report));
@@ -134,6 +141,43 @@ function studyTable(report: BenchReport): HTMLElement {
       list,
     );
   }
+  return wrapper;
+}
+
+/** The accuracy-aware study: --min-top1-agreement 1 against the default, head to head. */
+function accuracyTable(entries: readonly AccuracyStudyEntry[]): HTMLElement {
+  const table = element("table", undefined, "results");
+  const head = element("tr");
+  for (const title of accuracyColumns) head.append(element("th", title));
+  table.append(element("thead"));
+  table.tHead!.append(head);
+  const body = element("tbody");
+  for (const entry of entries) {
+    const tr = element("tr", undefined, entry.status === "failed" ? "failed" : "measured");
+    for (const cell of accuracyCells(entry)) tr.append(element("td", cell));
+    const over = entry.overDefault;
+    if (over)
+      (tr.children[accuracySpeedupColumn] as HTMLElement).className =
+        over.low > 1 ? "faster" : over.high < 1 ? "slower" : "";
+    body.append(tr);
+  }
+  table.append(body);
+  const first = entries[0]!;
+  const wrapper = element("section");
+  const box = element("div", undefined, "table-box");
+  box.append(table);
+  const verdicts = element("ul");
+  for (const entry of entries) verdicts.append(element("li", accuracyVerdict(entry)));
+  wrapper.append(
+    element("h2", "Accuracy-aware search"),
+    element(
+      "p",
+      `optimize with --min-top1-agreement 1 (${first.limit} on ${first.calibration.rows} calibration rows; checked on ${first.heldOut.rows} held-out rows the search never saw) against the default optimize; both use measured planning, and their models are timed head to head with the default's as the baseline (median [95% interval]).`,
+      "caption",
+    ),
+    box,
+    verdicts,
+  );
   return wrapper;
 }
 

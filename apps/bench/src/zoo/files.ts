@@ -3,10 +3,11 @@
 // tooling/models/torch, and a user's own paths. Node only.
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { encodeModelInline, loadModel } from "@rectify/onnx";
-import type { ZooModel } from "./zoo-model.js";
+import { type FeedTensor, parseNpy } from "@rectify/rewrite";
+import type { LabelledSet, LabelledSets, ZooModel } from "./zoo-model.js";
 
 const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -119,7 +120,38 @@ interface TorchManifest {
         >
       >;
     }[];
+    /** Labelled sets (digits-silu's calibration and held-out); paths relative to the manifest. */
+    readonly datasets?: readonly {
+      readonly id: string;
+      readonly inputs: Readonly<Record<string, { readonly file: string }>>;
+      readonly labels?: { readonly file: string };
+    }[];
   }[];
+}
+
+type TorchDataset = NonNullable<TorchManifest["models"][number]["datasets"]>[number];
+
+/** A torch model's calibration and held-out sets, when the manifest has both with labels. */
+function labelledLoader(
+  folder: string,
+  datasets: TorchManifest["models"][number]["datasets"],
+): (() => Promise<LabelledSets>) | undefined {
+  const calibration = datasets?.find((set) => set.id === "calibration" && set.labels);
+  const heldOut = datasets?.find((set) => set.id === "held-out" && set.labels);
+  if (!calibration || !heldOut) return undefined;
+  const read = (set: TorchDataset): LabelledSet => {
+    const feeds: Record<string, FeedTensor> = {};
+    const files: string[] = [];
+    for (const [name, input] of Object.entries(set.inputs)) {
+      const path = join(folder, input.file);
+      feeds[name] = parseNpy(readFileSync(path), path);
+      files.push(path);
+    }
+    const labelsPath = join(folder, set.labels!.file);
+    const labels = Array.from(parseNpy(readFileSync(labelsPath), labelsPath).data, Number);
+    return { feeds, labels, source: files.map((file) => relative(process.cwd(), file)).join(", ") };
+  };
+  return async () => ({ calibration: read(calibration), heldOut: read(heldOut) });
 }
 
 /** How the zoo shows and feeds a torch export. */
@@ -174,6 +206,7 @@ export function torchModels(folder = torchFolder): ZooModel[] {
         };
       else inputShapes[name] = [...input.shape];
     }
+    const labelled = labelledLoader(folder, entry.datasets);
     return {
       id: `torch/${entry.name}`,
       source: "torch",
@@ -182,6 +215,7 @@ export function torchModels(folder = torchFolder): ZooModel[] {
       ...(zoo?.quick ? { quick: true } : {}),
       inputShapes,
       ...(Object.keys(fixed).length ? { fixedFeeds: fixed } : {}),
+      ...(labelled ? { labelled } : {}),
       load: fileLoader(join(folder, entry.file)),
     } satisfies ZooModel;
   });

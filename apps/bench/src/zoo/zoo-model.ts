@@ -26,4 +26,20 @@ export interface ZooModel {
   readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
   /** Inputs given as they are (control inputs such as a sample rate), the rest are random. */
   readonly fixedFeeds?: Feeds;
+  /** Real inputs with their labels, for the accuracy-aware study (a classifier trained in the repo). */
+  readonly labelled?: () => Promise<LabelledSets>;
+}
+
+/** Labelled inputs: the feeds of every graph input, one class label per row. */
+export interface LabelledSet {
+  readonly feeds: Feeds;
+  readonly labels: readonly number[];
+  /** Where they came from, for the report (a path). */
+  readonly source: string;
+}
+
+/** A calibration set the search measures on, and a held-out set it never sees. */
+export interface LabelledSets {
+  readonly calibration: LabelledSet;
+  readonly heldOut: LabelledSet;
 }
