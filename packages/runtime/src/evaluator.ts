@@ -55,12 +55,21 @@ export function evaluatorWith(
     async compareLatency(models, feeds, latencyOptions = {}) {
       const sessions: BackendSession[] = [];
       // Each onnxruntime-node session has its own intra-op threads, which spin after a run while
-      // they wait for more work: sessions timed in turn steal the cores from the one running.
-      // Measured 2026-12-03 on 2 cores (a 4 ms CNN, 3 sessions in shuffled rounds): spinning, the
-      // medians read 7.6–15 ms, runs scattered by 27–88% and a model against a copy of itself read
-      // 0.57×; without spinning, 4.7–4.9 ms, 10–24% and 1.01–1.03×. Alone, one session runs 4.1 ms
-      // spinning and 4.6–4.9 ms without: times side by side are that much above a lone spinning session's.
-      const sideBySide = { ...backendOptions, spinning: false };
+      // they wait for more work: sessions timed in turns stole the cores from the one running.
+      // Measured 2026-12-03 on 2 cores, a 4 ms CNN in 3 sessions: its runs read 7.6–15 ms and
+      // scattered by 27–88%, and a model against a copy of itself read 0.57×. So the cpu provider
+      // stops the spinning at the end of each run (sideBySide), and runs each case 5 times in a row
+      // at its turn, the first not counted (latencyTurn): a case that follows another model starts
+      // with cold caches, and alone it would not. The written models of three zoo CNNs (ELU, Mish,
+      // the detector; ort-cpu) timed alone in blocks with spinning on, as one deployed session
+      // runs, read 1.20×, 2.15× and 1.25× (medians of 7; the detector's ranged 1.17–1.56). Side by
+      // side, medians of 3–4: spinning as before 1.36/2.34/1.59; no spinning 1.14/1.69/1.35;
+      // spinning stopped after each run 1.17/1.90/1.37; that and turns of 5, 1.14/2.13/1.45.
+      const sideBySide = { ...backendOptions, sideBySide: true };
+      const timing =
+        provider.latencyTurn !== undefined && latencyOptions.turn === undefined
+          ? { ...latencyOptions, turn: provider.latencyTurn }
+          : latencyOptions;
       try {
         for (const model of models)
           sessions.push(await provider.createSession(await bytesOf(model.bytes), sideBySide));
@@ -76,7 +85,7 @@ export function evaluatorWith(
             run: () => sessions[index]!.run(feeds),
           })),
           {
-            ...latencyOptions,
+            ...timing,
             ...(control && first
               ? { controlCase: { name: `${first.name} (control)`, run: () => control.run(feeds) } }
               : {}),

@@ -17,7 +17,7 @@ import {
 } from "@rectify/rewrite";
 import { ratioInterval } from "@rectify/runtime";
 import type { AccuracyStudyEntry, SpeedupEntry } from "../report/schema.js";
-import type { LabelledSet, LabelledSets } from "../zoo/zoo-model.js";
+import type { LabelledSets } from "../zoo/zoo-model.js";
 import { compareAccuracy } from "./accuracy.js";
 import { describeError } from "./describe-error.js";
 
@@ -46,8 +46,8 @@ export async function studyAccuracyAware(input: AccuracyStudyInput): Promise<Acc
     target: input.target,
     provider: input.provider,
     limit: `top-1 agreement ≥ ${awareTop1 * 100}%`,
-    calibration: { source: calibration.source, rows: rowsOf(calibration) },
-    heldOut: { source: heldOut.source, rows: rowsOf(heldOut) },
+    calibration: { source: calibration.source, rows: calibration.labels.length },
+    heldOut: { source: heldOut.source, rows: heldOut.labels.length },
   };
   try {
     const load = () => decodeModel(input.bytes);
@@ -65,7 +65,8 @@ export async function studyAccuracyAware(input: AccuracyStudyInput): Promise<Acc
       heldOutFeeds: heldOut.feeds,
       heldOutSource: heldOut.source,
     });
-    const written = (result: typeof byDefault) => (result.changed ? encodeOf(result) : input.bytes);
+    const written = (result: typeof byDefault) =>
+      result.changed ? encodeModel(result.model) : input.bytes;
     const defaultBytes = written(byDefault);
     const awareBytes = written(aware);
     const cases = [
@@ -133,19 +134,10 @@ export async function studyAccuracyAware(input: AccuracyStudyInput): Promise<Acc
   }
 }
 
-function encodeOf(result: Awaited<ReturnType<typeof optimizeModel>>): Uint8Array {
-  return encodeModel(result.model);
-}
-
 /** baseline time / candidate time, its 95% interval from the rounds' pairs. */
 function speedupOver(baseline: LatencyCase, candidate: LatencyCase): SpeedupEntry {
   const [low, high] = ratioInterval(baseline.samples, candidate.samples);
   return { median: baseline.median / candidate.median, low: 1 / high, high: 1 / low };
-}
-
-/** Rows of a set: the labels it has. */
-function rowsOf(set: LabelledSet): number {
-  return set.labels.length;
 }
 
 /** Share of rows whose largest logit (the first output's last axis) is the label. */

@@ -120,7 +120,7 @@ export function canTime(evaluator: Evaluator): evaluator is TimingEvaluator {
 export interface LatencyOptions {
   /** Runs of each case before timing (default 5). */
   readonly warmup?: number;
-  /** Timed rounds at least (default 20); each round runs every case once, the order alternating. */
+  /** Timed rounds at least (default 20); each round runs every case once (or `turn` times), in a shuffled order. */
   readonly minRounds?: number;
   /** Timed rounds at most (default 200). */
   readonly maxRounds?: number;
@@ -130,6 +130,13 @@ export interface LatencyOptions {
   readonly control?: boolean;
   /** Seed of the bootstrap resampling (default fixed, so an interval repeats run to run). */
   readonly seed?: number;
+  /**
+   * Runs of a case in a row at its turn in each round (default 1; an evaluator
+   * may choose more for its provider). With more than one, the first warms the
+   * case back up after the others ran (caches, threads) and is not counted,
+   * and the median of the rest is the round's time.
+   */
+  readonly turn?: number;
 }
 
 /** The timings of one case. */

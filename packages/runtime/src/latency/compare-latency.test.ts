@@ -77,6 +77,45 @@ describe("compareLatency (virtual clock)", () => {
     }
   });
 
+  it("with turns, runs each case several times in a row and counts the median of all but the first", async () => {
+    // A machine where a run after another model's is 30% slower (cold caches): with turns of 5, each
+    // round's time is that of the warm runs, so the ratio is the models' own, 0.5.
+    let clock = 0;
+    let previous = "";
+    const order: string[] = [];
+    const cost: Record<string, number> = { original: 10, optimized: 5 };
+    const environment: TimingEnvironment = { now: () => clock };
+    const timed = (name: string): TimedCase => ({
+      name,
+      async run() {
+        order.push(name);
+        clock += cost[name]! * (previous === name ? 1 : 1.3);
+        previous = name;
+      },
+    });
+    const result = await compareLatency(
+      [timed("original"), timed("optimized")],
+      { warmup: 1, minRounds: 6, maxRounds: 6, targetMilliseconds: 0, turn: 5 },
+      environment,
+    );
+    expect(order).toHaveLength(2 + 6 * 2 * 5);
+    for (let turn = 2; turn < order.length; turn += 5)
+      expect(new Set(order.slice(turn, turn + 5)).size).toBe(1);
+    expect(result.cases.map((entry) => entry.samples)).toEqual([
+      Array(6).fill(10),
+      Array(6).fill(5),
+    ]);
+    expect(result.ratios[0]!.ratio).toBeCloseTo(0.5, 12);
+    // One run a turn: every run follows the other model, cold, and counts.
+    clock = 0;
+    const single = await compareLatency(
+      [timed("original"), timed("optimized")],
+      { warmup: 1, minRounds: 6, maxRounds: 6, targetMilliseconds: 0 },
+      environment,
+    );
+    expect(single.cases[0]!.median).toBeCloseTo(13, 12);
+  });
+
   it("adds rounds until the target time has passed, within minRounds … maxRounds", async () => {
     const machine = virtualMachine();
     const cases = [machine.timedCase("a", 10), machine.timedCase("b", 10)];

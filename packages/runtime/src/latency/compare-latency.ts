@@ -110,11 +110,18 @@ export async function compareLatency(
   const started = environment.now();
   let rounds = 0;
   const order = roundOrders(all.length, options.seed);
+  const turn = Math.max(1, Math.floor(options.turn ?? 1));
+  const times: number[] = [];
   while (rounds < maxRounds && (rounds < minRounds || environment.now() - started < target)) {
     for (const index of order()) {
-      const before = environment.now();
-      await all[index]!.run();
-      samples[index]!.push(environment.now() - before);
+      times.length = 0;
+      for (let run = 0; run < turn; run++) {
+        const before = environment.now();
+        await all[index]!.run();
+        // With turns, the first run of each is the warm-up after the other cases.
+        if (turn === 1 || run > 0) times.push(environment.now() - before);
+      }
+      samples[index]!.push(times.length === 1 ? times[0]! : median(times));
     }
     rounds++;
   }

@@ -28,11 +28,13 @@ export interface BackendOptions {
   /** Intra-op threads (cpu) or WASM threads; onnxruntime's default when omitted. */
   readonly threads?: number;
   /**
-   * Whether idle intra-op threads spin while they wait for work (onnxruntime's
-   * `session.intra_op.allow_spinning`, on by default; cpu provider only).
-   * Timing several sessions side by side turns it off: see evaluator.ts.
+   * Sessions timed in turns with others (an evaluator's compareLatency): the
+   * cpu provider stops its intra-op threads spinning at the end of each run
+   * (onnxruntime's `session.force_spinning_stop`), so the threads of the
+   * sessions waiting their turn leave the cores to the one running. See
+   * evaluator.ts for the measurements.
    */
-  readonly spinning?: boolean;
+  readonly sideBySide?: boolean;
   /**
    * Fail session creation when onnxruntime would place any node on its CPU
    * provider (its `session.disable_cpu_ep_fallback` option), so a session that
@@ -59,6 +61,8 @@ export interface ExecutionProvider {
   readonly target: string;
   availability(): Promise<Availability>;
   createSession(model: Uint8Array, options: BackendOptions): Promise<BackendSession>;
+  /** Runs of a case in a row when its sessions are timed side by side (LatencyOptions.turn; default 1). */
+  readonly latencyTurn?: number;
   /**
    * Runs `model` on `feeds` with the engine's profiler on and returns each
    * node's kernel time. Optional: a provider that cannot profile (onnxruntime's
