@@ -171,35 +171,24 @@ export async function runBench(plan: BenchPlan, progress: BenchProgress): Promis
           );
       }
     }
+    // A study on the target's own provider; sub-millisecond models need many rounds for a tight
+    // median, and the time target bounds the cost.
+    const studyOn = (target: string, provider: string) => ({
+      model: zoo.id,
+      target,
+      provider,
+      bytes,
+      evaluator: createEvaluator({ provider }),
+      latency: { ...latencyFor(provider, plan.quick), maxRounds: 2000 },
+    });
     for (const { target, provider } of plan.studyTargets) {
-      study.push(
-        await studyPlanning({
-          model: zoo.id,
-          target,
-          provider,
-          bytes,
-          feeds,
-          evaluator: createEvaluator({ provider }),
-          // Sub-millisecond models need many rounds for a tight median: the time target bounds the cost.
-          latency: { ...latencyFor(provider, plan.quick), maxRounds: 2000 },
-        }),
-      );
+      study.push(await studyPlanning({ ...studyOn(target, provider), feeds }));
       step(`${zoo.id}: planning study for ${target}`);
     }
     if (zoo.labelled && plan.studyTargets.length > 0) {
       const sets = await zoo.labelled();
       for (const { target, provider } of plan.studyTargets) {
-        awareStudy.push(
-          await studyAccuracyAware({
-            model: zoo.id,
-            target,
-            provider,
-            bytes,
-            sets,
-            evaluator: createEvaluator({ provider }),
-            latency: { ...latencyFor(provider, plan.quick), maxRounds: 2000 },
-          }),
-        );
+        awareStudy.push(await studyAccuracyAware({ ...studyOn(target, provider), sets }));
         step(`${zoo.id}: accuracy-aware study for ${target}`);
       }
     }
