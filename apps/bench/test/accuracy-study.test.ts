@@ -4,15 +4,12 @@
 // times the two results head to head, checks the held-out digits, prints the
 // table and a verdict, and the HTML report shows it. Nothing here asserts a
 // speed: the machine is shared; the row's interval is only checked for form.
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { chromiumInstalled, launchChromium } from "@rectify/chromium-harness";
 import { beforeAll, describe, expect, it } from "vitest";
 import { accuracyOf } from "../src/measure/accuracy-study.js";
 import { accuracyCells, accuracyVerdict } from "../src/report/accuracy-summary.js";
-import { type AccuracyStudyEntry, type BenchReport, reportSchema } from "../src/report/schema.js";
-import { type CliResult, runCli } from "./support/run-cli.js";
+import { type AccuracyStudyEntry, reportSchema } from "../src/report/schema.js";
+import { runStudyCli, type StudyRun } from "./support/run-cli.js";
 
 describe("accuracy against labels", () => {
   it("counts rows whose largest score is the label", () => {
@@ -74,42 +71,22 @@ describe("the accuracy-aware verdict", () => {
   });
 });
 
-const work = mkdtempSync(join(tmpdir(), "rectify-bench-aware-"));
-const jsonPath = join(work, "aware.json");
-const htmlPath = join(work, "aware.html");
-
 describe("the accuracy-aware study through the CLI", () => {
-  let result: CliResult;
-  let report: BenchReport;
+  let run: StudyRun;
 
   beforeAll(async () => {
-    result = await runCli(
-      [
-        "--study-only",
-        "--models",
-        "torch/digits-silu",
-        "--targets",
-        "ort-wasm",
-        "--providers",
-        "wasm",
-        "--no-kernels",
-        "--sweep",
-        "",
-        "--quick",
-        "--json",
-        jsonPath,
-        "--html",
-        htmlPath,
-      ],
-      work,
-    );
-    if (result.code === 0) report = JSON.parse(readFileSync(jsonPath, "utf8")) as BenchReport;
+    run = await runStudyCli({
+      models: "torch/digits-silu",
+      targets: "ort-wasm",
+      providers: "wasm",
+    });
   }, 600_000);
 
   it("optimizes with and without the search, checks the held-out digits and prints the row", () => {
+    const { result, report } = run;
     expect(result.code, result.stderr).toBe(0);
     expect(reportSchema.safeParse(report).success).toBe(true);
-    const rows = report.accuracyStudy!;
+    const rows = report!.accuracyStudy!;
     expect(rows.map((row) => `${row.model} ${row.target} ${row.status}`)).toEqual([
       "torch/digits-silu ort-wasm measured",
     ]);
@@ -145,7 +122,7 @@ describe("the accuracy-aware study through the CLI", () => {
       const page = await browser.newPage();
       const errors: string[] = [];
       page.on("pageerror", (error) => errors.push(String(error)));
-      await page.goto(`file://${htmlPath}`);
+      await page.goto(`file://${run.htmlPath}`);
       await page.waitForFunction(() => "rectifyReportCharts" in globalThis);
       expect(errors).toEqual([]);
       const section = page.locator("section", {

@@ -3,15 +3,12 @@
 // planning), times both against the original on the target's own engine in
 // Node, prints the table and the verdict, writes JSON that matches its schema,
 // and the HTML report draws the predicted-against-measured chart.
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { chromiumInstalled, launchChromium } from "@rectify/chromium-harness";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type BenchReport, type PlanStudyEntry, reportSchema } from "../src/report/schema.js";
+import { type PlanStudyEntry, reportSchema } from "../src/report/schema.js";
 import { heavyLine, spearman, studyVerdict } from "../src/report/study-summary.js";
 import type { DrawnChart } from "../src/viewer/render.js";
-import { type CliResult, runCli } from "./support/run-cli.js";
+import { runStudyCli, type StudyRun } from "./support/run-cli.js";
 
 describe("Spearman's rank correlation", () => {
   it("is 1 for the same order, −1 for the reverse, and ranks ties by their average", () => {
@@ -203,39 +200,20 @@ describe("the activation-heavy verdict", () => {
   });
 });
 
-const work = mkdtempSync(join(tmpdir(), "rectify-bench-study-"));
-const jsonPath = join(work, "study.json");
-const htmlPath = join(work, "study.html");
-
 describe("the planning study through the CLI", () => {
-  let result: CliResult;
-  let report: BenchReport;
+  let run: StudyRun;
 
   beforeAll(async () => {
-    result = await runCli(
-      [
-        "--study-only",
-        "--models",
-        "cnn-mish,cnn-softplus,mlp-relu",
-        "--targets",
-        "ort-cpu,ort-wasm",
-        "--providers",
-        "cpu,wasm",
-        "--no-kernels",
-        "--sweep",
-        "",
-        "--quick",
-        "--json",
-        jsonPath,
-        "--html",
-        htmlPath,
-      ],
-      work,
-    );
-    if (result.code === 0) report = JSON.parse(readFileSync(jsonPath, "utf8")) as BenchReport;
+    run = await runStudyCli({
+      models: "cnn-mish,cnn-softplus,mlp-relu",
+      targets: "ort-cpu,ort-wasm",
+      providers: "cpu,wasm",
+    });
   }, 600_000);
 
   it("prints the table and the verdict, and writes the rows the schema describes", () => {
+    const { result } = run;
+    const report = run.report!;
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain("Planning study: each onnxruntime target on its own engine");
     expect(result.stdout).toMatch(
@@ -300,7 +278,7 @@ describe("the planning study through the CLI", () => {
         const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
         const errors: string[] = [];
         page.on("pageerror", (error) => errors.push(String(error)));
-        await page.goto(`file://${htmlPath}`);
+        await page.goto(`file://${run.htmlPath}`);
         await page.waitForFunction(() => "rectifyReportCharts" in globalThis);
         const charts = (await page.evaluate(
           () =>

@@ -66,10 +66,7 @@ export function evaluatorWith(
       // side, medians of 3–4: spinning as before 1.36/2.34/1.59; no spinning 1.14/1.69/1.35;
       // spinning stopped after each run 1.17/1.90/1.37; that and turns of 5, 1.14/2.13/1.45.
       const sideBySide = { ...backendOptions, sideBySide: true };
-      const timing =
-        provider.latencyTurn !== undefined && latencyOptions.turn === undefined
-          ? { ...latencyOptions, turn: provider.latencyTurn }
-          : latencyOptions;
+      const timing = { turn: provider.latencyTurn ?? 1, ...latencyOptions };
       try {
         for (const model of models)
           sessions.push(await provider.createSession(await bytesOf(model.bytes), sideBySide));

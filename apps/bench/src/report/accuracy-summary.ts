@@ -43,8 +43,10 @@ function pastBudget(entry: AccuracyStudyEntry): string {
 
 /** One study row as the table's cells. */
 export function accuracyCells(entry: AccuracyStudyEntry): string[] {
-  if (entry.status === "failed")
-    return [entry.model, entry.target, `failed: ${entry.error ?? ""}`, "", "", "", "", "", ""];
+  if (entry.status === "failed") {
+    const cells = [entry.model, entry.target, `failed: ${entry.error ?? ""}`];
+    return [...cells, ...Array<string>(accuracyColumns.length - cells.length).fill("")];
+  }
   const accuracy = entry.accuracy;
   return [
     entry.model,

@@ -1,6 +1,9 @@
 import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { BenchReport } from "../../src/report/schema.js";
 
 /** The built CLI (pnpm build first; turbo builds before tests). */
 export const cliPath = join(
@@ -45,4 +48,47 @@ export function runCli(args: readonly string[], cwd: string): Promise<CliResult>
       }),
     );
   });
+}
+
+/** What runStudyCli ran and wrote. */
+export interface StudyRun {
+  readonly result: CliResult;
+  /** The JSON report, when the run exited 0. */
+  readonly report: BenchReport | undefined;
+  readonly jsonPath: string;
+  readonly htmlPath: string;
+}
+
+/** A `--study-only --quick` run (no kernels, no sweep) in a new temporary folder, with its JSON and HTML reports. */
+export async function runStudyCli(selection: {
+  readonly models: string;
+  readonly targets: string;
+  readonly providers: string;
+}): Promise<StudyRun> {
+  const work = mkdtempSync(join(tmpdir(), "rectify-bench-study-"));
+  const jsonPath = join(work, "study.json");
+  const htmlPath = join(work, "study.html");
+  const result = await runCli(
+    [
+      "--study-only",
+      "--models",
+      selection.models,
+      "--targets",
+      selection.targets,
+      "--providers",
+      selection.providers,
+      "--no-kernels",
+      "--sweep",
+      "",
+      "--quick",
+      "--json",
+      jsonPath,
+      "--html",
+      htmlPath,
+    ],
+    work,
+  );
+  const report =
+    result.code === 0 ? (JSON.parse(readFileSync(jsonPath, "utf8")) as BenchReport) : undefined;
+  return { result, report, jsonPath, htmlPath };
 }
